@@ -1,0 +1,65 @@
+# The front door. `make run` and `make test` work on a fresh Debian 12 machine as root.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:4566
+DATA_DIR ?= var/sim
+
+.PHONY: all deps build run test check bench install clean format \
+        check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+# The release tree serves `make run`, `make bench` and `make install`; build/ec2m points at it.
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@ln -sf release/ec2m build/ec2m
+
+run: build
+	@bash scripts/run.sh "$(LISTEN)" "$(DATA_DIR)"
+
+# Tests run once, in the coverage tree, so `make check` can report coverage without rebuilding.
+test: deps
+	@cmake --preset coverage >/dev/null
+	@cmake --build --preset coverage -j $(JOBS)
+	@bash scripts/run-tests.sh build/coverage
+
+check: check-format check-secrets check-config check-coverage check-tidy check-asan check-fuzz
+
+check-format:
+	@bash scripts/check-format.sh
+
+check-tidy:
+	@bash scripts/check-tidy.sh build/coverage
+
+check-coverage:
+	@bash scripts/check-coverage.sh build/coverage
+
+check-asan: deps
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build --preset asan-ubsan -j $(JOBS)
+	@bash scripts/run-tests.sh build/asan-ubsan
+
+check-secrets:
+	@bash scripts/secret-scan.sh
+
+check-fuzz:
+	@bash scripts/check-fuzz.sh
+
+check-config:
+	@bash scripts/check-config.sh
+
+bench: build
+	@bash bench/run.sh
+
+install: build
+	@install -m 0755 build/release/ec2m /usr/local/bin/ec2m
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	@rm -rf build

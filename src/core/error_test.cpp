@@ -1,0 +1,47 @@
+#include "core/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace ec2m {
+namespace {
+
+TEST(ErrorTest, EveryCodeHasADistinctName) {
+  std::set<std::string_view> names;
+  for (ErrorCode code : kAllErrorCodes) {
+    names.insert(ErrorCodeName(code));
+  }
+  EXPECT_EQ(names.size(), std::size(kAllErrorCodes));
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kNotFound), "not_found");
+}
+
+TEST(ErrorTest, ToStringNamesCodeAwsCodeAndMessage) {
+  Error e{ErrorCode::kNotFound, "The instance ID 'i-1' does not exist", "InvalidInstanceID.NotFound",
+          ""};
+  EXPECT_EQ(e.ToString(),
+            "not_found: InvalidInstanceID.NotFound: The instance ID 'i-1' does not exist");
+}
+
+Result<int> Half(int x) {
+  if (x % 2 != 0) {
+    return Fail(ErrorCode::kInvalidArgument, "odd");
+  }
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  auto half = Half(x);
+  EC2M_RETURN_IF_ERROR(half);
+  return Half(*half);
+}
+
+TEST(ErrorTest, ReturnIfErrorPropagates) {
+  EXPECT_EQ(Quarter(8).value(), 2);
+  ASSERT_FALSE(Quarter(6).has_value());
+  EXPECT_EQ(Quarter(6).error().message, "odd");
+  EXPECT_EQ(Quarter(3).error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ec2m

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "core/clock.hpp"
+#include "core/ec2.hpp"
+#include "core/random.hpp"
+#include "core/store.hpp"
+#include "sim/sim_config.hpp"
+
+namespace ec2m::sim {
+
+class RegionState;
+
+// The simulated EC2 region: one region's VPCs, subnets, security groups, instances and tags,
+// held in memory and written through to the Store on every change, so it survives restarts.
+// Instance state transitions are computed from the Clock when read (no background thread).
+// Faults from the FaultConfig apply to every call. Thread-safe: one mutex guards the state.
+class SimRegion final : public Ec2 {
+ public:
+  // Loads the region's persisted state, or creates a fresh one (default VPC, a default subnet per
+  // zone, the default security group). The store, clock and random must outlive the region.
+  static Result<std::unique_ptr<SimRegion>> Open(SimConfig config, Store& store, const Clock& clock,
+                                                 Random& random);
+  ~SimRegion() override;
+
+  const SimConfig& config() const { return config_; }
+
+  // Wipes the region (memory and store) and recreates the defaults.
+  Result<void> Reset();
+  void SetFaults(FaultConfig faults);
+  FaultConfig faults() const;
+  // Number of instances held (terminated ones included until they expire).
+  size_t InstanceCount() const;
+
+  Result<Reservation> RunInstances(const RunInstancesRequest& req) override;
+  Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override;
+  Result<Page<InstanceStatus>> DescribeInstanceStatus(
+      const DescribeInstanceStatusRequest& req) override;
+  Result<std::vector<InstanceStateChange>> StartInstances(const InstanceIdsRequest& req) override;
+  Result<std::vector<InstanceStateChange>> StopInstances(const InstanceIdsRequest& req) override;
+  Result<void> RebootInstances(const InstanceIdsRequest& req) override;
+  Result<std::vector<InstanceStateChange>> TerminateInstances(
+      const InstanceIdsRequest& req) override;
+  Result<void> ModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req) override;
+  Result<InstanceAttribute> DescribeInstanceAttribute(
+      const DescribeInstanceAttributeRequest& req) override;
+  Result<void> CreateTags(const CreateTagsRequest& req) override;
+  Result<void> DeleteTags(const DeleteTagsRequest& req) override;
+  Result<Page<TagDescription>> DescribeTags(const DescribeRequest& req) override;
+  Result<Vpc> CreateVpc(const CreateVpcRequest& req) override;
+  Result<Page<Vpc>> DescribeVpcs(const DescribeRequest& req) override;
+  Result<void> DeleteVpc(const DeleteRequest& req) override;
+  Result<Subnet> CreateSubnet(const CreateSubnetRequest& req) override;
+  Result<Page<Subnet>> DescribeSubnets(const DescribeRequest& req) override;
+  Result<void> DeleteSubnet(const DeleteRequest& req) override;
+  Result<SecurityGroup> CreateSecurityGroup(const CreateSecurityGroupRequest& req) override;
+  Result<Page<SecurityGroup>> DescribeSecurityGroups(const DescribeRequest& req) override;
+  Result<void> AuthorizeSecurityGroupIngress(const SecurityGroupRulesRequest& req) override;
+  Result<void> RevokeSecurityGroupIngress(const SecurityGroupRulesRequest& req) override;
+  Result<void> DeleteSecurityGroup(const DeleteSecurityGroupRequest& req) override;
+  Result<Page<Image>> DescribeImages(const DescribeImagesRequest& req) override;
+  Result<Page<InstanceTypeInfo>> DescribeInstanceTypes(const DescribeRequest& req) override;
+  Result<std::vector<AvailabilityZone>> DescribeAvailabilityZones(
+      const DescribeRequest& req) override;
+  Result<std::vector<Region>> DescribeRegions(const DescribeRequest& req) override;
+
+ private:
+  SimRegion(SimConfig config, Store& store, const Clock& clock, Random& random);
+
+  SimConfig config_;
+  Store& store_;
+  const Clock& clock_;
+  Random& random_;
+  mutable std::mutex mu_;
+  std::unique_ptr<RegionState> state_;  // guarded by mu_
+  FaultConfig faults_;                  // guarded by mu_
+};
+
+}  // namespace ec2m::sim
