@@ -25,7 +25,8 @@ class Ec2 {
   virtual Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) = 0;
   virtual Result<Page<InstanceStatus>> DescribeInstanceStatus(
       const DescribeInstanceStatusRequest& req) = 0;
-  virtual Result<std::vector<InstanceStateChange>> StartInstances(const InstanceIdsRequest& req) = 0;
+  virtual Result<std::vector<InstanceStateChange>> StartInstances(
+      const InstanceIdsRequest& req) = 0;
   virtual Result<std::vector<InstanceStateChange>> StopInstances(const InstanceIdsRequest& req) = 0;
   virtual Result<void> RebootInstances(const InstanceIdsRequest& req) = 0;
   // Fails whole (nothing terminated) on an unknown id or a protected instance.

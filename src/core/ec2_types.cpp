@@ -21,9 +21,9 @@ std::string_view InstanceStateName(InstanceState s) {
 }
 
 std::optional<InstanceState> ParseInstanceState(std::string_view name) {
-  for (InstanceState s : {InstanceState::kPending, InstanceState::kRunning,
-                          InstanceState::kShuttingDown, InstanceState::kTerminated,
-                          InstanceState::kStopping, InstanceState::kStopped}) {
+  for (InstanceState s :
+       {InstanceState::kPending, InstanceState::kRunning, InstanceState::kShuttingDown,
+        InstanceState::kTerminated, InstanceState::kStopping, InstanceState::kStopped}) {
     if (InstanceStateName(s) == name) {
       return s;
     }

@@ -1,9 +1,10 @@
 #pragma once
 
-#include <expected>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "core/result.hpp"
 
 namespace ec2m {
 
@@ -24,9 +25,9 @@ enum class ErrorCode {
 
 // Every ErrorCode, in declaration order; tests walk it to prove each outward table is total.
 inline constexpr ErrorCode kAllErrorCodes[] = {
-    ErrorCode::kInvalidArgument,    ErrorCode::kNotFound,         ErrorCode::kAlreadyExists,
-    ErrorCode::kFailedPrecondition, ErrorCode::kUnauthenticated,  ErrorCode::kPermissionDenied,
-    ErrorCode::kThrottled,          ErrorCode::kUnavailable,      ErrorCode::kTimeout,
+    ErrorCode::kInvalidArgument,    ErrorCode::kNotFound,        ErrorCode::kAlreadyExists,
+    ErrorCode::kFailedPrecondition, ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
+    ErrorCode::kThrottled,          ErrorCode::kUnavailable,     ErrorCode::kTimeout,
     ErrorCode::kInternal,
 };
 
@@ -48,21 +49,22 @@ struct Error {
 };
 
 template <typename T>
-using Result = std::expected<T, Error>;
+using Result = Expected<T, Error>;
 
 // Shorthands that read well at the point of failure: `return Fail(ErrorCode::kNotFound, "...")`.
-inline std::unexpected<Error> Fail(ErrorCode code, std::string message, std::string aws_code = {}) {
-  return std::unexpected<Error>(Error{code, std::move(message), std::move(aws_code), {}});
+inline Unexpected<Error> Fail(ErrorCode code, std::string message, std::string aws_code = {}) {
+  return Unexpected<Error>(Error{code, std::move(message), std::move(aws_code), {}});
 }
-inline std::unexpected<Error> Fail(Error error) { return std::unexpected<Error>(std::move(error)); }
+inline Unexpected<Error> Fail(Error error) { return Unexpected<Error>(std::move(error)); }
 
 }  // namespace ec2m
 
-// Returns early from the enclosing function with the error of a failed Result<void>-like expression.
-#define EC2M_RETURN_IF_ERROR(expr)                             \
-  do {                                                         \
-    auto ec2m_status_ = (expr);                                \
-    if (!ec2m_status_) {                                       \
-      return ::std::unexpected(std::move(ec2m_status_).error()); \
-    }                                                          \
+// Returns early from the enclosing function with the error of a failed Result<void>-like
+// expression.
+#define EC2M_RETURN_IF_ERROR(expr)                          \
+  do {                                                      \
+    auto ec2m_status_ = (expr);                             \
+    if (!ec2m_status_) {                                    \
+      return ::ec2m::Fail(std::move(ec2m_status_).error()); \
+    }                                                       \
   } while (false)

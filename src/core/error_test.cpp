@@ -17,8 +17,8 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
 }
 
 TEST(ErrorTest, ToStringNamesCodeAwsCodeAndMessage) {
-  Error e{ErrorCode::kNotFound, "The instance ID 'i-1' does not exist", "InvalidInstanceID.NotFound",
-          ""};
+  Error e{ErrorCode::kNotFound, "The instance ID 'i-1' does not exist",
+          "InvalidInstanceID.NotFound", ""};
   EXPECT_EQ(e.ToString(),
             "not_found: InvalidInstanceID.NotFound: The instance ID 'i-1' does not exist");
 }

@@ -32,7 +32,8 @@ TEST(RandomTest, SeededRandomRepeats) {
 TEST(RandomTest, UuidIsVersion4) {
   DefaultRandom random(1);
   const std::string uuid = NewUuid(random);
-  EXPECT_TRUE(std::regex_match(uuid, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      uuid, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << uuid;
 }
 
