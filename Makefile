@@ -5,7 +5,8 @@ LISTEN ?= 127.0.0.1:4566
 DATA_DIR ?= var/sim
 
 .PHONY: all deps build run test check bench install clean format \
-        check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config
+        check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config \
+        check-large-files config-diff
 
 all: build
 
@@ -43,7 +44,9 @@ check-asan: deps
 	@cmake --build --preset asan-ubsan -j $(JOBS)
 	@bash scripts/run-tests.sh build/asan-ubsan
 
+# The scanner's self-test (planted secrets in a scratch repository) runs first, then the real scan.
 check-secrets:
+	@bash scripts/test-secret-scan.sh
 	@bash scripts/secret-scan.sh
 
 check-fuzz:
@@ -51,6 +54,15 @@ check-fuzz:
 
 check-config:
 	@bash scripts/check-config.sh
+
+# Pull-request checks (not part of `make check`): tracked files over 1 MB, and what a change does
+# to config/ against BASE (default origin/main).
+BASE ?= origin/main
+check-large-files:
+	@bash scripts/check-large-files.sh
+
+config-diff:
+	@bash scripts/config-diff.sh "$(BASE)"
 
 bench: build
 	@bash bench/run.sh

@@ -10,7 +10,7 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev libpugixml-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libssl-dev libpqxx-dev libpq-dev postgresql
   libcli11-dev libspdlog-dev libfmt-dev libargon2-dev libhowardhinnant-date-dev
-  libgtest-dev libgmock-dev libbenchmark-dev gcovr
+  libgtest-dev libgmock-dev libbenchmark-dev gcovr jq
   awscli curl wrk hyperfine nginx-light
   nodejs npm chromium
 )
