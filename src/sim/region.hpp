@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/ec2.hpp"
@@ -69,6 +71,17 @@ class SimRegion final : public Ec2 {
  private:
   SimRegion(SimConfig config, Store& store, const Clock& clock, Random& random);
 
+  // Fails the call as the FaultConfig says for `operation` (after its added latency).
+  Result<void> InjectFault(std::string_view operation);
+  // Writes records through to the store. REQUIRES: mu_ held.
+  Result<void> Persist(std::span<const SimRecord> upserts, std::span<const SimKey> deletes = {});
+  // Creates the default VPC, its subnets and security group. REQUIRES: mu_ held.
+  Result<void> CreateDefaults();
+  // Drops terminated instances whose visibility expired. REQUIRES: mu_ held.
+  Result<void> CollectExpired(int64_t now_ms);
+  int64_t NowMs() const { return ToUnixMillis(clock_.Now()); }
+  std::string NewId(std::string_view prefix) { return NewResourceId(random_, prefix); }
+
   SimConfig config_;
   Store& store_;
   const Clock& clock_;
@@ -76,6 +89,7 @@ class SimRegion final : public Ec2 {
   mutable std::mutex mu_;
   std::unique_ptr<RegionState> state_;  // guarded by mu_
   FaultConfig faults_;                  // guarded by mu_
+  int64_t last_collect_ms_ = 0;         // guarded by mu_
 };
 
 }  // namespace ec2m::sim

@@ -51,6 +51,11 @@ struct SimConfig {
   std::string account_id = "123456789012";
   Delays delays;
   FaultConfig faults;
+  // Where `ec2m sim serve` listens and keeps its store, and the access keys it accepts
+  // (access key id -> secret). Not used by the region itself.
+  std::string listen = "127.0.0.1:4566";
+  std::string data_dir = "var/sim";
+  std::map<std::string, std::string> credentials = {{"test", "test"}};
 };
 
 // JSON form of FaultConfig:
@@ -65,7 +70,8 @@ std::string FaultConfigToJson(const FaultConfig& faults);
 // JSON form of SimConfig (the sim's config file):
 //   {"region":"us-west-2","account_id":"123456789012",
 //    "delays_ms":{"pending":0,"stopping":0,"shutting_down":0,"initializing":0,"terminated_visible":3600000},
-//    "faults":{...}}
+//    "faults":{...}, "listen":"127.0.0.1:4566", "data_dir":"var/sim",
+//    "credentials":[{"access_key":"test","secret_key":"test"}]}
 // `source` names the file in error messages.
 Result<SimConfig> ParseSimConfig(std::string_view json_text, std::string_view source);
 
