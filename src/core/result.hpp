@@ -27,11 +27,15 @@ class Unexpected {
 template <typename T, typename E>
 class [[nodiscard]] Expected {
  public:
+  // Implicit on purpose, as std::expected: `return value;` and `return Fail(...);`.
   template <typename U = T>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::remove_cvref_t<U>, Expected> &&
-           !std::is_same_v<std::remove_cvref_t<U>, Unexpected<E>>) Expected(U&& value)
-      : v_(std::in_place_index<0>, std::forward<U>(value)) {}                      // NOLINT
-  Expected(Unexpected<E> u) : v_(std::in_place_index<1>, std::move(u).error()) {}  // NOLINT
+           !std::is_same_v<std::remove_cvref_t<U>, Unexpected<E>>)
+      // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      Expected(U&& value)
+      : v_(std::in_place_index<0>, std::forward<U>(value)) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Expected(Unexpected<E> u) : v_(std::in_place_index<1>, std::move(u).error()) {}
 
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -75,7 +79,8 @@ template <typename E>
 class [[nodiscard]] Expected<void, E> {
  public:
   Expected() = default;
-  Expected(Unexpected<E> u) : error_(std::move(u).error()), failed_(true) {}  // NOLINT
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Expected(Unexpected<E> u) : error_(std::move(u).error()), failed_(true) {}
 
   bool has_value() const { return !failed_; }
   explicit operator bool() const { return has_value(); }
