@@ -1,0 +1,232 @@
+#include "cloud/query/dispatch.hpp"
+
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+namespace ec2m::query {
+namespace {
+
+// An Ec2 that counts calls, remembers the last DescribeInstances request and answers with
+// canned values or a preset error.
+class FakeEc2 final : public Ec2 {
+ public:
+  int calls = 0;
+  std::optional<Error> fail;
+  DescribeRequest last_describe;
+
+  template <typename T>
+  Result<T> Answer(T value) {
+    ++calls;
+    if (fail) {
+      return Fail(*fail);
+    }
+    return value;
+  }
+  Result<void> AnswerVoid() {
+    ++calls;
+    if (fail) {
+      return Fail(*fail);
+    }
+    return {};
+  }
+
+  Result<Reservation> RunInstances(const RunInstancesRequest&) override {
+    return Answer(Reservation{"r-12345678", "123456789012", {}, {}});
+  }
+  Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override {
+    last_describe = req;
+    return Answer(Page<Reservation>{});
+  }
+  Result<Page<InstanceStatus>> DescribeInstanceStatus(
+      const DescribeInstanceStatusRequest&) override {
+    return Answer(Page<InstanceStatus>{});
+  }
+  Result<std::vector<InstanceStateChange>> StartInstances(const InstanceIdsRequest& r) override {
+    return Answer(std::vector<InstanceStateChange>{
+        {r.instance_ids.at(0), InstanceState::kPending, InstanceState::kStopped}});
+  }
+  Result<std::vector<InstanceStateChange>> StopInstances(const InstanceIdsRequest&) override {
+    return Answer(std::vector<InstanceStateChange>{});
+  }
+  Result<void> RebootInstances(const InstanceIdsRequest&) override { return AnswerVoid(); }
+  Result<std::vector<InstanceStateChange>> TerminateInstances(const InstanceIdsRequest&) override {
+    return Answer(std::vector<InstanceStateChange>{});
+  }
+  Result<void> ModifyInstanceAttribute(const ModifyInstanceAttributeRequest&) override {
+    return AnswerVoid();
+  }
+  Result<InstanceAttribute> DescribeInstanceAttribute(
+      const DescribeInstanceAttributeRequest& r) override {
+    return Answer(InstanceAttribute{r.instance_id, r.attribute, "false", true});
+  }
+  Result<void> CreateTags(const CreateTagsRequest&) override { return AnswerVoid(); }
+  Result<void> DeleteTags(const DeleteTagsRequest&) override { return AnswerVoid(); }
+  Result<Page<TagDescription>> DescribeTags(const DescribeRequest&) override {
+    return Answer(Page<TagDescription>{});
+  }
+  Result<Vpc> CreateVpc(const CreateVpcRequest&) override { return Answer(Vpc{}); }
+  Result<Page<Vpc>> DescribeVpcs(const DescribeRequest&) override { return Answer(Page<Vpc>{}); }
+  Result<void> DeleteVpc(const DeleteRequest&) override { return AnswerVoid(); }
+  Result<Subnet> CreateSubnet(const CreateSubnetRequest&) override { return Answer(Subnet{}); }
+  Result<Page<Subnet>> DescribeSubnets(const DescribeRequest&) override {
+    return Answer(Page<Subnet>{});
+  }
+  Result<void> DeleteSubnet(const DeleteRequest&) override { return AnswerVoid(); }
+  Result<SecurityGroup> CreateSecurityGroup(const CreateSecurityGroupRequest&) override {
+    return Answer(SecurityGroup{});
+  }
+  Result<Page<SecurityGroup>> DescribeSecurityGroups(const DescribeRequest&) override {
+    return Answer(Page<SecurityGroup>{});
+  }
+  Result<void> AuthorizeSecurityGroupIngress(const SecurityGroupRulesRequest&) override {
+    return AnswerVoid();
+  }
+  Result<void> RevokeSecurityGroupIngress(const SecurityGroupRulesRequest&) override {
+    return AnswerVoid();
+  }
+  Result<void> DeleteSecurityGroup(const DeleteSecurityGroupRequest&) override {
+    return AnswerVoid();
+  }
+  Result<Page<Image>> DescribeImages(const DescribeImagesRequest&) override {
+    return Answer(Page<Image>{});
+  }
+  Result<Page<InstanceTypeInfo>> DescribeInstanceTypes(const DescribeRequest&) override {
+    return Answer(Page<InstanceTypeInfo>{});
+  }
+  Result<std::vector<AvailabilityZone>> DescribeAvailabilityZones(const DescribeRequest&) override {
+    return Answer(std::vector<AvailabilityZone>{});
+  }
+  Result<std::vector<Region>> DescribeRegions(const DescribeRequest&) override {
+    return Answer(std::vector<Region>{});
+  }
+};
+
+QueryResponse Serve(FakeEc2& ec2, std::string_view body) {
+  auto params = ParseForm(body);
+  EXPECT_TRUE(params.has_value());
+  return Dispatch(ec2, params ? *params : Params{}, "req-1");
+}
+
+std::string ErrorCodeOf(const QueryResponse& r) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(doc.load_string(r.body.c_str())) << r.body;
+  return doc.select_node("/Response/Errors/Error/Code").node().child_value();
+}
+
+std::string RootName(const QueryResponse& r) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(doc.load_string(r.body.c_str())) << r.body;
+  return doc.document_element().name();
+}
+
+TEST(DispatchTest, MissingAndUnknownAction) {
+  FakeEc2 ec2;
+  QueryResponse missing = Serve(ec2, "Version=2016-11-15");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(ErrorCodeOf(missing), "MissingAction");
+
+  QueryResponse unknown = Serve(ec2, "Action=LaunchRockets&Version=2016-11-15");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(ErrorCodeOf(unknown), "InvalidAction");
+  EXPECT_NE(unknown.body.find("The action LaunchRockets is not valid for this web service."),
+            std::string::npos);
+  EXPECT_EQ(ec2.calls, 0);
+}
+
+TEST(DispatchTest, VersionIsNotChecked) {
+  FakeEc2 ec2;
+  EXPECT_EQ(Serve(ec2, "Action=DescribeRegions").status, 200);
+  EXPECT_EQ(Serve(ec2, "Action=DescribeRegions&Version=2014-01-01").status, 200);
+}
+
+TEST(DispatchTest, BadRequestsNeverReachTheRegion) {
+  FakeEc2 ec2;
+  QueryResponse malformed = Serve(ec2, "Action=TerminateInstances&InstanceId.1=i-xyz");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(ErrorCodeOf(malformed), "InvalidInstanceID.Malformed");
+  EXPECT_EQ(ErrorCodeOf(Serve(ec2, "Action=StartInstances")), "MissingParameter");
+  EXPECT_EQ(ErrorCodeOf(Serve(ec2, "Action=DescribeInstances&DryRun=1")), "InvalidParameterValue");
+  EXPECT_EQ(ec2.calls, 0);
+}
+
+TEST(DispatchTest, SuccessSerializesTheOperationsOutput) {
+  FakeEc2 ec2;
+  QueryResponse r = Serve(ec2, "Action=DescribeInstances&InstanceId.1=i-12345678");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(RootName(r), "DescribeInstancesResponse");
+  EXPECT_EQ(ec2.last_describe.ids, (std::vector<std::string>{"i-12345678"}));
+
+  QueryResponse start = Serve(ec2, "Action=StartInstances&InstanceId.1=i-12345678");
+  EXPECT_EQ(RootName(start), "StartInstancesResponse");
+  EXPECT_NE(start.body.find("<instanceId>i-12345678</instanceId>"), std::string::npos);
+
+  QueryResponse reboot = Serve(ec2, "Action=RebootInstances&InstanceId.1=i-12345678");
+  EXPECT_EQ(RootName(reboot), "RebootInstancesResponse");
+  EXPECT_NE(reboot.body.find("<return>true</return>"), std::string::npos);
+  EXPECT_NE(reboot.body.find("<requestId>req-1</requestId>"), std::string::npos);
+}
+
+TEST(DispatchTest, RegionErrorsGoThroughTheTable) {
+  FakeEc2 ec2;
+  ec2.fail = Error{ErrorCode::kFailedPrecondition,
+                   "Request would have succeeded, but DryRun flag is set.", "DryRunOperation", ""};
+  QueryResponse dry = Serve(ec2, "Action=RebootInstances&InstanceId.1=i-12345678&DryRun=true");
+  EXPECT_EQ(dry.status, 412);
+  EXPECT_EQ(ErrorCodeOf(dry), "DryRunOperation");
+  ec2.fail = Error{ErrorCode::kThrottled, "Request limit exceeded.", "", ""};
+  QueryResponse throttled = Serve(ec2, "Action=DescribeVpcs");
+  EXPECT_EQ(throttled.status, 503);
+  EXPECT_EQ(ErrorCodeOf(throttled), "RequestLimitExceeded");
+}
+
+// One well-formed request per action, each of which must reach the region and answer 200 with
+// `<{Action}Response>`.
+TEST(DispatchTest, EveryActionIsServed) {
+  const std::map<std::string, std::string> bodies = {
+      {"RunInstances", "ImageId=ami-12345678&MinCount=1&MaxCount=1"},
+      {"DescribeInstances", ""},
+      {"DescribeInstanceStatus", ""},
+      {"StartInstances", "InstanceId.1=i-12345678"},
+      {"StopInstances", "InstanceId.1=i-12345678"},
+      {"RebootInstances", "InstanceId.1=i-12345678"},
+      {"TerminateInstances", "InstanceId.1=i-12345678"},
+      {"ModifyInstanceAttribute", "InstanceId=i-12345678&DisableApiStop.Value=true"},
+      {"DescribeInstanceAttribute", "InstanceId=i-12345678&Attribute=disableApiStop"},
+      {"CreateTags", "ResourceId.1=i-12345678&Tag.1.Key=k"},
+      {"DeleteTags", "ResourceId.1=i-12345678"},
+      {"DescribeTags", ""},
+      {"CreateVpc", "CidrBlock=10.0.0.0%2F16"},
+      {"DescribeVpcs", ""},
+      {"DeleteVpc", "VpcId=vpc-12345678"},
+      {"CreateSubnet", "VpcId=vpc-12345678&CidrBlock=10.0.0.0%2F24"},
+      {"DescribeSubnets", ""},
+      {"DeleteSubnet", "SubnetId=subnet-12345678"},
+      {"CreateSecurityGroup", "GroupName=g&GroupDescription=d"},
+      {"DescribeSecurityGroups", ""},
+      {"AuthorizeSecurityGroupIngress", "GroupName=g&IpProtocol=tcp&FromPort=1&ToPort=2"},
+      {"RevokeSecurityGroupIngress", "GroupName=g&IpProtocol=tcp&FromPort=1&ToPort=2"},
+      {"DeleteSecurityGroup", "GroupName=g"},
+      {"DescribeImages", ""},
+      {"DescribeInstanceTypes", ""},
+      {"DescribeAvailabilityZones", ""},
+      {"DescribeRegions", ""},
+  };
+  const std::vector<std::string_view> actions = SupportedActions();
+  EXPECT_EQ(actions.size(), bodies.size());
+  EXPECT_TRUE(std::is_sorted(actions.begin(), actions.end()));
+  for (std::string_view action : actions) {
+    SCOPED_TRACE(std::string(action));
+    ASSERT_TRUE(bodies.count(std::string(action)));
+    FakeEc2 ec2;
+    const std::string body =
+        "Action=" + std::string(action) + "&Version=2016-11-15&" + bodies.at(std::string(action));
+    QueryResponse r = Serve(ec2, body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(RootName(r), std::string(action) + "Response");
+    EXPECT_EQ(ec2.calls, 1);
+  }
+}
+
+}  // namespace
+}  // namespace ec2m::query

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ec2_types.hpp"
+
+namespace ec2m::query {
+
+// The XML namespace of every EC2 response (2016-11-15, with the trailing slash EC2 sends).
+inline constexpr std::string_view kXmlNamespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+// Response serializers: one per operation, producing EC2's exact success body
+// (`<?xml ...?><XResponse xmlns="..."><requestId>..</requestId>...</XResponse>`) with the
+// model's locationName for every member, `<item>` for list members, lower-case booleans and
+// `<nextToken>` only when there is another page. Members ec2m does not track are omitted, as EC2
+// omits unset members; empty strings EC2 always sends (e.g. `reason`, `dnsName`) are sent empty.
+// Pure functions, thread-safe.
+
+std::string SerializeRunInstances(std::string_view request_id, const Reservation& reservation);
+std::string SerializeDescribeInstances(std::string_view request_id, const Page<Reservation>& page);
+std::string SerializeDescribeInstanceStatus(std::string_view request_id,
+                                            const Page<InstanceStatus>& page);
+// StartInstances, StopInstances, TerminateInstances: `instancesSet` of state changes.
+std::string SerializeInstanceStateChanges(std::string_view action, std::string_view request_id,
+                                          const std::vector<InstanceStateChange>& changes);
+// Operations without output (RebootInstances, ModifyInstanceAttribute, CreateTags, DeleteTags,
+// DeleteVpc, DeleteSubnet, DeleteSecurityGroup, Authorize/RevokeSecurityGroupIngress):
+// `<return>true</return>`.
+std::string SerializeReturnTrue(std::string_view action, std::string_view request_id);
+std::string SerializeDescribeInstanceAttribute(std::string_view request_id,
+                                               const InstanceAttribute& attribute);
+
+std::string SerializeDescribeTags(std::string_view request_id, const Page<TagDescription>& page);
+
+std::string SerializeCreateVpc(std::string_view request_id, const Vpc& vpc);
+std::string SerializeDescribeVpcs(std::string_view request_id, const Page<Vpc>& page);
+std::string SerializeCreateSubnet(std::string_view request_id, const Subnet& subnet);
+std::string SerializeDescribeSubnets(std::string_view request_id, const Page<Subnet>& page);
+// `groupId` and, when tagged, `tagSet`.
+std::string SerializeCreateSecurityGroup(std::string_view request_id, const SecurityGroup& group);
+std::string SerializeDescribeSecurityGroups(std::string_view request_id,
+                                            const Page<SecurityGroup>& page);
+
+std::string SerializeDescribeImages(std::string_view request_id, const Page<Image>& page);
+std::string SerializeDescribeInstanceTypes(std::string_view request_id,
+                                           const Page<InstanceTypeInfo>& page);
+std::string SerializeDescribeAvailabilityZones(std::string_view request_id,
+                                               const std::vector<AvailabilityZone>& zones);
+std::string SerializeDescribeRegions(std::string_view request_id,
+                                     const std::vector<Region>& regions);
+
+}  // namespace ec2m::query

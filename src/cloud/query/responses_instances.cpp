@@ -1,0 +1,246 @@
+// Serializers for the instance operations.
+
+#include "cloud/query/response_common.hpp"
+#include "cloud/query/responses.hpp"
+
+namespace ec2m::query {
+
+using internal::BeginResponse;
+using internal::EndResponse;
+using internal::WriteInstanceState;
+using internal::WriteNextToken;
+using internal::WriteTagSet;
+
+namespace {
+
+// Bytes of XML per instance, to size the output once.
+constexpr size_t kInstanceXmlEstimate = 2048;
+
+void WriteGroupSet(XmlWriter& w, const std::vector<GroupIdentifier>& groups) {
+  if (groups.empty()) {
+    w.Empty("groupSet");
+    return;
+  }
+  w.Open("groupSet");
+  for (const GroupIdentifier& g : groups) {
+    w.Open("item");
+    w.Text("groupId", g.group_id);
+    w.Text("groupName", g.group_name);
+    w.Close("item");
+  }
+  w.Close("groupSet");
+}
+
+// ec2m does not model volumes: an EBS-backed instance shows its root volume with an id derived
+// from the instance id, so tools that read the root device find one.
+void WriteBlockDeviceMapping(XmlWriter& w, const Instance& i, const std::string& launch_time) {
+  if (i.root_device_type != "ebs" || i.state == InstanceState::kTerminated) {
+    w.Empty("blockDeviceMapping");
+    return;
+  }
+  const size_t dash = i.instance_id.find('-');
+  const std::string volume_id =
+      "vol-" + (dash == std::string::npos ? i.instance_id : i.instance_id.substr(dash + 1));
+  w.Open("blockDeviceMapping");
+  w.Open("item");
+  w.Text("deviceName", i.root_device_name);
+  w.Open("ebs");
+  w.Text("volumeId", volume_id);
+  w.Text("status", "attached");
+  w.Text("attachTime", launch_time);
+  w.Bool("deleteOnTermination", true);
+  w.Close("ebs");
+  w.Close("item");
+  w.Close("blockDeviceMapping");
+}
+
+void WritePlacementAndMonitoring(XmlWriter& w, const Instance& i) {
+  w.Open("placement");
+  w.Text("availabilityZone", i.availability_zone);
+  w.Empty("groupName");
+  w.Text("tenancy", "default");
+  w.Close("placement");
+  w.TextIfSet("platform", i.platform);
+  w.Open("monitoring");
+  w.Text("state", i.monitoring_enabled ? "enabled" : "disabled");
+  w.Close("monitoring");
+}
+
+void WriteInstance(XmlWriter& w, const Instance& i) {
+  const std::string launch_time = FormatIso8601Millis(i.launch_time);
+  w.Open("item");
+  w.Text("instanceId", i.instance_id);
+  w.Text("imageId", i.image_id);
+  WriteInstanceState(w, "instanceState", i.state);
+  w.Text("privateDnsName", i.private_dns_name);
+  w.Text("dnsName", i.public_dns_name);
+  w.Text("reason", i.state_transition_reason);
+  w.TextIfSet("keyName", i.key_name);
+  w.Int("amiLaunchIndex", i.ami_launch_index);
+  w.Empty("productCodes");
+  w.Text("instanceType", i.instance_type);
+  w.Text("launchTime", launch_time);
+  WritePlacementAndMonitoring(w, i);
+  w.TextIfSet("subnetId", i.subnet_id);
+  w.TextIfSet("vpcId", i.vpc_id);
+  w.TextIfSet("privateIpAddress", i.private_ip_address);
+  w.TextIfSet("ipAddress", i.public_ip_address);
+  w.Bool("sourceDestCheck", true);
+  WriteGroupSet(w, i.security_groups);
+  if (!i.state_reason_code.empty()) {
+    w.Open("stateReason");
+    w.Text("code", i.state_reason_code);
+    w.Text("message", i.state_reason_message);
+    w.Close("stateReason");
+  }
+  w.Text("architecture", i.architecture);
+  w.Text("rootDeviceType", i.root_device_type);
+  w.Text("rootDeviceName", i.root_device_name);
+  WriteBlockDeviceMapping(w, i, launch_time);
+  w.Text("virtualizationType", i.virtualization_type);
+  w.TextIfSet("clientToken", i.client_token);
+  WriteTagSet(w, i.tags);
+  w.Text("hypervisor", i.hypervisor);
+  w.Bool("ebsOptimized", i.ebs_optimized);
+  w.Bool("enaSupport", true);
+  w.Open("hibernationOptions");
+  w.Bool("configured", false);
+  w.Close("hibernationOptions");
+  w.Open("enclaveOptions");
+  w.Bool("enabled", false);
+  w.Close("enclaveOptions");
+  w.Text("platformDetails", i.platform == "windows" ? "Windows" : "Linux/UNIX");
+  w.Text("usageOperation", i.platform == "windows" ? "RunInstances:0002" : "RunInstances");
+  w.Close("item");
+}
+
+// reservationId, ownerId, groupSet, instancesSet: the members of a Reservation.
+void WriteReservationMembers(XmlWriter& w, const Reservation& r) {
+  w.Text("reservationId", r.reservation_id);
+  w.Text("ownerId", r.owner_id);
+  WriteGroupSet(w, r.groups);
+  if (r.instances.empty()) {
+    w.Empty("instancesSet");
+    return;
+  }
+  w.Open("instancesSet");
+  for (const Instance& i : r.instances) {
+    WriteInstance(w, i);
+  }
+  w.Close("instancesSet");
+}
+
+void WriteStatusSummary(XmlWriter& w, std::string_view name, const std::string& status,
+                        const std::string& reachability,
+                        const std::optional<TimePoint>& impaired_since) {
+  w.Open(name);
+  w.Text("status", status);
+  w.Open("details");
+  w.Open("item");
+  w.Text("name", "reachability");
+  w.Text("status", reachability);
+  if (impaired_since && reachability == "failed") {
+    w.Text("impairedSince", FormatIso8601Millis(*impaired_since));
+  }
+  w.Close("item");
+  w.Close("details");
+  w.Close(name);
+}
+
+}  // namespace
+
+std::string SerializeRunInstances(std::string_view request_id, const Reservation& reservation) {
+  XmlWriter w(512 + kInstanceXmlEstimate * reservation.instances.size());
+  BeginResponse(w, "RunInstances", request_id);
+  WriteReservationMembers(w, reservation);
+  EndResponse(w, "RunInstances");
+  return w.Take();
+}
+
+std::string SerializeDescribeInstances(std::string_view request_id, const Page<Reservation>& page) {
+  size_t instances = 0;
+  for (const Reservation& r : page.items) {
+    instances += r.instances.size();
+  }
+  XmlWriter w(512 + 256 * page.items.size() + kInstanceXmlEstimate * instances);
+  BeginResponse(w, "DescribeInstances", request_id);
+  w.Open("reservationSet");
+  for (const Reservation& r : page.items) {
+    w.Open("item");
+    WriteReservationMembers(w, r);
+    w.Close("item");
+  }
+  w.Close("reservationSet");
+  WriteNextToken(w, page.next_token);
+  EndResponse(w, "DescribeInstances");
+  return w.Take();
+}
+
+std::string SerializeDescribeInstanceStatus(std::string_view request_id,
+                                            const Page<InstanceStatus>& page) {
+  XmlWriter w(512 + 640 * page.items.size());
+  BeginResponse(w, "DescribeInstanceStatus", request_id);
+  w.Open("instanceStatusSet");
+  for (const InstanceStatus& s : page.items) {
+    w.Open("item");
+    w.Text("instanceId", s.instance_id);
+    w.Text("availabilityZone", s.availability_zone);
+    WriteInstanceState(w, "instanceState", s.state);
+    WriteStatusSummary(w, "systemStatus", s.system_status, s.system_reachability, s.impaired_since);
+    WriteStatusSummary(w, "instanceStatus", s.instance_status, s.instance_reachability,
+                       s.impaired_since);
+    w.Close("item");
+  }
+  w.Close("instanceStatusSet");
+  WriteNextToken(w, page.next_token);
+  EndResponse(w, "DescribeInstanceStatus");
+  return w.Take();
+}
+
+std::string SerializeInstanceStateChanges(std::string_view action, std::string_view request_id,
+                                          const std::vector<InstanceStateChange>& changes) {
+  XmlWriter w(512 + 256 * changes.size());
+  BeginResponse(w, action, request_id);
+  w.Open("instancesSet");
+  for (const InstanceStateChange& c : changes) {
+    w.Open("item");
+    w.Text("instanceId", c.instance_id);
+    WriteInstanceState(w, "currentState", c.current);
+    WriteInstanceState(w, "previousState", c.previous);
+    w.Close("item");
+  }
+  w.Close("instancesSet");
+  EndResponse(w, action);
+  return w.Take();
+}
+
+std::string SerializeReturnTrue(std::string_view action, std::string_view request_id) {
+  XmlWriter w(256);
+  BeginResponse(w, action, request_id);
+  w.Bool("return", true);
+  EndResponse(w, action);
+  return w.Take();
+}
+
+std::string SerializeDescribeInstanceAttribute(std::string_view request_id,
+                                               const InstanceAttribute& attribute) {
+  XmlWriter w(512);
+  BeginResponse(w, "DescribeInstanceAttribute", request_id);
+  w.Text("instanceId", attribute.instance_id);
+  const std::string& name = attribute.attribute;
+  if (name == "groupSet" || name == "blockDeviceMapping" || name == "productCodes") {
+    w.Empty(name);  // list attributes ec2m does not model
+  } else if (name == "enclaveOptions") {
+    w.Open(name);
+    w.Text("enabled", attribute.value.empty() ? "false" : attribute.value);
+    w.Close(name);
+  } else if (!name.empty()) {
+    w.Open(name);
+    w.Text("value", attribute.value);
+    w.Close(name);
+  }
+  EndResponse(w, "DescribeInstanceAttribute");
+  return w.Take();
+}
+
+}  // namespace ec2m::query
