@@ -11,18 +11,22 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Bytes that cannot be copied as they are: markup characters, C0 controls (tab, LF and CR are
-// then let through), and every byte of a multi-byte UTF-8 sequence (validated).
-constexpr std::array<bool, 256> kSpecial = [] {
+// then let through), and every byte of a multi-byte UTF-8 sequence (validated). Quotes only need
+// escaping in attribute values; in text EC2 sends them as they are.
+constexpr std::array<bool, 256> MakeSpecial(bool attribute) {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    t[c] = c < 0x20 || c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+    t[c] = c < 0x20 || c >= 0x80 || c == '&' || c == '<' || c == '>' ||
+           (attribute && (c == '"' || c == '\''));
   }
   return t;
-}();
+}
+constexpr std::array<bool, 256> kSpecialInText = MakeSpecial(false);
+constexpr std::array<bool, 256> kSpecialInAttribute = MakeSpecial(true);
 
-size_t FirstSpecial(std::string_view s, size_t from) {
+size_t FirstSpecial(std::string_view s, size_t from, const std::array<bool, 256>& special) {
   for (size_t i = from; i < s.size(); ++i) {
-    if (kSpecial[static_cast<unsigned char>(s[i])]) {
+    if (special[static_cast<unsigned char>(s[i])]) {
       return i;
     }
   }
@@ -113,10 +117,10 @@ size_t EscapeOne(std::string_view text, size_t i, Put put) {
 
 // Copies runs of plain bytes and escapes the rest, through `put`.
 template <typename Put>
-void Escape(std::string_view text, Put put) {
+void Escape(std::string_view text, const std::array<bool, 256>& table, Put put) {
   size_t i = 0;
   while (i < text.size()) {
-    const size_t special = FirstSpecial(text, i);
+    const size_t special = FirstSpecial(text, i, table);
     if (special > i) {
       put(text.substr(i, special - i));
     }
@@ -130,13 +134,13 @@ void Escape(std::string_view text, Put put) {
 }  // namespace
 
 void XmlWriter::AppendEscaped(std::string& out, std::string_view text) {
-  Escape(text, [&out](std::string_view s) { out.append(s); });
+  Escape(text, kSpecialInText, [&out](std::string_view s) { out.append(s); });
 }
 
 void XmlWriter::GrowSlow(size_t n) { buf_.resize(std::max(buf_.size() * 2, len_ + n + 256)); }
 
 void XmlWriter::PutEscaped(std::string_view text) {
-  Escape(text, [this](std::string_view s) { Put(s); });
+  Escape(text, kSpecialInText, [this](std::string_view s) { Put(s); });
 }
 
 std::string XmlWriter::Take() {
@@ -158,7 +162,7 @@ void XmlWriter::Open(std::string_view name, std::string_view xmlns) {
   Put("<");
   Put(name);
   Put(" xmlns=\"");
-  PutEscaped(xmlns);
+  Escape(xmlns, kSpecialInAttribute, [this](std::string_view s) { Put(s); });
   Put("\">");
 }
 
@@ -179,7 +183,7 @@ void XmlWriter::Empty(std::string_view name) {
 }
 
 void XmlWriter::Text(std::string_view name, std::string_view text) {
-  if (FirstSpecial(text, 0) != text.size()) {
+  if (FirstSpecial(text, 0, kSpecialInText) != text.size()) {
     Open(name);
     PutEscaped(text);
     Close(name);

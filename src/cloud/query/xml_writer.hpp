@@ -10,8 +10,9 @@ namespace ec2m::query {
 // Builds an XML document by appending to one buffer: no DOM, no element stack, so serializing
 // large responses costs little more than copying their text (DescribeInstances of 10,000
 // instances, 18.6 MB, in 20-35 ms of CPU in a release build). Element names are trusted (the
-// serializers pass literals); text is escaped (&, <, >, ", '), and control characters XML 1.0
-// forbids and invalid UTF-8 become U+FFFD, so any input yields well-formed XML. Not thread-safe.
+// serializers pass literals); text is escaped (&, <, >; quotes too in attributes), and control
+// characters XML 1.0 forbids and invalid UTF-8 become U+FFFD, so any input yields well-formed XML.
+// Not thread-safe.
 class XmlWriter {
  public:
   explicit XmlWriter(size_t reserve = 256) : buf_(reserve, '\0') {}
@@ -36,7 +37,7 @@ class XmlWriter {
   // The document; the writer is empty afterwards.
   std::string Take();
 
-  // Appends `text` escaped for XML character data to `out`.
+  // Appends `text` escaped for XML character data (not for attribute values) to `out`.
   static void AppendEscaped(std::string& out, std::string_view text);
 
  private:
