@@ -1,0 +1,106 @@
+// The admin endpoints of QueryServer, under /_ec2m/.
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/endpoint/query_server.hpp"
+#include "sim/region.hpp"
+#include "sim/sim_config.hpp"
+
+namespace ec2m::sim {
+
+namespace {
+
+constexpr char kJsonContentType[] = "application/json";
+constexpr char kAdminKeyHeader[] = "X-Ec2m-Admin-Key";
+
+std::string Dump(const nlohmann::json& j) {
+  // Messages may echo input bytes that are not UTF-8; replace them rather than throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(Dump(body), kJsonContentType);
+}
+
+void ReplyError(httplib::Response& res, int status, ErrorCode code, const std::string& message) {
+  ReplyJson(res, status,
+            {{"error", {{"code", std::string(ErrorCodeName(code))}, {"message", message}}}});
+}
+
+// Compares without an early exit, so the time taken does not reveal how much of a key matched.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+bool QueryServer::IsAdminKey(const std::string& key) const {
+  bool match = false;
+  for (const auto& [access_key_id, secret] : credentials_) {
+    match |= !key.empty() && ConstantTimeEquals(key, secret);
+  }
+  return match;
+}
+
+void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
+  if (!IsAdminKey(req.get_header_value(kAdminKeyHeader))) {
+    ReplyError(res, 401, ErrorCode::kUnauthenticated,
+               std::string("the ") + kAdminKeyHeader +
+                   " header must carry the secret key of a configured credential");
+    return;
+  }
+  const std::string& path = req.path;
+  if (path == "/_ec2m/health" && req.method == "GET") {
+    nlohmann::json body = {{"status", "ok"}, {"region", region_}};
+    if (admin_) {
+      body["instances"] = admin_->InstanceCount();
+    }
+    ReplyJson(res, 200, body);
+    return;
+  }
+  const bool known = path == "/_ec2m/reset" || path == "/_ec2m/faults";
+  if (!known) {
+    ReplyError(res, 404, ErrorCode::kNotFound, "no admin endpoint " + req.method + " " + path);
+    return;
+  }
+  if (!admin_) {
+    ReplyError(res, 404, ErrorCode::kNotFound, "no simulated region behind this endpoint");
+    return;
+  }
+  if (path == "/_ec2m/reset" && req.method == "POST") {
+    if (auto reset = admin_->Reset(); !reset) {
+      ReplyError(res, 500, reset.error().code, reset.error().message);
+      return;
+    }
+    ReplyJson(res, 200, {{"status", "ok"}});
+    return;
+  }
+  if (path == "/_ec2m/faults" && req.method == "GET") {
+    res.status = 200;
+    res.set_content(FaultConfigToJson(admin_->faults()), kJsonContentType);
+    return;
+  }
+  if (path == "/_ec2m/faults" && req.method == "PUT") {
+    auto faults = ParseFaultConfig(req.body);
+    if (!faults) {
+      ReplyError(res, 400, faults.error().code, faults.error().message);
+      return;
+    }
+    admin_->SetFaults(std::move(*faults));
+    res.status = 200;
+    res.set_content(FaultConfigToJson(admin_->faults()), kJsonContentType);
+    return;
+  }
+  ReplyError(res, 405, ErrorCode::kInvalidArgument,
+             "method " + req.method + " is not allowed on " + path);
+}
+
+}  // namespace ec2m::sim

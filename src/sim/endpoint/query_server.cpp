@@ -1,0 +1,198 @@
+#include "sim/endpoint/query_server.hpp"
+
+#include <httplib.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+
+#include "cloud/query/dispatch.hpp"
+#include "cloud/query/params.hpp"
+#include "cloud/sigv4/sigv4.hpp"
+
+namespace ec2m::sim {
+
+namespace {
+
+constexpr char kXmlContentType[] = "text/xml;charset=UTF-8";
+constexpr char kService[] = "ec2";
+// More workers than expected keep-alive connections: an idle keep-alive connection holds a
+// worker (STYLE.md, library notes).
+constexpr size_t kWorkerThreads = 64;
+constexpr size_t kKeepAliveMaxCount = 100000;
+constexpr size_t kMaxPayloadBytes = 1 << 20;
+
+// Headers httplib invents for the server side; they were not sent, so they are not signed.
+bool IsPseudoHeader(const std::string& name) {
+  static constexpr std::array<std::string_view, 4> kPseudo = {"REMOTE_ADDR", "REMOTE_PORT",
+                                                              "LOCAL_ADDR", "LOCAL_PORT"};
+  for (std::string_view p : kPseudo) {
+    if (name == p) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The request's parameters: the query string, then (POST) the form body on top of it.
+Result<query::Params> RequestParams(const httplib::Request& req) {
+  const size_t q = req.target.find('?');
+  auto params = query::ParseForm(
+      q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1));
+  if (!params || req.method != "POST" || req.body.empty()) {
+    return params;
+  }
+  auto body = query::ParseForm(req.body);
+  if (!body) {
+    return body;
+  }
+  for (const auto& [key, value] : body->map()) {
+    params->Set(key, value);
+  }
+  return params;
+}
+
+}  // namespace
+
+QueryServer::QueryServer(Ec2& ec2, SimRegion* admin, CredentialMap credentials, const Clock& clock,
+                         Random& random, std::string region)
+    : ec2_(ec2),
+      admin_(admin),
+      credentials_(std::move(credentials)),
+      clock_(clock),
+      random_(random),
+      region_(std::move(region)) {}
+
+QueryServer::~QueryServer() { Stop(); }
+
+Result<int> QueryServer::Listen(const std::string& host, int port) {
+  std::lock_guard lock(mu_);
+  if (server_) {
+    return Fail(ErrorCode::kFailedPrecondition, "the EC2 endpoint is already listening");
+  }
+  auto server = std::make_unique<httplib::Server>();
+  server->set_tcp_nodelay(true);
+  server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  server->set_keep_alive_max_count(kKeepAliveMaxCount);
+  server->set_payload_max_length(kMaxPayloadBytes);
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind a taken port.
+  server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  InstallRoutes(*server);
+
+  const int bound =
+      port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return Fail(ErrorCode::kUnavailable,
+                "cannot bind the EC2 endpoint to " + host + ":" + std::to_string(port));
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  httplib::Server* raw = server.get();
+  thread_ = std::thread([raw, done] {
+    raw->listen_after_bind();
+    done->store(true);
+  });
+  // Readiness: the accept loop has started (or already ended on an error).
+  while (!raw->is_running() && !done->load()) {
+    std::this_thread::yield();
+  }
+  if (done->load()) {
+    thread_.join();
+    return Fail(ErrorCode::kUnavailable,
+                "the EC2 endpoint on " + host + ":" + std::to_string(bound) + " stopped at once");
+  }
+  server_ = std::move(server);
+  return bound;
+}
+
+void QueryServer::Stop() {
+  std::lock_guard lock(mu_);
+  if (!server_) {
+    return;
+  }
+  server_->stop();
+  thread_.join();
+  server_.reset();
+}
+
+void QueryServer::InstallRoutes(httplib::Server& server) {
+  auto query = [this](const httplib::Request& req, httplib::Response& res) {
+    HandleQuery(req, res);
+  };
+  server.Get("/", query);
+  server.Post("/", query);
+  auto admin = [this](const httplib::Request& req, httplib::Response& res) {
+    HandleAdmin(req, res);
+  };
+  server.Get("/_ec2m/.*", admin);
+  server.Post("/_ec2m/.*", admin);
+  server.Put("/_ec2m/.*", admin);
+  // The backstop: a throwing handler answers InternalError rather than dropping the connection.
+  server.set_exception_handler([this](const httplib::Request&, httplib::Response& res,
+                                      const std::exception_ptr&) {
+    const std::string request_id = NewUuid(random_);
+    query::QueryResponse out = query::ErrorResponse(
+        Error{ErrorCode::kInternal, "We encountered an internal error. Please try again.", "", ""},
+        request_id);
+    res.status = out.status;
+    res.set_header("x-amzn-RequestId", request_id);
+    res.set_content(out.body, kXmlContentType);
+  });
+}
+
+Result<void> QueryServer::Authenticate(const httplib::Request& req) const {
+  sigv4::HttpRequest http;
+  http.method = req.method;
+  const size_t q = req.target.find('?');
+  http.path = req.target.substr(0, q);
+  http.query = q == std::string::npos ? std::string() : req.target.substr(q + 1);
+  http.headers.reserve(req.headers.size());
+  for (const auto& [name, value] : req.headers) {
+    if (!IsPseudoHeader(name)) {
+      http.headers.emplace_back(name, value);
+    }
+  }
+  http.body = req.body;
+  const sigv4::SecretLookup lookup =
+      [this](std::string_view access_key_id) -> std::optional<std::string> {
+    auto it = credentials_.find(access_key_id);
+    if (it == credentials_.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  };
+  sigv4::VerifyOptions options;
+  options.service = kService;
+  options.now = clock_.Now();
+  auto identity = sigv4::Verify(http, lookup, options);
+  if (!identity) {
+    return Fail(std::move(identity).error());
+  }
+  if (identity->region != region_) {
+    return Fail(ErrorCode::kUnauthenticated,
+                "Credential should be scoped to a valid region: this endpoint serves " + region_ +
+                    ", not '" + identity->region + "'",
+                "AuthFailure");
+  }
+  return {};
+}
+
+void QueryServer::HandleQuery(const httplib::Request& req, httplib::Response& res) {
+  const std::string request_id = NewUuid(random_);
+  query::QueryResponse out;
+  if (auto auth = Authenticate(req); !auth) {
+    out = query::ErrorResponse(auth.error(), request_id);
+  } else if (auto params = RequestParams(req); !params) {
+    out = query::ErrorResponse(params.error(), request_id);
+  } else {
+    out = query::Dispatch(ec2_, *params, request_id);
+  }
+  res.status = out.status;
+  res.set_header("x-amzn-RequestId", request_id);
+  res.set_header("Content-Type", kXmlContentType);
+  res.body = std::move(out.body);  // set_content would copy; DescribeInstances can be megabytes
+}
+
+}  // namespace ec2m::sim

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/ec2.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace ec2m::sim {
+
+class SimRegion;
+
+// The HTTP endpoint of a simulated EC2 region: the EC2 Query API (POST / with a form body, or GET /
+// with the parameters in the query string), SigV4-verified against a fixed set of credentials, and
+// admin endpoints under /_ec2m/ for tests and operators.
+//
+// Query API: every request gets a fresh request id (a UUID from `random`), also sent as the
+// x-amzn-RequestId header; responses are text/xml;charset=UTF-8 with EC2's status for each error
+// (query/errors.hpp). Order of checks: signature (MissingAuthenticationToken, IncompleteSignature,
+// AuthFailure; the credential scope must name this region and service "ec2"), form decoding
+// (MalformedQueryString), then query::Dispatch (MissingAction, InvalidAction, parameter and id
+// shape errors) before the region is called, so a bad request never changes state.
+//
+// Admin (JSON), each requiring the header `X-Ec2m-Admin-Key: <the secret of any credential>`
+// (401 otherwise): GET /_ec2m/health → {"status":"ok","region":..,"instances":N};
+// POST /_ec2m/reset; GET /_ec2m/faults; PUT /_ec2m/faults (sim::ParseFaultConfig; 400 naming the
+// problem, nothing changed). Errors are {"error":{"code":"invalid_argument","message":".."}}.
+// Without a SimRegion, health omits "instances" and the other admin endpoints answer 404.
+//
+// Owns its HTTP server and listener thread; borrows everything else, which must outlive it.
+// Thread-safe: requests are served on a pool of 64 threads; Listen and Stop may be called from
+// any thread.
+class QueryServer {
+ public:
+  // access key id → secret access key
+  using CredentialMap = std::map<std::string, std::string, std::less<>>;
+
+  // `admin` may be null (no admin endpoints beyond health). `region` is the region name the
+  // credential scope must carry ("us-west-2").
+  QueryServer(Ec2& ec2, SimRegion* admin, CredentialMap credentials, const Clock& clock,
+              Random& random, std::string region);
+  ~QueryServer();  // Stop()s.
+  QueryServer(const QueryServer&) = delete;
+  QueryServer& operator=(const QueryServer&) = delete;
+
+  // Binds host:port (port 0: an ephemeral port) and serves in a background thread; returns the
+  // bound port once the server accepts connections.
+  // Errors: kFailedPrecondition when already listening; kUnavailable when the address cannot be
+  // bound.
+  Result<int> Listen(const std::string& host, int port);
+
+  // Stops accepting, lets requests in flight finish, joins the listener thread. Idempotent.
+  void Stop();
+
+ private:
+  void InstallRoutes(httplib::Server& server);
+  void HandleQuery(const httplib::Request& req, httplib::Response& res);
+  void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  bool IsAdminKey(const std::string& key) const;
+  Result<void> Authenticate(const httplib::Request& req) const;
+
+  Ec2& ec2_;
+  SimRegion* admin_;
+  const CredentialMap credentials_;
+  const Clock& clock_;
+  Random& random_;
+  const std::string region_;
+
+  std::mutex mu_;                            // guards the lifecycle below
+  std::unique_ptr<httplib::Server> server_;  // guarded by mu_; null when not listening
+  std::thread thread_;                       // guarded by mu_
+};
+
+}  // namespace ec2m::sim
