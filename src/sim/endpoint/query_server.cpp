@@ -35,14 +35,14 @@ bool IsPseudoHeader(const std::string& name) {
 }
 
 // The request's parameters: the query string, then (POST) the form body on top of it.
-Result<query::Params> RequestParams(const httplib::Request& req) {
+Result<query::Params> RequestParams(const httplib::Request& req, const std::string& body_text) {
   const size_t q = req.target.find('?');
   auto params = query::ParseForm(
       q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1));
-  if (!params || req.method != "POST" || req.body.empty()) {
+  if (!params || req.method != "POST" || body_text.empty()) {
     return params;
   }
-  auto body = query::ParseForm(req.body);
+  auto body = query::ParseForm(body_text);
   if (!body) {
     return body;
   }
@@ -118,11 +118,21 @@ void QueryServer::Stop() {
 }
 
 void QueryServer::InstallRoutes(httplib::Server& server) {
-  auto query = [this](const httplib::Request& req, httplib::Response& res) {
-    HandleQuery(req, res);
-  };
-  server.Get("/", query);
-  server.Post("/", query);
+  server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+    HandleQuery(req, req.body, res);
+  });
+  // POST reads its body through a content reader: cpp-httplib's own form handling (compiled into
+  // Debian's shared library) refuses url-encoded bodies over 8 KB with a bare 413, and EC2 bodies
+  // naming a thousand instance ids are far larger. The payload limit still applies.
+  server.Post("/", [this](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader) {
+    std::string body;
+    reader([&body](const char* data, size_t length) {
+      body.append(data, length);
+      return true;
+    });
+    HandleQuery(req, body, res);
+  });
   auto admin = [this](const httplib::Request& req, httplib::Response& res) {
     HandleAdmin(req, res);
   };
@@ -142,7 +152,7 @@ void QueryServer::InstallRoutes(httplib::Server& server) {
   });
 }
 
-Result<void> QueryServer::Authenticate(const httplib::Request& req) const {
+Result<void> QueryServer::Authenticate(const httplib::Request& req, const std::string& body) const {
   sigv4::HttpRequest http;
   http.method = req.method;
   const size_t q = req.target.find('?');
@@ -154,7 +164,7 @@ Result<void> QueryServer::Authenticate(const httplib::Request& req) const {
       http.headers.emplace_back(name, value);
     }
   }
-  http.body = req.body;
+  http.body = body;
   const sigv4::SecretLookup lookup =
       [this](std::string_view access_key_id) -> std::optional<std::string> {
     auto it = credentials_.find(access_key_id);
@@ -179,12 +189,13 @@ Result<void> QueryServer::Authenticate(const httplib::Request& req) const {
   return {};
 }
 
-void QueryServer::HandleQuery(const httplib::Request& req, httplib::Response& res) {
+void QueryServer::HandleQuery(const httplib::Request& req, const std::string& body,
+                              httplib::Response& res) {
   const std::string request_id = NewUuid(random_);
   query::QueryResponse out;
-  if (auto auth = Authenticate(req); !auth) {
+  if (auto auth = Authenticate(req, body); !auth) {
     out = query::ErrorResponse(auth.error(), request_id);
-  } else if (auto params = RequestParams(req); !params) {
+  } else if (auto params = RequestParams(req, body); !params) {
     out = query::ErrorResponse(params.error(), request_id);
   } else {
     out = query::Dispatch(ec2_, *params, request_id);

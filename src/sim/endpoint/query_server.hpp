@@ -65,10 +65,10 @@ class QueryServer {
 
  private:
   void InstallRoutes(httplib::Server& server);
-  void HandleQuery(const httplib::Request& req, httplib::Response& res);
+  void HandleQuery(const httplib::Request& req, const std::string& body, httplib::Response& res);
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
   bool IsAdminKey(const std::string& key) const;
-  Result<void> Authenticate(const httplib::Request& req) const;
+  Result<void> Authenticate(const httplib::Request& req, const std::string& body) const;
 
   Ec2& ec2_;
   SimRegion* admin_;
