@@ -1,3 +1,30 @@
-#include "cli/cli.hpp"
+// The `ec2m` binary: parses the command line and wires concrete classes to the commands.
 
-int main(int argc, char** argv) { return ec2m::cli::Main(argc, argv); }
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "app/sim_serve.hpp"
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"EC2 Manager: a control plane for EC2 fleets, with an embedded simulated region",
+               "ec2m"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", kVersion);
+  int exit_code = 0;
+  ec2m::app::SimServeOptions sim_options;
+  ec2m::app::AddSimCommands(app, sim_options, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ec2m: internal error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

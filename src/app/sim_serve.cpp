@@ -1,0 +1,137 @@
+#include "app/sim_serve.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "sim/endpoint/query_server.hpp"
+#include "sim/region.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace ec2m::app {
+
+namespace {
+
+Result<std::pair<std::string, int>> SplitListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos && colon > 0) {
+    try {
+      size_t used = 0;
+      port = std::stoi(listen.substr(colon + 1), &used);
+      if (used != listen.size() - colon - 1) {
+        port = -1;
+      }
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--listen: expected HOST:PORT (port 0..65535), got \"" + listen + "\"");
+  }
+  return std::pair{listen.substr(0, colon), port};
+}
+
+Result<sim::SimConfig> LoadConfig(const SimServeOptions& options) {
+  sim::SimConfig config;
+  if (!options.config_file.empty()) {
+    std::ifstream in(options.config_file);
+    if (!in) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  options.config_file + ": cannot be read (" + std::strerror(errno) + ")");
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = sim::ParseSimConfig(text.str(), options.config_file);
+    EC2M_RETURN_IF_ERROR(parsed);
+    config = std::move(*parsed);
+  }
+  if (!options.listen.empty()) {
+    config.listen = options.listen;
+  }
+  if (!options.data_dir.empty()) {
+    config.data_dir = options.data_dir;
+  }
+  if (!options.region.empty()) {
+    config.region = options.region;
+  }
+  if (options.access_key.empty() != options.secret_key.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "--access-key and --secret-key go together");
+  }
+  if (!options.access_key.empty()) {
+    config.credentials = {{options.access_key, options.secret_key}};
+  }
+  return config;
+}
+
+}  // namespace
+
+void AddSimCommands(CLI::App& app, SimServeOptions& options, int& exit_code) {
+  CLI::App* sim = app.add_subcommand("sim", "The simulated EC2 region");
+  sim->require_subcommand(1);
+  CLI::App* serve = sim->add_subcommand(
+      "serve", "Serve the simulated region over the EC2 Query API (the AWS CLI works against it)");
+  serve->add_option("--config", options.config_file, "Sim config file (JSON)");
+  serve->add_option("--listen", options.listen, "HOST:PORT to listen on (default 127.0.0.1:4566)");
+  serve->add_option("--data-dir", options.data_dir, "Where state is kept (default var/sim)");
+  serve->add_option("--region", options.region, "Region name (default us-west-2)");
+  serve->add_option("--access-key", options.access_key, "Accepted access key id (default test)");
+  serve->add_option("--secret-key", options.secret_key, "Its secret key (default test)");
+  serve->callback([&options, &exit_code] { exit_code = RunSimServe(options); });
+}
+
+int RunSimServe(const SimServeOptions& options) {
+  auto config = LoadConfig(options);
+  if (!config) {
+    return cli::ReportError(config.error());
+  }
+  auto listen = SplitListen(config->listen);
+  if (!listen) {
+    return cli::ReportError(listen.error());
+  }
+  auto store =
+      store::SqliteStore::Open((std::filesystem::path(config->data_dir) / "sim.db").string());
+  if (!store) {
+    return cli::ReportError(store.error());
+  }
+  SystemClock clock;
+  DefaultRandom random;
+  auto region = sim::SimRegion::Open(*config, **store, clock, random);
+  if (!region) {
+    return cli::ReportError(region.error());
+  }
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  sim::QueryServer server(
+      **region, region->get(),
+      sim::QueryServer::CredentialMap(config->credentials.begin(), config->credentials.end()),
+      clock, random, config->region);
+  auto port = server.Listen(listen->first, listen->second);
+  if (!port) {
+    return cli::ReportError(port.error());
+  }
+  std::printf("ec2m sim: serving %s at http://%s:%d (data dir %s)\n", config->region.c_str(),
+              listen->first.c_str(), *port, config->data_dir.c_str());
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server.Stop();
+  std::printf("ec2m sim: stopped\n");
+  return 0;
+}
+
+}  // namespace ec2m::app
