@@ -112,8 +112,8 @@ const std::vector<Region>& RegionCatalog() {
     std::vector<Region> regions;
     for (const char* name : {"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1",
                              "eu-central-1", "ap-southeast-1", "ap-northeast-1"}) {
-      regions.push_back(Region{name, fmt::format("ec2.{}.amazonaws.com", name),
-                               "opt-in-not-required"});
+      regions.push_back(
+          Region{name, fmt::format("ec2.{}.amazonaws.com", name), "opt-in-not-required"});
     }
     return regions;
   }();
@@ -129,9 +129,9 @@ bool IsKnownRegion(std::string_view region) {
 std::vector<AvailabilityZone> ZonesOf(std::string_view region) {
   // "us-west-2" -> "usw2", "ap-southeast-1" -> "apse1", as EC2's zone ids.
   static const std::pair<std::string_view, std::string_view> kDirections[] = {
-      {"northeast", "ne"}, {"southeast", "se"}, {"northwest", "nw"}, {"southwest", "sw"},
-      {"north", "n"},      {"south", "s"},      {"east", "e"},       {"west", "w"},
-      {"central", "c"}};
+      {"northeast", "ne"}, {"southeast", "se"}, {"northwest", "nw"},
+      {"southwest", "sw"}, {"north", "n"},      {"south", "s"},
+      {"east", "e"},       {"west", "w"},       {"central", "c"}};
   std::string abbrev;
   size_t start = 0;
   while (start <= region.size()) {

@@ -24,7 +24,8 @@ SimRegion::~SimRegion() = default;
 Result<std::unique_ptr<SimRegion>> SimRegion::Open(SimConfig config, Store& store,
                                                    const Clock& clock, Random& random) {
   if (!IsKnownRegion(config.region)) {
-    return Fail(ErrorCode::kInvalidArgument, "simulated region: unknown region '" + config.region + "'");
+    return Fail(ErrorCode::kInvalidArgument,
+                "simulated region: unknown region '" + config.region + "'");
   }
   std::unique_ptr<SimRegion> region(new SimRegion(std::move(config), store, clock, random));
   auto records = store.LoadSimRecords(region->config_.region);
@@ -94,7 +95,8 @@ Result<void> SimRegion::InjectFault(std::string_view operation) {
   return {};
 }
 
-Result<void> SimRegion::Persist(std::span<const SimRecord> upserts, std::span<const SimKey> deletes) {
+Result<void> SimRegion::Persist(std::span<const SimRecord> upserts,
+                                std::span<const SimKey> deletes) {
   auto written = store_.WriteSimRecords(config_.region, upserts, deletes);
   if (!written) {
     return Fail(ErrorCode::kUnavailable,
@@ -133,8 +135,12 @@ Result<void> SimRegion::CreateDefaults() {
   group.group.group_name = "default";
   group.group.description = "default VPC security group";
   group.group.vpc_id = vpc.vpc.vpc_id;
-  group.group.ingress.push_back(IpPermission{"-1", std::nullopt, std::nullopt, {},
-                                             {UserIdGroupPair{group.group.group_id, "", config_.account_id}}});
+  group.group.ingress.push_back(
+      IpPermission{"-1",
+                   std::nullopt,
+                   std::nullopt,
+                   {},
+                   {UserIdGroupPair{group.group.group_id, "", config_.account_id}}});
   group.group.egress.push_back(
       IpPermission{"-1", std::nullopt, std::nullopt, {IpRange{"0.0.0.0/0", ""}}, {}});
   records.push_back(Encode(group));

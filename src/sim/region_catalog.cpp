@@ -277,9 +277,10 @@ Result<Page<TagDescription>> SimRegion::DescribeTags(const DescribeRequest& req)
   for (const auto& [id, g] : state_->groups) {
     add(id, "security-group", g.group.tags);
   }
-  std::stable_sort(items.begin(), items.end(), [](const TagDescription& a, const TagDescription& b) {
-    return a.resource_id != b.resource_id ? a.resource_id < b.resource_id : a.key < b.key;
-  });
+  std::stable_sort(
+      items.begin(), items.end(), [](const TagDescription& a, const TagDescription& b) {
+        return a.resource_id != b.resource_id ? a.resource_id < b.resource_id : a.key < b.key;
+      });
   return PageOf(std::move(items), req);
 }
 
@@ -335,7 +336,8 @@ Result<Page<InstanceTypeInfo>> SimRegion::DescribeInstanceTypes(const DescribeRe
   }
   std::vector<InstanceTypeInfo> items;
   for (const auto& t : InstanceTypeCatalog()) {
-    if (!req.ids.empty() && std::find(req.ids.begin(), req.ids.end(), t.instance_type) == req.ids.end()) {
+    if (!req.ids.empty() &&
+        std::find(req.ids.begin(), req.ids.end(), t.instance_type) == req.ids.end()) {
       continue;
     }
     if (MatchesFilters(t, req.filters, TypeValues)) {
@@ -354,8 +356,8 @@ Result<std::vector<AvailabilityZone>> SimRegion::DescribeAvailabilityZones(
     if (std::none_of(zones.begin(), zones.end(), [&](const AvailabilityZone& z) {
           return z.zone_name == id || z.zone_id == id;
         })) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "The zone '" + id + "' does not exist.", "InvalidParameterValue");
+      return Fail(ErrorCode::kInvalidArgument, "The zone '" + id + "' does not exist.",
+                  "InvalidParameterValue");
     }
   }
   if (req.dry_run) {
@@ -363,9 +365,9 @@ Result<std::vector<AvailabilityZone>> SimRegion::DescribeAvailabilityZones(
   }
   std::vector<AvailabilityZone> items;
   for (const auto& z : zones) {
-    if (!req.ids.empty() && std::none_of(req.ids.begin(), req.ids.end(), [&](const std::string& id) {
-          return id == z.zone_name || id == z.zone_id;
-        })) {
+    if (!req.ids.empty() &&
+        std::none_of(req.ids.begin(), req.ids.end(),
+                     [&](const std::string& id) { return id == z.zone_name || id == z.zone_id; })) {
       continue;
     }
     if (MatchesFilters(z, req.filters, ZoneValues)) {
@@ -389,7 +391,8 @@ Result<std::vector<Region>> SimRegion::DescribeRegions(const DescribeRequest& re
   }
   std::vector<Region> items;
   for (const auto& r : RegionCatalog()) {
-    if (!req.ids.empty() && std::find(req.ids.begin(), req.ids.end(), r.region_name) == req.ids.end()) {
+    if (!req.ids.empty() &&
+        std::find(req.ids.begin(), req.ids.end(), r.region_name) == req.ids.end()) {
       continue;
     }
     if (MatchesFilters(r, req.filters, RegionValues)) {

@@ -56,8 +56,8 @@ Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t n
   i.state_transition_reason = r.reason;
   if (i.state == InstanceState::kStopped || i.state == InstanceState::kTerminated ||
       i.state == InstanceState::kStopping || i.state == InstanceState::kShuttingDown) {
-    i.state_reason_code = r.state_reason_code.empty() ? std::string(kUserShutdownCode)
-                                                      : r.state_reason_code;
+    i.state_reason_code =
+        r.state_reason_code.empty() ? std::string(kUserShutdownCode) : r.state_reason_code;
     i.state_reason_message = i.state_reason_code + ": User initiated shutdown";
   }
   if (const Image* image = FindImage(r.image_id)) {
@@ -75,13 +75,14 @@ Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t n
       if (subnet->second.subnet.map_public_ip_on_launch && i.state == InstanceState::kRunning) {
         // A stable public address per instance, from 203.0.113.0/24-like documentation space
         // widened to a /12 so large fleets stay unique.
-        const uint32_t public_ip = (100u << 24) | (64u << 16) | static_cast<uint32_t>(r.seq & 0x3FFFFF);
+        const uint32_t public_ip =
+            (100u << 24) | (64u << 16) | static_cast<uint32_t>(r.seq & 0x3FFFFF);
         i.public_ip_address = FormatIpv4(public_ip);
-        i.public_dns_name = fmt::format("ec2-{}.{}.compute.amazonaws.com",
-                                        fmt::format("{}-{}-{}-{}", public_ip >> 24,
-                                                    (public_ip >> 16) & 0xFF,
-                                                    (public_ip >> 8) & 0xFF, public_ip & 0xFF),
-                                        config.region);
+        i.public_dns_name =
+            fmt::format("ec2-{}.{}.compute.amazonaws.com",
+                        fmt::format("{}-{}-{}-{}", public_ip >> 24, (public_ip >> 16) & 0xFF,
+                                    (public_ip >> 8) & 0xFF, public_ip & 0xFF),
+                        config.region);
       }
     }
   }
@@ -110,7 +111,8 @@ bool InstanceValues(const Instance& i, std::string_view name, std::vector<std::s
     out.push_back(i.subnet_id);
   } else if (name == "availability-zone") {
     out.push_back(i.availability_zone);
-  } else if (name == "private-ip-address" || name == "network-interface.addresses.private-ip-address") {
+  } else if (name == "private-ip-address" ||
+             name == "network-interface.addresses.private-ip-address") {
     out.push_back(i.private_ip_address);
   } else if (name == "ip-address") {
     out.push_back(i.public_ip_address);
@@ -171,11 +173,11 @@ bool StatusValues(const InstanceStatus& s, std::string_view name, std::vector<st
 
 // Everything of a RunInstances request that must match for a ClientToken to be reused.
 std::string Fingerprint(const RunInstancesRequest& req) {
-  std::string f = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", req.image_id,
-                              req.instance_type, req.key_name, req.subnet_id,
-                              req.availability_zone, req.private_ip_address, req.user_data,
-                              req.min_count, req.max_count, req.disable_api_termination,
-                              req.disable_api_stop, req.monitoring_enabled, req.ebs_optimized);
+  std::string f =
+      fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", req.image_id, req.instance_type,
+                  req.key_name, req.subnet_id, req.availability_zone, req.private_ip_address,
+                  req.user_data, req.min_count, req.max_count, req.disable_api_termination,
+                  req.disable_api_stop, req.monitoring_enabled, req.ebs_optimized);
   for (const auto& g : req.security_group_ids) {
     f += "|sg:" + g;
   }
@@ -278,8 +280,8 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
       }
     }
     if (subnet == nullptr) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "Invalid availability zone: [" + zone + "]", "InvalidParameterValue");
+      return Fail(ErrorCode::kInvalidArgument, "Invalid availability zone: [" + zone + "]",
+                  "InvalidParameterValue");
     }
   }
   const std::string& vpc_id = subnet->subnet.vpc_id;
@@ -336,9 +338,10 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
   if (!req.private_ip_address.empty()) {
     auto ip = ParseIpv4(req.private_ip_address);
     if (!ip || !subnet->cidr.Contains(Cidr{*ip, 32})) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "Address " + req.private_ip_address + " does not fall within the subnet's address range",
-                  "InvalidParameterValue");
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          "Address " + req.private_ip_address + " does not fall within the subnet's address range",
+          "InvalidParameterValue");
     }
     if (req.max_count > 1) {
       return Fail(ErrorCode::kInvalidArgument,
@@ -355,7 +358,8 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
   } else {
     const uint64_t size = subnet->cidr.Size();
     uint64_t cursor = subnet->next_hint;
-    for (uint64_t scanned = 0; scanned < size && offsets.size() < static_cast<size_t>(req.max_count);
+    for (uint64_t scanned = 0;
+         scanned < size && offsets.size() < static_cast<size_t>(req.max_count);
          ++scanned, ++cursor) {
       if (cursor >= size - 1) {
         cursor = 4;
@@ -557,8 +561,8 @@ Result<Page<InstanceStatus>> SimRegion::DescribeInstanceStatus(
       const bool impaired =
           std::find(faults_.impaired_instances.begin(), faults_.impaired_instances.end(),
                     r->instance_id) != faults_.impaired_instances.end() ||
-          std::find(faults_.impaired_images.begin(), faults_.impaired_images.end(),
-                    r->image_id) != faults_.impaired_images.end();
+          std::find(faults_.impaired_images.begin(), faults_.impaired_images.end(), r->image_id) !=
+              faults_.impaired_images.end();
       const int64_t running_since = r->transition_ms;
       if (now < running_since + config_.delays.initializing.count()) {
         s.system_status = s.instance_status = "initializing";
@@ -585,7 +589,7 @@ namespace {
 
 // The records of `ids`, or InvalidInstanceID.NotFound naming every unknown one.
 Result<std::vector<InstanceRecord*>> Lookup(RegionState& st, const std::vector<std::string>& ids,
-                                           int64_t now, const Delays& delays) {
+                                            int64_t now, const Delays& delays) {
   if (ids.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "The request must contain the parameter InstanceId",
                 "MissingParameter");
@@ -851,9 +855,10 @@ Result<InstanceAttribute> SimRegion::DescribeInstanceAttribute(
     const Image* image = FindImage(r.image_id);
     attr.value = image != nullptr ? image->root_device_name : "/dev/xvda";
   } else {
-    return Fail(ErrorCode::kInvalidArgument,
-                "Value (" + req.attribute + ") for parameter attribute is invalid. Unknown attribute.",
-                "InvalidParameterValue");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        "Value (" + req.attribute + ") for parameter attribute is invalid. Unknown attribute.",
+        "InvalidParameterValue");
   }
   if (req.dry_run) {
     return DryRunSucceeded();

@@ -12,8 +12,8 @@ constexpr std::string_view kTokenPrefix = "ec2m-1.";
 }  // namespace
 
 Unexpected<Error> DryRunSucceeded() {
-  return Fail(ErrorCode::kFailedPrecondition, "Request would have succeeded, but DryRun flag is set.",
-              "DryRunOperation");
+  return Fail(ErrorCode::kFailedPrecondition,
+              "Request would have succeeded, but DryRun flag is set.", "DryRunOperation");
 }
 
 Result<void> CheckPaging(const DescribeRequest& req, int lo, int hi, bool ids_exclusive) {
@@ -76,7 +76,8 @@ Result<void> ValidateTags(const Tags& tags) {
 
 Result<void> MergeTags(Tags& target, const Tags& tags, const std::string& resource_id) {
   for (const Tag& t : tags) {
-    auto it = std::find_if(target.begin(), target.end(), [&](const Tag& x) { return x.key == t.key; });
+    auto it =
+        std::find_if(target.begin(), target.end(), [&](const Tag& x) { return x.key == t.key; });
     if (it != target.end()) {
       it->value = t.value;
     } else {
@@ -84,9 +85,10 @@ Result<void> MergeTags(Tags& target, const Tags& tags, const std::string& resour
     }
   }
   if (target.size() > 50) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "The maximum number of tags (50) for resource '" + resource_id + "' has been reached.",
-                "TagLimitExceeded");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        "The maximum number of tags (50) for resource '" + resource_id + "' has been reached.",
+        "TagLimitExceeded");
   }
   return {};
 }
@@ -96,12 +98,14 @@ Result<Tags> TagsFromSpecs(const std::vector<TagSpecification>& specs,
                            const std::vector<std::string_view>& allowed) {
   Tags tags;
   for (const TagSpecification& spec : specs) {
-    const bool known = spec.resource_type == resource_type ||
-                       std::find(allowed.begin(), allowed.end(), spec.resource_type) != allowed.end();
+    const bool known =
+        spec.resource_type == resource_type ||
+        std::find(allowed.begin(), allowed.end(), spec.resource_type) != allowed.end();
     if (!known) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "'" + spec.resource_type + "' is not a valid taggable resource type for this operation.",
-                  "InvalidParameterValue");
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          "'" + spec.resource_type + "' is not a valid taggable resource type for this operation.",
+          "InvalidParameterValue");
     }
     if (spec.resource_type != resource_type) {
       continue;

@@ -21,7 +21,8 @@ Result<void> CheckPaging(const DescribeRequest& req, int lo, int hi, bool ids_ex
 
 // Opaque NextToken <-> position. A token not made here is InvalidNextToken (or `code`).
 std::string MakeNextToken(uint64_t position);
-Result<uint64_t> ReadNextToken(const std::string& token, std::string_view code = "InvalidNextToken");
+Result<uint64_t> ReadNextToken(const std::string& token,
+                               std::string_view code = "InvalidNextToken");
 
 // Slices `items` after filtering into one page. Positions are indexes into `items`.
 template <typename T>

@@ -17,7 +17,8 @@ namespace {
 bool VpcValues(const Vpc& v, std::string_view name, std::vector<std::string>& out) {
   if (name == "vpc-id") {
     out.push_back(v.vpc_id);
-  } else if (name == "cidr" || name == "cidr-block-association.cidr-block" || name == "cidr-block") {
+  } else if (name == "cidr" || name == "cidr-block-association.cidr-block" ||
+             name == "cidr-block") {
     out.push_back(v.cidr_block);
   } else if (name == "state") {
     out.push_back(v.state);
@@ -84,8 +85,8 @@ void PermissionValues(const std::vector<IpPermission>& perms, std::string_view f
 }
 
 bool GroupValues(const SecurityGroup& g, std::string_view name, std::vector<std::string>& out) {
-  static constexpr std::string_view kFields[] = {"protocol", "from-port", "to-port", "cidr",
-                                                 "group-id", "group-name"};
+  static constexpr std::string_view kFields[] = {"protocol", "from-port", "to-port",
+                                                 "cidr",     "group-id",  "group-name"};
   if (name == "group-id") {
     out.push_back(g.group_id);
   } else if (name == "group-name") {
@@ -112,15 +113,17 @@ bool GroupValues(const SecurityGroup& g, std::string_view name, std::vector<std:
 Result<Cidr> BlockCidr(const std::string& text, std::string_view parameter) {
   auto cidr = ParseCidr(text);
   if (!cidr) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("Value ({}) for parameter {} is invalid. This is not a valid CIDR block.",
-                            text, parameter),
-                "InvalidParameterValue");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("Value ({}) for parameter {} is invalid. This is not a valid CIDR block.", text,
+                    parameter),
+        "InvalidParameterValue");
   }
   if (cidr->prefix < 16 || cidr->prefix > 28) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("The CIDR '{}' is invalid: the prefix must be between /16 and /28.", text),
-                parameter == "cidrBlock" ? "InvalidVpc.Range" : "InvalidSubnet.Range");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("The CIDR '{}' is invalid: the prefix must be between /16 and /28.", text),
+        parameter == "cidrBlock" ? "InvalidVpc.Range" : "InvalidSubnet.Range");
   }
   return *cidr;
 }
@@ -183,8 +186,8 @@ std::string RuleText(const Rule& r) {
 }
 
 // Validates the requested rules and resolves group names in peers to ids.
-Result<std::vector<Rule>> RequestedRules(const SecurityGroupRulesRequest& req, const RegionState& st,
-                                         const std::string& vpc_id) {
+Result<std::vector<Rule>> RequestedRules(const SecurityGroupRulesRequest& req,
+                                         const RegionState& st, const std::string& vpc_id) {
   if (req.permissions.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "The request must contain the parameter IpPermissions",
                 "MissingParameter");
@@ -228,8 +231,8 @@ Result<std::vector<Rule>> RequestedRules(const SecurityGroupRulesRequest& req, c
     for (const auto& r : p.ip_ranges) {
       auto cidr = ParseCidr(r.cidr_ip);
       if (!cidr) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "CIDR block " + r.cidr_ip + " is malformed", "InvalidParameterValue");
+        return Fail(ErrorCode::kInvalidArgument, "CIDR block " + r.cidr_ip + " is malformed",
+                    "InvalidParameterValue");
       }
     }
     for (auto& g : p.groups) {
@@ -286,8 +289,12 @@ Result<Vpc> SimRegion::CreateVpc(const CreateVpcRequest& req) {
   group.group.description = "default VPC security group";
   group.group.vpc_id = vpc.vpc.vpc_id;
   group.group.owner_id = config_.account_id;
-  group.group.ingress.push_back(IpPermission{
-      "-1", std::nullopt, std::nullopt, {}, {UserIdGroupPair{group.group.group_id, "default", config_.account_id}}});
+  group.group.ingress.push_back(
+      IpPermission{"-1",
+                   std::nullopt,
+                   std::nullopt,
+                   {},
+                   {UserIdGroupPair{group.group.group_id, "default", config_.account_id}}});
   group.group.egress.push_back(
       IpPermission{"-1", std::nullopt, std::nullopt, {IpRange{"0.0.0.0/0", ""}}, {}});
   const SimRecord records[] = {Encode(vpc), Encode(group)};
@@ -392,11 +399,14 @@ Result<Subnet> SimRegion::CreateSubnet(const CreateSubnetRequest& req) {
       for (const auto& az : zones) {
         names += names.empty() ? az.zone_name : ", " + az.zone_name;
       }
-      return Fail(ErrorCode::kInvalidArgument,
-                  "Value (" + (req.availability_zone.empty() ? req.availability_zone_id : req.availability_zone) +
-                      ") for parameter availabilityZone is invalid. Subnets can currently only be "
-                      "created in the following availability zones: " + names + ".",
-                  "InvalidParameterValue");
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          "Value (" +
+              (req.availability_zone.empty() ? req.availability_zone_id : req.availability_zone) +
+              ") for parameter availabilityZone is invalid. Subnets can currently only be "
+              "created in the following availability zones: " +
+              names + ".",
+          "InvalidParameterValue");
     }
     zone = &*z;
   }
@@ -437,8 +447,8 @@ Result<Subnet> SimRegion::CreateSubnet(const CreateSubnetRequest& req) {
   Subnet out = it->second.subnet;
   out.owner_id = config_.account_id;
   out.available_ip_address_count = static_cast<int64_t>(it->second.cidr.Size()) - 5;
-  out.subnet_arn = fmt::format("arn:aws:ec2:{}:{}:subnet/{}", config_.region, config_.account_id,
-                               out.subnet_id);
+  out.subnet_arn =
+      fmt::format("arn:aws:ec2:{}:{}:subnet/{}", config_.region, config_.account_id, out.subnet_id);
   return out;
 }
 
@@ -531,9 +541,10 @@ Result<SecurityGroup> SimRegion::CreateSecurityGroup(const CreateSecurityGroupRe
   }
   for (const auto& [gid, g] : state_->groups) {
     if (g.group.vpc_id == vpc_id && g.group.group_name == req.group_name) {
-      return Fail(ErrorCode::kAlreadyExists,
-                  "The security group '" + req.group_name + "' already exists for VPC '" + vpc_id + "'",
-                  "InvalidGroup.Duplicate");
+      return Fail(
+          ErrorCode::kAlreadyExists,
+          "The security group '" + req.group_name + "' already exists for VPC '" + vpc_id + "'",
+          "InvalidGroup.Duplicate");
     }
   }
   if (req.dry_run) {
@@ -634,7 +645,8 @@ Result<void> SimRegion::AuthorizeSecurityGroupIngress(const SecurityGroupRulesRe
   EC2M_RETURN_IF_ERROR(requested);
   std::vector<Rule> rules = Flatten(next.group.ingress);
   for (const Rule& r : *requested) {
-    auto dup = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
+    auto dup =
+        std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
     if (dup != rules.end()) {
       return Fail(ErrorCode::kAlreadyExists,
                   "the specified rule \"" + RuleText(r) + "\" already exists",
@@ -667,7 +679,8 @@ Result<void> SimRegion::RevokeSecurityGroupIngress(const SecurityGroupRulesReque
   EC2M_RETURN_IF_ERROR(requested);
   std::vector<Rule> rules = Flatten(next.group.ingress);
   for (const Rule& r : *requested) {
-    auto it = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
+    auto it =
+        std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
     if (it == rules.end()) {
       return Fail(ErrorCode::kNotFound,
                   "The specified rule does not exist in this security group: " + RuleText(r),
@@ -693,14 +706,16 @@ Result<void> SimRegion::DeleteSecurityGroup(const DeleteSecurityGroupRequest& re
   const SecurityGroup& group = (*target)->group;
   if (group.group_name == "default") {
     return Fail(ErrorCode::kFailedPrecondition,
-                "the specified group: \"" + group.group_id + "\" name: \"default\" cannot be "
-                "deleted by a user",
+                "the specified group: \"" + group.group_id +
+                    "\" name: \"default\" cannot be "
+                    "deleted by a user",
                 "CannotDelete");
   }
   const int64_t now = NowMs();
   for (const auto& [seq, inst] : state_->instances) {
     if (EffectiveState(inst, now) != InstanceState::kTerminated &&
-        std::find(inst.group_ids.begin(), inst.group_ids.end(), group.group_id) != inst.group_ids.end()) {
+        std::find(inst.group_ids.begin(), inst.group_ids.end(), group.group_id) !=
+            inst.group_ids.end()) {
       return Fail(ErrorCode::kFailedPrecondition,
                   "resource " + group.group_id + " has a dependent object (instance " +
                       inst.instance_id + ")",
@@ -713,9 +728,10 @@ Result<void> SimRegion::DeleteSecurityGroup(const DeleteSecurityGroupRequest& re
     }
     for (const Rule& r : Flatten(g.group.ingress)) {
       if (r.group_id == group.group_id) {
-        return Fail(ErrorCode::kFailedPrecondition,
-                    "resource " + group.group_id + " has a dependent object (a rule of " + gid + ")",
-                    "DependencyViolation");
+        return Fail(
+            ErrorCode::kFailedPrecondition,
+            "resource " + group.group_id + " has a dependent object (a rule of " + gid + ")",
+            "DependencyViolation");
       }
     }
   }

@@ -195,7 +195,8 @@ TEST_F(RegionTest, TerminatedInstancesStayVisibleForAWhile) {
   EXPECT_EQ(StateOf(id), InstanceState::kTerminated);
   clock_.Advance(std::chrono::minutes(2));
   EXPECT_TRUE(Describe().empty());
-  EXPECT_EQ(AwsCode(region_->DescribeInstances(DescribeRequest{{id}})), "InvalidInstanceID.NotFound");
+  EXPECT_EQ(AwsCode(region_->DescribeInstances(DescribeRequest{{id}})),
+            "InvalidInstanceID.NotFound");
   Run();  // a mutating call collects the expired record
   EXPECT_EQ(region_->InstanceCount(), 1u);
 }
@@ -450,7 +451,8 @@ TEST_F(RegionTest, VpcSubnetAndGroupRules) {
 
   auto group = region_->CreateSecurityGroup({"web", "web servers", vpc_id});
   ASSERT_TRUE(group.has_value());
-  EXPECT_EQ(AwsCode(region_->CreateSecurityGroup({"web", "again", vpc_id})), "InvalidGroup.Duplicate");
+  EXPECT_EQ(AwsCode(region_->CreateSecurityGroup({"web", "again", vpc_id})),
+            "InvalidGroup.Duplicate");
   SecurityGroupRulesRequest ssh;
   ssh.group_id = group->group_id;
   ssh.permissions = {IpPermission{"tcp", 22, 22, {IpRange{"0.0.0.0/0", "ssh"}}, {}}};

@@ -41,13 +41,15 @@ Result<double> Rate(const json& obj, const std::string& where, const char* key) 
   return v.get<double>();
 }
 
-Result<Millis> Duration(const json& obj, const std::string& where, const char* key, Millis fallback) {
+Result<Millis> Duration(const json& obj, const std::string& where, const char* key,
+                        Millis fallback) {
   if (!obj.contains(key)) {
     return fallback;
   }
   const json& v = obj.at(key);
   if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 86400000) {
-    return Bad(where + "." + key, "expected whole milliseconds from 0 to 86400000, got " + v.dump());
+    return Bad(where + "." + key,
+               "expected whole milliseconds from 0 to 86400000, got " + v.dump());
   }
   return Millis(v.get<int64_t>());
 }
@@ -75,7 +77,8 @@ Result<std::vector<std::string>> StringList(const json& obj, const std::string& 
   }
   const json& v = obj.at(key);
   if (!v.is_array()) {
-    return Bad(where + "." + key, std::string("expected an array of strings, got ") + v.type_name());
+    return Bad(where + "." + key,
+               std::string("expected an array of strings, got ") + v.type_name());
   }
   for (size_t i = 0; i < v.size(); ++i) {
     if (!v[i].is_string() || v[i].get<std::string>().empty()) {
@@ -88,9 +91,10 @@ Result<std::vector<std::string>> StringList(const json& obj, const std::string& 
 }
 
 Result<FaultConfig> ParseFaults(const json& obj, const std::string& where) {
-  EC2M_RETURN_IF_ERROR(OnlyKeys(obj, where,
-                                {"throttle_rate", "error_rate", "latency_ms", "operations",
-                                 "insufficient_capacity", "impaired_instances", "impaired_images"}));
+  EC2M_RETURN_IF_ERROR(
+      OnlyKeys(obj, where,
+               {"throttle_rate", "error_rate", "latency_ms", "operations", "insufficient_capacity",
+                "impaired_instances", "impaired_images"}));
   FaultConfig faults;
   json all = json::object();
   for (const char* key : {"throttle_rate", "error_rate", "latency_ms"}) {
@@ -108,7 +112,8 @@ Result<FaultConfig> ParseFaults(const json& obj, const std::string& where) {
     }
     for (const auto& [name, value] : ops.items()) {
       if (name.empty() || !std::isupper(static_cast<unsigned char>(name[0]))) {
-        return Bad(where + ".operations." + name, "expected an EC2 action name such as RunInstances");
+        return Bad(where + ".operations." + name,
+                   "expected an EC2 action name such as RunInstances");
       }
       auto op = ParseOperationFault(value, where + ".operations." + name);
       EC2M_RETURN_IF_ERROR(op);
@@ -188,9 +193,9 @@ Result<SimConfig> ParseSimConfig(std::string_view json_text, std::string_view so
   const std::string src(source);
   auto doc = ParseJson(json_text, src);
   EC2M_RETURN_IF_ERROR(doc);
-  EC2M_RETURN_IF_ERROR(OnlyKeys(*doc, src + ": $",
-                                {"region", "account_id", "delays_ms", "faults", "listen",
-                                 "data_dir", "credentials"}));
+  EC2M_RETURN_IF_ERROR(OnlyKeys(
+      *doc, src + ": $",
+      {"region", "account_id", "delays_ms", "faults", "listen", "data_dir", "credentials"}));
   SimConfig config;
   struct Text {
     const char* key;

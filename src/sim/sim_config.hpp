@@ -13,10 +13,10 @@ namespace ec2m::sim {
 // How long the simulated region's instances spend in each transitional state. Zero (the test
 // default) makes a transition visible on the next read.
 struct Delays {
-  Millis pending{0};        // pending -> running
-  Millis stopping{0};       // stopping -> stopped
-  Millis shutting_down{0};  // shutting-down -> terminated
-  Millis initializing{0};   // status checks "initializing" -> "ok" after running
+  Millis pending{0};                   // pending -> running
+  Millis stopping{0};                  // stopping -> stopped
+  Millis shutting_down{0};             // shutting-down -> terminated
+  Millis initializing{0};              // status checks "initializing" -> "ok" after running
   Millis terminated_visible{3600000};  // terminated instances stay listed this long, as on EC2
 };
 

@@ -42,7 +42,7 @@ struct InstanceRecord {
   std::string user_data;
   int64_t launch_ms = 0;
   InstanceState state = InstanceState::kPending;
-  int64_t transition_ms = 0;  // when a transitional state completes
+  int64_t transition_ms = 0;     // when a transitional state completes
   int64_t running_since_ms = 0;  // start of the current running period (status checks)
   std::string reason;            // EC2's stateTransitionReason
   std::string state_reason_code;

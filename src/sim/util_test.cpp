@@ -16,12 +16,24 @@ struct WildcardCase {
 
 TEST(WildcardTest, MatchesLikeEc2Filters) {
   const WildcardCase cases[] = {
-      {"web", "web", true},          {"web", "web1", false},      {"web*", "web-server", true},
-      {"*server", "web-server", true}, {"w?b", "wab", true},       {"w?b", "wb", false},
-      {"*", "", true},               {"", "", true},              {"", "x", false},
-      {"a*b*c", "aXbYc", true},      {"a*b*c", "aXbY", false},    {"\\*", "*", true},
-      {"\\*", "x", false},           {"we\\?", "we?", true},      {"we\\?", "wex", false},
-      {"Web", "web", false},         {"**a", "a", true},          {"?*", "", false},
+      {"web", "web", true},
+      {"web", "web1", false},
+      {"web*", "web-server", true},
+      {"*server", "web-server", true},
+      {"w?b", "wab", true},
+      {"w?b", "wb", false},
+      {"*", "", true},
+      {"", "", true},
+      {"", "x", false},
+      {"a*b*c", "aXbYc", true},
+      {"a*b*c", "aXbY", false},
+      {"\\*", "*", true},
+      {"\\*", "x", false},
+      {"we\\?", "we?", true},
+      {"we\\?", "wex", false},
+      {"Web", "web", false},
+      {"**a", "a", true},
+      {"?*", "", false},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(WildcardMatch(c.pattern, c.text), c.match) << c.pattern << " vs " << c.text;
@@ -103,7 +115,8 @@ TEST(SimConfigTest, RejectsBadFaultsNamingThePath) {
   } cases[] = {
       {R"({"throttle_rate":2})", "$.throttle_rate"},
       {R"({"throtle_rate":0.1})", "$.throtle_rate"},
-      {R"({"operations":{"RunInstances":{"error_rate":"x"}}})", "$.operations.RunInstances.error_rate"},
+      {R"({"operations":{"RunInstances":{"error_rate":"x"}}})",
+       "$.operations.RunInstances.error_rate"},
       {R"({"latency_ms":-1})", "$.latency_ms"},
       {R"({"insufficient_capacity":[{"type":"t3.micro"}]})", "$.insufficient_capacity[0].type"},
       {R"({"impaired_instances":[1]})", "$.impaired_instances[0]"},
