@@ -13,7 +13,8 @@
 
 namespace ec2m::sim {
 
-class RegionState;
+struct RegionState;
+struct InstanceRecord;
 
 // The simulated EC2 region: one region's VPCs, subnets, security groups, instances and tags,
 // held in memory and written through to the Store on every change, so it survives restarts.
@@ -75,6 +76,8 @@ class SimRegion final : public Ec2 {
   Result<void> InjectFault(std::string_view operation);
   // Writes records through to the store. REQUIRES: mu_ held.
   Result<void> Persist(std::span<const SimRecord> upserts, std::span<const SimKey> deletes = {});
+  // Writes changed instances to the store, then replaces them in memory. REQUIRES: mu_ held.
+  Result<void> CommitInstances(std::vector<InstanceRecord>& updated);
   // Creates the default VPC, its subnets and security group. REQUIRES: mu_ held.
   Result<void> CreateDefaults();
   // Drops terminated instances whose visibility expired. REQUIRES: mu_ held.

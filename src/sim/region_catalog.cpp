@@ -302,8 +302,7 @@ Result<Page<Image>> SimRegion::DescribeImages(const DescribeImagesRequest& req) 
   }
   std::vector<Image> items;
   for (const Image& image : ImageCatalog()) {
-    const auto& ids = req.base.ids;
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), image.image_id) == ids.end()) {
+    if (!Requested(req.base.ids, image.image_id)) {
       continue;
     }
     if (!req.owners.empty() &&

@@ -195,6 +195,46 @@ std::string Fingerprint(const RunInstancesRequest& req) {
 
 }  // namespace
 
+namespace {
+
+// The records of `ids`, or InvalidInstanceID.NotFound naming every unknown one.
+Result<std::vector<InstanceRecord*>> Lookup(RegionState& st, const std::vector<std::string>& ids,
+                                            int64_t now, const Delays& delays) {
+  if (ids.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "The request must contain the parameter InstanceId",
+                "MissingParameter");
+  }
+  std::vector<InstanceRecord*> found;
+  std::vector<std::string> missing;
+  std::unordered_set<std::string> seen;
+  for (const auto& id : ids) {
+    if (!seen.insert(id).second) {
+      continue;
+    }
+    InstanceRecord* r = st.FindInstance(id);
+    if (r == nullptr || !Visible(*r, now, delays)) {
+      missing.push_back(id);
+    } else {
+      found.push_back(r);
+    }
+  }
+  if (!missing.empty()) {
+    return IdsNotFound("instance", missing);
+  }
+  return found;
+}
+
+Unexpected<Error> IncorrectState(const InstanceRecord& r, InstanceState current,
+                                 std::string_view action) {
+  return Fail(ErrorCode::kFailedPrecondition,
+              fmt::format("The instance '{}' is not in a state from which it can be {}. (current "
+                          "state: {})",
+                          r.instance_id, action, InstanceStateName(current)),
+              "IncorrectInstanceState");
+}
+
+}  // namespace
+
 Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("RunInstances"));
   std::lock_guard lock(mu_);
@@ -454,23 +494,13 @@ Result<Page<Reservation>> SimRegion::DescribeInstances(const DescribeRequest& re
   std::lock_guard lock(mu_);
   const int64_t now = NowMs();
   const RegionState& st = *state_;
-  std::vector<const InstanceRecord*> selected;
+  std::vector<InstanceRecord*> selected;
   if (!req.ids.empty()) {
-    std::vector<std::string> missing;
-    for (const auto& id : req.ids) {
-      auto it = st.seq_by_id.find(id);
-      if (it == st.seq_by_id.end() || !Visible(st.instances.at(it->second), now, config_.delays)) {
-        missing.push_back(id);
-      } else {
-        selected.push_back(&st.instances.at(it->second));
-      }
-    }
-    if (!missing.empty()) {
-      return IdsNotFound("instance", missing);
-    }
+    auto found = Lookup(*state_, req.ids, now, config_.delays);
+    EC2M_RETURN_IF_ERROR(found);
+    selected = std::move(*found);
     std::sort(selected.begin(), selected.end(),
               [](const auto* a, const auto* b) { return a->seq < b->seq; });
-    selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
   }
   if (req.dry_run) {
     return DryRunSucceeded();
@@ -524,22 +554,13 @@ Result<Page<InstanceStatus>> SimRegion::DescribeInstanceStatus(
   std::lock_guard lock(mu_);
   const int64_t now = NowMs();
   const RegionState& st = *state_;
-  std::vector<const InstanceRecord*> selected;
+  std::vector<InstanceRecord*> selected;
   if (!req.base.ids.empty()) {
-    std::vector<std::string> missing;
-    for (const auto& id : req.base.ids) {
-      auto it = st.seq_by_id.find(id);
-      if (it == st.seq_by_id.end() || !Visible(st.instances.at(it->second), now, config_.delays)) {
-        missing.push_back(id);
-      } else {
-        selected.push_back(&st.instances.at(it->second));
-      }
-    }
-    if (!missing.empty()) {
-      return IdsNotFound("instance", missing);
-    }
+    auto found = Lookup(*state_, req.base.ids, now, config_.delays);
+    EC2M_RETURN_IF_ERROR(found);
+    selected = std::move(*found);
   } else {
-    for (const auto& [seq, r] : st.instances) {
+    for (auto& [seq, r] : state_->instances) {
       if (Visible(r, now, config_.delays)) {
         selected.push_back(&r);
       }
@@ -585,46 +606,6 @@ Result<Page<InstanceStatus>> SimRegion::DescribeInstanceStatus(
   return PageOf(std::move(statuses), req.base);
 }
 
-namespace {
-
-// The records of `ids`, or InvalidInstanceID.NotFound naming every unknown one.
-Result<std::vector<InstanceRecord*>> Lookup(RegionState& st, const std::vector<std::string>& ids,
-                                            int64_t now, const Delays& delays) {
-  if (ids.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "The request must contain the parameter InstanceId",
-                "MissingParameter");
-  }
-  std::vector<InstanceRecord*> found;
-  std::vector<std::string> missing;
-  std::unordered_set<std::string> seen;
-  for (const auto& id : ids) {
-    if (!seen.insert(id).second) {
-      continue;
-    }
-    InstanceRecord* r = st.FindInstance(id);
-    if (r == nullptr || !Visible(*r, now, delays)) {
-      missing.push_back(id);
-    } else {
-      found.push_back(r);
-    }
-  }
-  if (!missing.empty()) {
-    return IdsNotFound("instance", missing);
-  }
-  return found;
-}
-
-Unexpected<Error> IncorrectState(const InstanceRecord& r, InstanceState current,
-                                 std::string_view action) {
-  return Fail(ErrorCode::kFailedPrecondition,
-              fmt::format("The instance '{}' is not in a state from which it can be {}. (current "
-                          "state: {})",
-                          r.instance_id, action, InstanceStateName(current)),
-              "IncorrectInstanceState");
-}
-
-}  // namespace
-
 Result<std::vector<InstanceStateChange>> SimRegion::StartInstances(const InstanceIdsRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("StartInstances"));
   std::lock_guard lock(mu_);
@@ -654,14 +635,7 @@ Result<std::vector<InstanceStateChange>> SimRegion::StartInstances(const Instanc
   if (req.dry_run) {
     return DryRunSucceeded();
   }
-  std::vector<SimRecord> records;
-  for (const auto& r : updated) {
-    records.push_back(Encode(r));
-  }
-  EC2M_RETURN_IF_ERROR(Persist(records));
-  for (auto& r : updated) {
-    *state_->FindInstance(r.instance_id) = std::move(r);
-  }
+  EC2M_RETURN_IF_ERROR(CommitInstances(updated));
   return changes;
 }
 
@@ -700,14 +674,7 @@ Result<std::vector<InstanceStateChange>> SimRegion::StopInstances(const Instance
   if (req.dry_run) {
     return DryRunSucceeded();
   }
-  std::vector<SimRecord> records;
-  for (const auto& r : updated) {
-    records.push_back(Encode(r));
-  }
-  EC2M_RETURN_IF_ERROR(Persist(records));
-  for (auto& r : updated) {
-    *state_->FindInstance(r.instance_id) = std::move(r);
-  }
+  EC2M_RETURN_IF_ERROR(CommitInstances(updated));
   return changes;
 }
 
@@ -764,17 +731,14 @@ Result<std::vector<InstanceStateChange>> SimRegion::TerminateInstances(
     changes.push_back({r->instance_id, InstanceState::kShuttingDown, current});
     updated.push_back(std::move(next));
   }
-  std::vector<SimRecord> records;
-  for (const auto& r : updated) {
-    records.push_back(Encode(r));
-  }
-  EC2M_RETURN_IF_ERROR(Persist(records));
-  for (auto& r : updated) {
+  EC2M_RETURN_IF_ERROR(CommitInstances(updated));
+  for (const auto& change : changes) {
+    const InstanceRecord& r = *state_->FindInstance(change.instance_id);
     auto subnet = state_->subnets.find(r.subnet_id);
-    if (subnet != state_->subnets.end()) {
+    if (subnet != state_->subnets.end() && change.previous != InstanceState::kTerminated &&
+        change.previous != InstanceState::kShuttingDown) {
       subnet->second.used[r.private_ip - subnet->second.cidr.address] = false;
     }
-    *state_->FindInstance(r.instance_id) = std::move(r);
   }
   return changes;
 }
@@ -864,6 +828,19 @@ Result<InstanceAttribute> SimRegion::DescribeInstanceAttribute(
     return DryRunSucceeded();
   }
   return attr;
+}
+
+Result<void> SimRegion::CommitInstances(std::vector<InstanceRecord>& updated) {
+  std::vector<SimRecord> records;
+  records.reserve(updated.size());
+  for (const auto& r : updated) {
+    records.push_back(Encode(r));
+  }
+  EC2M_RETURN_IF_ERROR(Persist(records));
+  for (auto& r : updated) {
+    *state_->FindInstance(r.instance_id) = std::move(r);
+  }
+  return {};
 }
 
 }  // namespace ec2m::sim

@@ -53,6 +53,10 @@ Result<uint64_t> ReadNextToken(const std::string& token, std::string_view code) 
               std::string(code));
 }
 
+bool Requested(const std::vector<std::string>& ids, std::string_view id) {
+  return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
 Result<void> ValidateTags(const Tags& tags) {
   for (const Tag& t : tags) {
     if (t.key.empty() || t.key.size() > 127) {

@@ -47,6 +47,9 @@ Result<Page<T>> PageOf(std::vector<T> items, const DescribeRequest& req) {
   return page;
 }
 
+// True when a Describe call asked for `id`: it named no ids, or named this one.
+bool Requested(const std::vector<std::string>& ids, std::string_view id);
+
 // EC2's tag rules: at most 50 per resource, key 1..127 characters without the "aws:" prefix,
 // value at most 255 characters.
 Result<void> ValidateTags(const Tags& tags);
@@ -62,5 +65,21 @@ Result<Tags> TagsFromSpecs(const std::vector<TagSpecification>& specs,
 std::string_view ResourceTypeOf(std::string_view id);
 // The NotFound error EC2 gives for ids of this kind: InvalidInstanceID.NotFound etc.
 Unexpected<Error> IdsNotFound(std::string_view resource_type, const std::vector<std::string>& ids);
+
+// IdsNotFound naming every id in `ids` that `items` (a map by id) does not hold.
+template <typename Map>
+Result<void> CheckIdsExist(const Map& items, const std::vector<std::string>& ids,
+                           std::string_view resource_type) {
+  std::vector<std::string> missing;
+  for (const auto& id : ids) {
+    if (items.count(id) == 0) {
+      missing.push_back(id);
+    }
+  }
+  if (!missing.empty()) {
+    return IdsNotFound(resource_type, missing);
+  }
+  return {};
+}
 
 }  // namespace ec2m::sim

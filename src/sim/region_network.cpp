@@ -312,21 +312,13 @@ Result<Page<Vpc>> SimRegion::DescribeVpcs(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
   EC2M_RETURN_IF_ERROR(ValidateFilters<Vpc>(req.filters, VpcValues));
   std::lock_guard lock(mu_);
-  std::vector<std::string> missing;
-  for (const auto& id : req.ids) {
-    if (state_->vpcs.count(id) == 0) {
-      missing.push_back(id);
-    }
-  }
-  if (!missing.empty()) {
-    return IdsNotFound("vpc", missing);
-  }
+  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->vpcs, req.ids, "vpc"));
   if (req.dry_run) {
     return DryRunSucceeded();
   }
   std::vector<Vpc> items;
   for (const auto& [id, rec] : state_->vpcs) {
-    if (!req.ids.empty() && std::find(req.ids.begin(), req.ids.end(), id) == req.ids.end()) {
+    if (!Requested(req.ids, id)) {
       continue;
     }
     Vpc v = rec.vpc;
@@ -457,21 +449,13 @@ Result<Page<Subnet>> SimRegion::DescribeSubnets(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
   EC2M_RETURN_IF_ERROR(ValidateFilters<Subnet>(req.filters, SubnetValues));
   std::lock_guard lock(mu_);
-  std::vector<std::string> missing;
-  for (const auto& id : req.ids) {
-    if (state_->subnets.count(id) == 0) {
-      missing.push_back(id);
-    }
-  }
-  if (!missing.empty()) {
-    return IdsNotFound("subnet", missing);
-  }
+  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->subnets, req.ids, "subnet"));
   if (req.dry_run) {
     return DryRunSucceeded();
   }
   std::vector<Subnet> items;
   for (const auto& [id, rec] : state_->subnets) {
-    if (!req.ids.empty() && std::find(req.ids.begin(), req.ids.end(), id) == req.ids.end()) {
+    if (!Requested(req.ids, id)) {
       continue;
     }
     Subnet s = rec.subnet;
@@ -571,21 +555,13 @@ Result<Page<SecurityGroup>> SimRegion::DescribeSecurityGroups(const DescribeRequ
   EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
   EC2M_RETURN_IF_ERROR(ValidateFilters<SecurityGroup>(req.filters, GroupValues));
   std::lock_guard lock(mu_);
-  std::vector<std::string> missing;
-  for (const auto& id : req.ids) {
-    if (state_->groups.count(id) == 0) {
-      missing.push_back(id);
-    }
-  }
-  if (!missing.empty()) {
-    return IdsNotFound("security-group", missing);
-  }
+  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->groups, req.ids, "security-group"));
   if (req.dry_run) {
     return DryRunSucceeded();
   }
   std::vector<SecurityGroup> items;
   for (const auto& [id, rec] : state_->groups) {
-    if (!req.ids.empty() && std::find(req.ids.begin(), req.ids.end(), id) == req.ids.end()) {
+    if (!Requested(req.ids, id)) {
       continue;
     }
     SecurityGroup g = rec.group;
