@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/cloud_commands.hpp"
 #include "app/sim_serve.hpp"
 
 namespace {
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   ec2m::app::SimServeOptions sim_options;
   ec2m::app::AddSimCommands(app, sim_options, exit_code);
+  ec2m::app::CloudOptions cloud_options;
+  ec2m::app::AddCloudCommands(app, cloud_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,9 +1,20 @@
 #include "core/clock.hpp"
 
+#include <thread>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace ec2m {
+
+void SystemClock::SleepFor(std::chrono::nanoseconds duration) const {
+  std::this_thread::sleep_for(duration);
+}
+
+void ManualClock::SleepFor(std::chrono::nanoseconds duration) const {
+  std::lock_guard lock(mu_);
+  now_ += std::chrono::duration_cast<TimePoint::duration>(duration);
+}
 
 TimePoint ManualClock::Now() const {
   std::lock_guard lock(mu_);

@@ -15,12 +15,15 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint Now() const = 0;
+  // Waits `duration` of this clock's time (a ManualClock just moves forward).
+  virtual void SleepFor(std::chrono::nanoseconds duration) const = 0;
 };
 
 // Wall-clock time. Thread-safe, stateless.
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
+  void SleepFor(std::chrono::nanoseconds duration) const override;
 };
 
 // A clock that moves only when told. Thread-safe (one mutex).
@@ -28,12 +31,14 @@ class ManualClock final : public Clock {
  public:
   explicit ManualClock(TimePoint start) : now_(start) {}
   TimePoint Now() const override;
+  // Advances the clock instead of waiting, so code that backs off runs instantly in tests.
+  void SleepFor(std::chrono::nanoseconds duration) const override;
   void Advance(std::chrono::nanoseconds by);
   void Set(TimePoint to);
 
  private:
   mutable std::mutex mu_;
-  TimePoint now_;  // guarded by mu_
+  mutable TimePoint now_;  // guarded by mu_
 };
 
 // "2026-11-27T10:00:00.000Z" (milliseconds, UTC), the form EC2 uses for launchTime.

@@ -23,6 +23,8 @@ TEST(ClockTest, ManualClockMovesOnlyWhenTold) {
   EXPECT_EQ(ToUnixMillis(clock.Now()), 1000);
   clock.Advance(std::chrono::seconds(2));
   EXPECT_EQ(ToUnixMillis(clock.Now()), 3000);
+  clock.SleepFor(std::chrono::milliseconds(500));
+  EXPECT_EQ(ToUnixMillis(clock.Now()), 3500);
   clock.Set(FromUnixMillis(5));
   EXPECT_EQ(ToUnixMillis(clock.Now()), 5);
 }

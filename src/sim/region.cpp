@@ -1,7 +1,6 @@
 #include "sim/region.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -82,7 +81,7 @@ Result<void> SimRegion::InjectFault(std::string_view operation) {
     fault = it == faults_.operations.end() ? faults_.all : it->second;
   }
   if (fault.latency.count() > 0) {
-    std::this_thread::sleep_for(fault.latency);
+    clock_.SleepFor(fault.latency);
   }
   if (fault.throttle_rate > 0 && random_.NextDouble() < fault.throttle_rate) {
     return Fail(ErrorCode::kThrottled, "Request limit exceeded.", "RequestLimitExceeded");

@@ -188,6 +188,7 @@ Result<void> ChangeTags(RegionState& st, const std::vector<std::string>& ids, Ch
       return changed;
     }
   }
+  records.reserve(ids.size());
   for (const auto& id : ids) {
     records.push_back(EncodeResource(st, id));
   }

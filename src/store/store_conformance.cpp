@@ -131,6 +131,7 @@ TEST_P(StoreConformance, EmptyKindOrIdIsRejected) {
 // fails, so an implementation that applied records one by one would leave traces behind.
 TEST_P(StoreConformance, FailingBatchAppliesNothing) {
   std::vector<SimRecord> seed;
+  seed.reserve(50);
   for (int i = 0; i < 50; ++i) {
     seed.push_back({"instance", Id("i-", i), "seed" + std::to_string(i)});
   }
@@ -138,10 +139,12 @@ TEST_P(StoreConformance, FailingBatchAppliesNothing) {
   const Contents before = Load(*store_, "us-east-1");
 
   std::vector<SimKey> deletes;
+  deletes.reserve(20);
   for (int i = 0; i < 20; ++i) {
     deletes.push_back({"instance", Id("i-", i)});
   }
   std::vector<SimRecord> upserts;
+  upserts.reserve(131);
   for (int i = 20; i < 50; ++i) {
     upserts.push_back({"instance", Id("i-", i), "changed"});
   }
@@ -187,6 +190,7 @@ TEST_P(StoreConformance, ConcurrentWritersLoseNothing) {
   constexpr int kThreads = 8;
   constexpr int kWritesPerThread = 100;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::vector<std::string> errors(kThreads + 1);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &errors] {

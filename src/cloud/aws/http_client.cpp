@@ -1,0 +1,130 @@
+#include "cloud/aws/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <string_view>
+
+namespace ec2m::aws {
+
+namespace {
+
+// curl_global_init is not thread-safe: run it once, before any handle exists.
+void GlobalInit() {
+  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+  (void)done;
+}
+
+size_t WriteBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+size_t ReadHeader(char* data, size_t size, size_t count, void* out) {
+  const std::string_view line(data, size * count);
+  constexpr std::string_view kName = "x-amzn-requestid:";
+  if (line.size() > kName.size()) {
+    bool match = true;
+    for (size_t i = 0; i < kName.size() && match; ++i) {
+      match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    }
+    if (match) {
+      std::string_view value = line.substr(kName.size());
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
+        value.remove_prefix(1);
+      }
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) {
+        value.remove_suffix(1);
+      }
+      *static_cast<std::string*>(out) = std::string(value);
+    }
+  }
+  return size * count;
+}
+
+}  // namespace
+
+struct HttpClient::Handle {
+  CURL* curl = nullptr;
+  ~Handle() {
+    if (curl != nullptr) {
+      curl_easy_cleanup(curl);
+    }
+  }
+};
+
+HttpClient::HttpClient(HttpClientOptions options) : options_(options) { GlobalInit(); }
+
+HttpClient::~HttpClient() = default;
+
+std::unique_ptr<HttpClient::Handle> HttpClient::Take() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto handle = std::move(idle_.back());
+      idle_.pop_back();
+      return handle;
+    }
+  }
+  auto handle = std::make_unique<Handle>();
+  handle->curl = curl_easy_init();
+  return handle;
+}
+
+void HttpClient::Give(std::unique_ptr<Handle> handle) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(handle));
+}
+
+HttpResult HttpClient::Post(const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::string& body) {
+  HttpResult result;
+  std::unique_ptr<Handle> handle = Take();
+  CURL* curl = handle->curl;
+  if (curl == nullptr) {
+    result.transport_error = "libcurl could not create a handle";
+    return result;
+  }
+  // Options are set afresh on each use; the connection cache stays with the handle.
+  curl_easy_reset(curl);
+  curl_slist* header_list = nullptr;
+  for (const auto& [name, value] : headers) {
+    header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+  }
+  // libcurl would otherwise add "Expect: 100-continue" to large bodies and wait for it.
+  header_list = curl_slist_append(header_list, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.request_id);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(header_list);
+  if (code != CURLE_OK) {
+    result.status = 0;
+    result.body.clear();
+    result.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+    result.transport_error = curl_easy_strerror(code);
+  } else {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    result.status = static_cast<int>(status);
+  }
+  Give(std::move(handle));
+  return result;
+}
+
+}  // namespace ec2m::aws
