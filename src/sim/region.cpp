@@ -73,13 +73,19 @@ size_t SimRegion::InstanceCount() const {
   return state_->instances.size();
 }
 
+OperationFault SimRegion::FaultFor(std::string_view operation) const {
+  std::lock_guard lock(mu_);
+  auto it = faults_.operations.find(std::string(operation));
+  return it == faults_.operations.end() ? faults_.all : it->second;
+}
+
+bool SimRegion::ShouldDropResponse(std::string_view operation) {
+  const double rate = FaultFor(operation).drop_response_rate;
+  return rate > 0 && random_.NextDouble() < rate;
+}
+
 Result<void> SimRegion::InjectFault(std::string_view operation) {
-  OperationFault fault;
-  {
-    std::lock_guard lock(mu_);
-    auto it = faults_.operations.find(std::string(operation));
-    fault = it == faults_.operations.end() ? faults_.all : it->second;
-  }
+  const OperationFault fault = FaultFor(operation);
   if (fault.latency.count() > 0) {
     clock_.SleepFor(fault.latency);
   }

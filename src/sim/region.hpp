@@ -36,6 +36,9 @@ class SimRegion final : public Ec2 {
   FaultConfig faults() const;
   // Number of instances held (terminated ones included until they expire).
   size_t InstanceCount() const;
+  // Whether the answer to an applied `operation` should be lost (FaultConfig drop_response_rate);
+  // the endpoint asks after serving the call.
+  bool ShouldDropResponse(std::string_view operation);
 
   Result<Reservation> RunInstances(const RunInstancesRequest& req) override;
   Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override;
@@ -72,6 +75,8 @@ class SimRegion final : public Ec2 {
  private:
   SimRegion(SimConfig config, Store& store, const Clock& clock, Random& random);
 
+  // The faults that apply to `operation`.
+  OperationFault FaultFor(std::string_view operation) const;
   // Fails the call as the FaultConfig says for `operation` (after its added latency).
   Result<void> InjectFault(std::string_view operation);
   // Writes records through to the store. REQUIRES: mu_ held.

@@ -55,8 +55,12 @@ Result<Millis> Duration(const json& obj, const std::string& where, const char* k
 }
 
 Result<OperationFault> ParseOperationFault(const json& obj, const std::string& where) {
-  EC2M_RETURN_IF_ERROR(OnlyKeys(obj, where, {"throttle_rate", "error_rate", "latency_ms"}));
+  EC2M_RETURN_IF_ERROR(
+      OnlyKeys(obj, where, {"throttle_rate", "error_rate", "latency_ms", "drop_response_rate"}));
   OperationFault f;
+  auto drop = Rate(obj, where, "drop_response_rate");
+  EC2M_RETURN_IF_ERROR(drop);
+  f.drop_response_rate = *drop;
   auto throttle = Rate(obj, where, "throttle_rate");
   EC2M_RETURN_IF_ERROR(throttle);
   auto error = Rate(obj, where, "error_rate");
@@ -93,11 +97,11 @@ Result<std::vector<std::string>> StringList(const json& obj, const std::string& 
 Result<FaultConfig> ParseFaults(const json& obj, const std::string& where) {
   EC2M_RETURN_IF_ERROR(
       OnlyKeys(obj, where,
-               {"throttle_rate", "error_rate", "latency_ms", "operations", "insufficient_capacity",
-                "impaired_instances", "impaired_images"}));
+               {"throttle_rate", "error_rate", "latency_ms", "drop_response_rate", "operations",
+                "insufficient_capacity", "impaired_instances", "impaired_images"}));
   FaultConfig faults;
   json all = json::object();
-  for (const char* key : {"throttle_rate", "error_rate", "latency_ms"}) {
+  for (const char* key : {"throttle_rate", "error_rate", "latency_ms", "drop_response_rate"}) {
     if (obj.contains(key)) {
       all[key] = obj.at(key);
     }
@@ -162,7 +166,8 @@ Result<json> ParseJson(std::string_view text, const std::string& source) {
 json OperationFaultJson(const OperationFault& f) {
   return json{{"throttle_rate", f.throttle_rate},
               {"error_rate", f.error_rate},
-              {"latency_ms", f.latency.count()}};
+              {"latency_ms", f.latency.count()},
+              {"drop_response_rate", f.drop_response_rate}};
 }
 
 }  // namespace

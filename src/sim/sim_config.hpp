@@ -25,6 +25,9 @@ struct OperationFault {
   double throttle_rate = 0;  // share of calls failing with RequestLimitExceeded, 0..1
   double error_rate = 0;     // share of calls failing with InternalError (HTTP 500), 0..1
   Millis latency{0};         // added before the call is served
+  // Share of calls that are applied but whose answer is lost: the endpoint cuts the connection
+  // instead of responding, as a network failure after the fact would. 0..1.
+  double drop_response_rate = 0;
   bool operator==(const OperationFault&) const = default;
 };
 
@@ -59,7 +62,7 @@ struct SimConfig {
 };
 
 // JSON form of FaultConfig:
-//   {"throttle_rate":0.3,"error_rate":0.05,"latency_ms":20,
+//   {"throttle_rate":0.3,"error_rate":0.05,"latency_ms":20,"drop_response_rate":0,
 //    "operations":{"RunInstances":{"throttle_rate":1}},
 //    "insufficient_capacity":[{"instance_type":"p4d.24xlarge","availability_zone":"us-west-2a"}],
 //    "impaired_instances":["i-..."],"impaired_images":["ami-..."]}

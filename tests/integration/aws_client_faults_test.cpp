@@ -110,6 +110,22 @@ TEST_F(AwsClientFaultsTest, LaunchesUnderFaultsNeverDuplicate) {
   EXPECT_EQ(seen, launched);
 }
 
+// The launch is applied but every answer is lost on the wire; the client retries with the same
+// ClientToken, so exactly the requested instances exist, not one set per attempt.
+TEST_F(AwsClientFaultsTest, LostAnswerToALaunchDoesNotLaunchTwice) {
+  SetFaults(R"({"operations":{"RunInstances":{"drop_response_rate":1}}})");
+  RunInstancesRequest req{"ami-0abcdef1234567890", "t3.micro"};
+  auto r = client_->RunInstances(req);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+  EXPECT_NE(r.error().message.find("gave up after 3"), std::string::npos) << r.error().message;
+  SetFaults("{}");
+  auto page = client_->DescribeInstances({});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].instances.size(), 1u);
+}
+
 TEST_F(AwsClientFaultsTest, SlowAnswersTimeOut) {
   SetFaults(R"({"operations":{"DescribeRegions":{"latency_ms":1500}}})");
   aws::HttpClientOptions http;

@@ -1,5 +1,7 @@
 #include "sim/endpoint/query_server.hpp"
 
+#include "sim/region.hpp"
+
 #include <httplib.h>
 
 #include <array>
@@ -199,6 +201,15 @@ void QueryServer::HandleQuery(const httplib::Request& req, const std::string& bo
     out = query::ErrorResponse(params.error(), request_id);
   } else {
     out = query::Dispatch(ec2_, *params, request_id);
+    if (admin_ != nullptr && admin_->ShouldDropResponse(params->Get("Action"))) {
+      // The call was applied; its answer is lost. Promise a body and send none, so the
+      // connection closes mid-response, as a network failure after the fact would.
+      res.status = 200;
+      res.set_content_provider(
+          out.body.size() + 1, kXmlContentType,
+          [](size_t /*offset*/, size_t /*length*/, httplib::DataSink& /*sink*/) { return false; });
+      return;
+    }
   }
   res.status = out.status;
   res.set_header("x-amzn-RequestId", request_id);
