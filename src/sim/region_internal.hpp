@@ -8,6 +8,7 @@
 
 #include "core/ec2_types.hpp"
 #include "core/error.hpp"
+#include "sim/filters.hpp"
 #include "sim/state.hpp"
 
 namespace ec2m::sim {
@@ -80,6 +81,32 @@ Result<void> CheckIdsExist(const Map& items, const std::vector<std::string>& ids
     return IdsNotFound(resource_type, missing);
   }
   return {};
+}
+
+// The Describe call of a resource kind held in a map by id: paging and filter checks, unknown ids
+// (IdsNotFound of `resource_type`), DryRun, then the requested, matching items in id order.
+// `to_item(id, record)` builds the domain value; `values_of` answers filters (see filters.hpp).
+template <typename T, typename Map, typename ToItem, typename ValuesOf>
+Result<Page<T>> DescribeFromMap(const Map& records, const DescribeRequest& req,
+                                std::string_view resource_type, ToItem to_item,
+                                ValuesOf values_of) {
+  EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
+  EC2M_RETURN_IF_ERROR(ValidateFilters<T>(req.filters, values_of));
+  EC2M_RETURN_IF_ERROR(CheckIdsExist(records, req.ids, resource_type));
+  if (req.dry_run) {
+    return DryRunSucceeded();
+  }
+  std::vector<T> items;
+  for (const auto& [id, record] : records) {
+    if (!Requested(req.ids, id)) {
+      continue;
+    }
+    T item = to_item(id, record);
+    if (MatchesFilters(item, req.filters, values_of)) {
+      items.push_back(std::move(item));
+    }
+  }
+  return PageOf(std::move(items), req);
 }
 
 }  // namespace ec2m::sim

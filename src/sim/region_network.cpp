@@ -309,25 +309,15 @@ Result<Vpc> SimRegion::CreateVpc(const CreateVpcRequest& req) {
 
 Result<Page<Vpc>> SimRegion::DescribeVpcs(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("DescribeVpcs"));
-  EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
-  EC2M_RETURN_IF_ERROR(ValidateFilters<Vpc>(req.filters, VpcValues));
   std::lock_guard lock(mu_);
-  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->vpcs, req.ids, "vpc"));
-  if (req.dry_run) {
-    return DryRunSucceeded();
-  }
-  std::vector<Vpc> items;
-  for (const auto& [id, rec] : state_->vpcs) {
-    if (!Requested(req.ids, id)) {
-      continue;
-    }
-    Vpc v = rec.vpc;
-    v.owner_id = config_.account_id;
-    if (MatchesFilters(v, req.filters, VpcValues)) {
-      items.push_back(std::move(v));
-    }
-  }
-  return PageOf(std::move(items), req);
+  return DescribeFromMap<Vpc>(
+      state_->vpcs, req, "vpc",
+      [&](const std::string&, const VpcRecord& rec) {
+        Vpc v = rec.vpc;
+        v.owner_id = config_.account_id;
+        return v;
+      },
+      VpcValues);
 }
 
 Result<void> SimRegion::DeleteVpc(const DeleteRequest& req) {
@@ -446,29 +436,19 @@ Result<Subnet> SimRegion::CreateSubnet(const CreateSubnetRequest& req) {
 
 Result<Page<Subnet>> SimRegion::DescribeSubnets(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("DescribeSubnets"));
-  EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
-  EC2M_RETURN_IF_ERROR(ValidateFilters<Subnet>(req.filters, SubnetValues));
   std::lock_guard lock(mu_);
-  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->subnets, req.ids, "subnet"));
-  if (req.dry_run) {
-    return DryRunSucceeded();
-  }
-  std::vector<Subnet> items;
-  for (const auto& [id, rec] : state_->subnets) {
-    if (!Requested(req.ids, id)) {
-      continue;
-    }
-    Subnet s = rec.subnet;
-    s.owner_id = config_.account_id;
-    s.subnet_arn =
-        fmt::format("arn:aws:ec2:{}:{}:subnet/{}", config_.region, config_.account_id, id);
-    const auto used = static_cast<int64_t>(std::count(rec.used.begin(), rec.used.end(), true));
-    s.available_ip_address_count = static_cast<int64_t>(rec.cidr.Size()) - 5 - used;
-    if (MatchesFilters(s, req.filters, SubnetValues)) {
-      items.push_back(std::move(s));
-    }
-  }
-  return PageOf(std::move(items), req);
+  return DescribeFromMap<Subnet>(
+      state_->subnets, req, "subnet",
+      [&](const std::string& id, const SubnetRecord& rec) {
+        Subnet s = rec.subnet;
+        s.owner_id = config_.account_id;
+        s.subnet_arn =
+            fmt::format("arn:aws:ec2:{}:{}:subnet/{}", config_.region, config_.account_id, id);
+        const auto used = static_cast<int64_t>(std::count(rec.used.begin(), rec.used.end(), true));
+        s.available_ip_address_count = static_cast<int64_t>(rec.cidr.Size()) - 5 - used;
+        return s;
+      },
+      SubnetValues);
 }
 
 Result<void> SimRegion::DeleteSubnet(const DeleteRequest& req) {
@@ -552,34 +532,24 @@ Result<SecurityGroup> SimRegion::CreateSecurityGroup(const CreateSecurityGroupRe
 
 Result<Page<SecurityGroup>> SimRegion::DescribeSecurityGroups(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("DescribeSecurityGroups"));
-  EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, false));
-  EC2M_RETURN_IF_ERROR(ValidateFilters<SecurityGroup>(req.filters, GroupValues));
   std::lock_guard lock(mu_);
-  EC2M_RETURN_IF_ERROR(CheckIdsExist(state_->groups, req.ids, "security-group"));
-  if (req.dry_run) {
-    return DryRunSucceeded();
-  }
-  std::vector<SecurityGroup> items;
-  for (const auto& [id, rec] : state_->groups) {
-    if (!Requested(req.ids, id)) {
-      continue;
-    }
-    SecurityGroup g = rec.group;
-    g.owner_id = config_.account_id;
-    for (auto* perms : {&g.ingress, &g.egress}) {
-      for (auto& p : *perms) {
-        for (auto& pair : p.groups) {
-          auto peer = state_->groups.find(pair.group_id);
-          pair.group_name = peer == state_->groups.end() ? "" : peer->second.group.group_name;
-          pair.user_id = config_.account_id;
+  return DescribeFromMap<SecurityGroup>(
+      state_->groups, req, "security-group",
+      [&](const std::string&, const GroupRecord& rec) {
+        SecurityGroup g = rec.group;
+        g.owner_id = config_.account_id;
+        for (auto* perms : {&g.ingress, &g.egress}) {
+          for (auto& p : *perms) {
+            for (auto& pair : p.groups) {
+              auto peer = state_->groups.find(pair.group_id);
+              pair.group_name = peer == state_->groups.end() ? "" : peer->second.group.group_name;
+              pair.user_id = config_.account_id;
+            }
+          }
         }
-      }
-    }
-    if (MatchesFilters(g, req.filters, GroupValues)) {
-      items.push_back(std::move(g));
-    }
-  }
-  return PageOf(std::move(items), req);
+        return g;
+      },
+      GroupValues);
 }
 
 namespace {
