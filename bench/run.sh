@@ -16,9 +16,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC2M=${EC2M:-$root/build/release/ec2m}
-if [ ! -x "$EC2M" ] && [ -x "$root/build/release/src/app/ec2m" ]; then
-  EC2M=$root/build/release/src/app/ec2m
-fi
 LOAD=${LOAD:-$root/build/release/bench/ec2_load}
 MOTO=${MOTO:-$( (pyenv which moto_server 2>/dev/null) || command -v moto_server || true)}
 OUT=${OUT:-$root/bench/results/latest.json}

@@ -22,7 +22,7 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 
 ec2m=""
-for candidate in "${EC2M_BIN:-}" build/release/ec2m build/coverage/src/app/ec2m; do
+for candidate in "${EC2M_BIN:-}" build/release/ec2m build/coverage/ec2m; do
   # A binary without the command may still exit 0 on --help (printing its own help), so the
   # help text must also mention the --file option.
   [ -n "$candidate" ] && [ -x "$candidate" ] || continue
