@@ -59,12 +59,13 @@ inline Unexpected<Error> Fail(Error error) { return Unexpected<Error>(std::move(
 
 }  // namespace ec2m
 
-// Returns early from the enclosing function with the error of a failed Result<void>-like
-// expression.
-#define EC2M_RETURN_IF_ERROR(expr)                          \
-  do {                                                      \
-    auto ec2m_status_ = (expr);                             \
-    if (!ec2m_status_) {                                    \
-      return ::ec2m::Fail(std::move(ec2m_status_).error()); \
-    }                                                       \
+// Returns early from the enclosing function with the error of a failed Result-like expression.
+// Binds the expression by reference: a named Result holding a large value (every record loaded
+// at start-up, say) is checked in place, never copied; only the error is copied, on failure.
+#define EC2M_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    auto&& ec2m_status_ = (expr);                \
+    if (!ec2m_status_) {                         \
+      return ::ec2m::Fail(ec2m_status_.error()); \
+    }                                            \
   } while (false)

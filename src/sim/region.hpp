@@ -83,6 +83,10 @@ class SimRegion final : public Ec2 {
   Result<void> Persist(std::span<const SimRecord> upserts, std::span<const SimKey> deletes = {});
   // Writes changed instances to the store, then replaces them in memory. REQUIRES: mu_ held.
   Result<void> CommitInstances(std::vector<InstanceRecord>& updated);
+  // AuthorizeSecurityGroupIngress (kAuthorize) and RevokeSecurityGroupIngress (kRevoke): the
+  // same checks, dry run and write, around adding or removing the requested rules.
+  enum class IngressChange { kAuthorize, kRevoke };
+  Result<void> ChangeIngress(const SecurityGroupRulesRequest& req, IngressChange change);
   // Creates the default VPC, its subnets and security group. REQUIRES: mu_ held.
   Result<void> CreateDefaults();
   // Drops terminated instances whose visibility expired. REQUIRES: mu_ held.

@@ -583,6 +583,15 @@ Result<GroupRecord*> TargetGroup(RegionState& st, const std::string& group_id,
 
 Result<void> SimRegion::AuthorizeSecurityGroupIngress(const SecurityGroupRulesRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("AuthorizeSecurityGroupIngress"));
+  return ChangeIngress(req, IngressChange::kAuthorize);
+}
+
+Result<void> SimRegion::RevokeSecurityGroupIngress(const SecurityGroupRulesRequest& req) {
+  EC2M_RETURN_IF_ERROR(InjectFault("RevokeSecurityGroupIngress"));
+  return ChangeIngress(req, IngressChange::kRevoke);
+}
+
+Result<void> SimRegion::ChangeIngress(const SecurityGroupRulesRequest& req, IngressChange change) {
   std::lock_guard lock(mu_);
   auto target = TargetGroup(*state_, req.group_id, req.group_name);
   EC2M_RETURN_IF_ERROR(target);
@@ -591,48 +600,28 @@ Result<void> SimRegion::AuthorizeSecurityGroupIngress(const SecurityGroupRulesRe
   EC2M_RETURN_IF_ERROR(requested);
   std::vector<Rule> rules = Flatten(next.group.ingress);
   for (const Rule& r : *requested) {
-    auto dup =
+    auto same =
         std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
-    if (dup != rules.end()) {
-      return Fail(ErrorCode::kAlreadyExists,
-                  "the specified rule \"" + RuleText(r) + "\" already exists",
-                  "InvalidPermission.Duplicate");
+    if (change == IngressChange::kAuthorize) {
+      if (same != rules.end()) {
+        return Fail(ErrorCode::kAlreadyExists,
+                    "the specified rule \"" + RuleText(r) + "\" already exists",
+                    "InvalidPermission.Duplicate");
+      }
+      rules.push_back(r);
+    } else {
+      if (same == rules.end()) {
+        return Fail(ErrorCode::kNotFound,
+                    "The specified rule does not exist in this security group: " + RuleText(r),
+                    "InvalidPermission.NotFound");
+      }
+      rules.erase(same);
     }
-    rules.push_back(r);
   }
   if (rules.size() > 60) {
     return Fail(ErrorCode::kInvalidArgument,
                 "The maximum number of rules per security group (60) has been reached.",
                 "RulesPerSecurityGroupLimitExceeded");
-  }
-  if (req.dry_run) {
-    return DryRunSucceeded();
-  }
-  next.group.ingress = Regroup(rules, *state_, config_.account_id);
-  const SimRecord record = Encode(next);
-  EC2M_RETURN_IF_ERROR(Persist({&record, 1}));
-  **target = std::move(next);
-  return {};
-}
-
-Result<void> SimRegion::RevokeSecurityGroupIngress(const SecurityGroupRulesRequest& req) {
-  EC2M_RETURN_IF_ERROR(InjectFault("RevokeSecurityGroupIngress"));
-  std::lock_guard lock(mu_);
-  auto target = TargetGroup(*state_, req.group_id, req.group_name);
-  EC2M_RETURN_IF_ERROR(target);
-  GroupRecord next = **target;
-  auto requested = RequestedRules(req, *state_, next.group.vpc_id);
-  EC2M_RETURN_IF_ERROR(requested);
-  std::vector<Rule> rules = Flatten(next.group.ingress);
-  for (const Rule& r : *requested) {
-    auto it =
-        std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.SamePeer(r); });
-    if (it == rules.end()) {
-      return Fail(ErrorCode::kNotFound,
-                  "The specified rule does not exist in this security group: " + RuleText(r),
-                  "InvalidPermission.NotFound");
-    }
-    rules.erase(it);
   }
   if (req.dry_run) {
     return DryRunSucceeded();
