@@ -1,7 +1,9 @@
 #include "app/cloud_commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,7 @@
 #include "cloud/aws/aws_ec2.hpp"
 #include "cloud/aws/credentials.hpp"
 #include "core/clock.hpp"
+#include "core/paging.hpp"
 #include "core/random.hpp"
 
 namespace ec2m::app {
@@ -48,7 +51,7 @@ Result<Connection> Connect(const CloudOptions& options, const Clock& clock, Rand
   ec2_options.region = settings->region;
   ec2_options.endpoint = settings->endpoint_url;
   ec2_options.credentials = settings->credentials;
-  ec2_options.retry.max_attempts = settings->max_attempts;
+  ec2_options.retry = aws::PolicyFor(settings->retry_mode, settings->max_attempts);
   Connection conn{std::move(*settings), nullptr};
   conn.ec2 = std::make_unique<aws::AwsEc2>(ec2_options, clock, random);
   return conn;
@@ -77,6 +80,9 @@ int RunCheck(const CloudOptions& options) {
   std::printf("credentials  %s (%s)\n",
               aws::RedactedAccessKey(conn->settings.credentials.access_key_id).c_str(),
               conn->settings.source.c_str());
+  std::printf("retries      %s mode, up to %d attempts\n",
+              std::string(aws::RetryModeName(conn->settings.retry_mode)).c_str(),
+              conn->settings.max_attempts);
   std::string names;
   for (const auto& z : *zones) {
     names += (names.empty() ? "" : ", ") + z.zone_name + " (" + z.state + ")";
@@ -114,20 +120,15 @@ int RunInstances(const CloudOptions& options) {
   }
   req.max_results = 1000;
   std::vector<Instance> instances;
-  for (;;) {
-    auto page = conn->ec2->DescribeInstances(req);
-    if (!page) {
-      return cli::ReportError(page.error());
-    }
-    for (auto& r : page->items) {
-      for (auto& i : r.instances) {
-        instances.push_back(std::move(i));
-      }
-    }
-    if (page->next_token.empty()) {
-      break;
-    }
-    req.next_token = page->next_token;
+  auto walked = ForEachPage(
+      req, [&](const DescribeRequest& r) { return conn->ec2->DescribeInstances(r); },
+      [&](std::vector<Reservation>&& reservations) {
+        for (auto& r : reservations) {
+          std::move(r.instances.begin(), r.instances.end(), std::back_inserter(instances));
+        }
+      });
+  if (!walked) {
+    return cli::ReportError(walked.error());
   }
   if (format == cli::OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();

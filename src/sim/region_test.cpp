@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/paging.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace ec2m::sim {
@@ -41,22 +42,17 @@ class RegionTest : public ::testing::Test {
     return res.has_value() ? *res : Reservation{};
   }
 
-  std::vector<Instance> Describe(DescribeRequest req = {}) {
+  std::vector<Instance> Describe(const DescribeRequest& req = {}) {
     std::vector<Instance> out;
-    for (;;) {
-      auto page = region_->DescribeInstances(req);
-      EXPECT_TRUE(page.has_value()) << page.error().ToString();
-      if (!page.has_value()) {
-        return out;
-      }
-      for (const auto& r : page->items) {
-        out.insert(out.end(), r.instances.begin(), r.instances.end());
-      }
-      if (page->next_token.empty()) {
-        return out;
-      }
-      req.next_token = page->next_token;
-    }
+    auto walked = ForEachPage(
+        req, [&](const DescribeRequest& r) { return region_->DescribeInstances(r); },
+        [&](std::vector<Reservation>&& page) {
+          for (const auto& r : page) {
+            out.insert(out.end(), r.instances.begin(), r.instances.end());
+          }
+        });
+    EXPECT_TRUE(walked.has_value()) << walked.error().ToString();
+    return out;
   }
 
   InstanceState StateOf(const std::string& id) {

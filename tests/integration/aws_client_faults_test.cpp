@@ -19,8 +19,10 @@ class AwsClientFaultsTest : public ::testing::Test {
     client_ = MakeClient(aws::HttpClientOptions{});
   }
 
-  std::unique_ptr<aws::AwsEc2> MakeClient(aws::HttpClientOptions http) {
+  std::unique_ptr<aws::AwsEc2> MakeClient(aws::HttpClientOptions http,
+                                          aws::RetryPolicy retry = {}) {
     aws::AwsEc2Options options;
+    options.retry = retry;
     options.region = "us-west-2";
     options.endpoint = server_.endpoint();
     options.credentials = {"test", "test", ""};
@@ -84,6 +86,42 @@ TEST_F(AwsClientFaultsTest, QuotaRunsOutUnderConstantThrottling) {
   auto healthy = client_->DescribeVpcs({});
   ASSERT_TRUE(healthy.has_value()) << healthy.error().ToString();
   EXPECT_GE(client_->RetryTokensAvailable(), 1);  // successes refill the quota
+}
+
+TEST_F(AwsClientFaultsTest, LegacyModeTriesFiveTimesAndHasNoQuota) {
+  auto legacy = MakeClient({}, aws::PolicyFor(aws::RetryMode::kLegacy));
+  SetFaults(R"({"throttle_rate":1})");
+  for (int i = 0; i < 60; ++i) {
+    auto r = legacy->DescribeVpcs({});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, ErrorCode::kThrottled);
+    EXPECT_NE(r.error().message.find("gave up after 5"), std::string::npos)
+        << r.error().message;
+  }
+  EXPECT_EQ(legacy->RetryTokensAvailable(), aws::RetryQuota::kCapacity);
+}
+
+TEST_F(AwsClientFaultsTest, AdaptiveModePacesTheClientOnceThrottled) {
+  auto adaptive = MakeClient({}, aws::PolicyFor(aws::RetryMode::kAdaptive));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(adaptive->DescribeVpcs({}).has_value());
+  }
+  EXPECT_EQ(adaptive->AdaptiveSendRate(), 0) << "no limit before the first throttle";
+  SetFaults(R"({"throttle_rate":0.5})");
+  int ok = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto r = adaptive->DescribeVpcs({});
+    if (r) {
+      ++ok;
+    } else {
+      EXPECT_EQ(r.error().code, ErrorCode::kThrottled) << r.error().ToString();
+    }
+  }
+  EXPECT_GE(ok, 70);
+  // Throttled: every attempt now waits for a token of a bucket filling at >= 0.5/s, so the
+  // clock moved by roughly one token-time per attempt on top of the backoff.
+  EXPECT_GE(adaptive->AdaptiveSendRate(), 0.5);
+  EXPECT_GT(clock_.Now() - SystemClock().Now(), std::chrono::seconds(30));
 }
 
 TEST_F(AwsClientFaultsTest, LaunchesUnderFaultsNeverDuplicate) {

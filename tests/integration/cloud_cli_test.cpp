@@ -45,11 +45,13 @@ TEST_F(CloudCliTest, CheckPrintsAccountRegionAndZones) {
 TEST_F(CloudCliTest, CheckUsesANamedProfile) {
   std::ofstream(dir_.path() + "/credentials") << "[sim]\naws_access_key_id = test\n"
                                                  "aws_secret_access_key = test\n";
-  std::ofstream(dir_.path() + "/config") << "[profile sim]\nregion = us-west-2\n";
+  std::ofstream(dir_.path() + "/config")
+      << "[profile sim]\nregion = us-west-2\nretry_mode = adaptive\nmax_attempts = 4\n";
   CommandResult r = Ec2m({"cloud", "check", "--provider", "aws", "--endpoint", server_.endpoint(),
                           "--profile", "sim"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("profile 'sim'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("retries      adaptive mode, up to 4 attempts"), std::string::npos) << r.out;
 }
 
 TEST_F(CloudCliTest, BadCredentialsAndMissingProfilesAreClearErrors) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cloud/aws/aws_ec2.hpp"
+#include "core/paging.hpp"
 #include "sim/region.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/sim_server.hpp"
@@ -66,22 +67,17 @@ class Ec2SharedTest : public ::testing::TestWithParam<std::pair<std::string, Fac
     return res.has_value() ? *res : Reservation{};
   }
 
-  std::vector<Instance> All(DescribeRequest req = {}) {
+  std::vector<Instance> All(const DescribeRequest& req = {}) {
     std::vector<Instance> out;
-    for (;;) {
-      auto page = ec2().DescribeInstances(req);
-      EXPECT_TRUE(page.has_value()) << page.error().ToString();
-      if (!page) {
-        return out;
-      }
-      for (const auto& r : page->items) {
-        out.insert(out.end(), r.instances.begin(), r.instances.end());
-      }
-      if (page->next_token.empty()) {
-        return out;
-      }
-      req.next_token = page->next_token;
-    }
+    auto walked = ForEachPage(
+        req, [&](const DescribeRequest& r) { return ec2().DescribeInstances(r); },
+        [&](std::vector<Reservation>&& page) {
+          for (const auto& r : page) {
+            out.insert(out.end(), r.instances.begin(), r.instances.end());
+          }
+        });
+    EXPECT_TRUE(walked.has_value()) << walked.error().ToString();
+    return out;
   }
 
   std::unique_ptr<Subject> subject_;

@@ -36,31 +36,42 @@ Result<int> ParseMaxAttempts(const std::string& value, const std::string& source
   return n;
 }
 
-Result<void> CheckRetryMode(const std::string& value, const std::string& source) {
-  if (value == "standard" || value == "legacy" || value == "adaptive") {
-    return {};
+Result<RetryMode> ParseMode(const std::string& value, const std::string& source) {
+  if (auto mode = ParseRetryMode(value)) {
+    return *mode;
   }
   return Fail(ErrorCode::kInvalidArgument,
               fmt::format("{}: expected standard, legacy or adaptive, got '{}'", source, value));
 }
 
+// A setting taken from environment variable `var`, else from profile key `key`: its value and
+// where it came from, for error messages. Empty value: set in neither.
+struct Setting {
+  std::string value;
+  std::string source;
+};
+Setting EnvThenProfile(const Environment& env, const Profile& profile, const char* var,
+                       const char* key) {
+  if (std::string v = env.Get(var); !v.empty()) {
+    return {v, var};
+  }
+  return {profile.Get(key), profile.Where(key) + ": " + key};
+}
+
 // max_attempts and retry_mode into `s`.
 Result<void> ResolveRetry(const Profile& profile, const Environment& env, AwsSettings& s) {
-  if (std::string v = env.Get("AWS_MAX_ATTEMPTS"); !v.empty()) {
-    auto n = ParseMaxAttempts(v, "AWS_MAX_ATTEMPTS");
-    EC2M_RETURN_IF_ERROR(n);
-    s.max_attempts = *n;
-  } else if (std::string pv = profile.Get("max_attempts"); !pv.empty()) {
-    auto n = ParseMaxAttempts(pv, profile.Where("max_attempts") + ": max_attempts");
-    EC2M_RETURN_IF_ERROR(n);
-    s.max_attempts = *n;
+  if (Setting mode = EnvThenProfile(env, profile, "AWS_RETRY_MODE", "retry_mode");
+      !mode.value.empty()) {
+    auto parsed = ParseMode(mode.value, mode.source);
+    EC2M_RETURN_IF_ERROR(parsed);
+    s.retry_mode = *parsed;
   }
-  if (std::string v = env.Get("AWS_RETRY_MODE"); !v.empty()) {
-    EC2M_RETURN_IF_ERROR(CheckRetryMode(v, "AWS_RETRY_MODE"));
-    s.retry_mode = v;
-  } else if (std::string pv = profile.Get("retry_mode"); !pv.empty()) {
-    EC2M_RETURN_IF_ERROR(CheckRetryMode(pv, profile.Where("retry_mode") + ": retry_mode"));
-    s.retry_mode = pv;
+  s.max_attempts = PolicyFor(s.retry_mode).max_attempts;
+  if (Setting attempts = EnvThenProfile(env, profile, "AWS_MAX_ATTEMPTS", "max_attempts");
+      !attempts.value.empty()) {
+    auto parsed = ParseMaxAttempts(attempts.value, attempts.source);
+    EC2M_RETURN_IF_ERROR(parsed);
+    s.max_attempts = *parsed;
   }
   return {};
 }

@@ -5,6 +5,7 @@
 
 #include "cloud/aws/credential_process.hpp"
 #include "cloud/aws/environment.hpp"
+#include "cloud/aws/retry.hpp"
 #include "cloud/sigv4/sigv4.hpp"
 #include "core/error.hpp"
 
@@ -22,9 +23,9 @@ struct AwsSettings {
   // /root/.aws/credentials", "credential_process of profile 'x'".
   std::string source;
   std::string credentials_expiration;  // ISO 8601 from a credential_process, else ""
-  int max_attempts = 3;
-  std::string retry_mode = "standard";  // standard | legacy | adaptive
-  std::string endpoint_url;             // "" = the service's default endpoint
+  RetryMode retry_mode = RetryMode::kStandard;
+  int max_attempts = 3;      // when unset: 3, or 5 in legacy mode
+  std::string endpoint_url;  // "" = the service's default endpoint
 };
 
 // What the command line says.
@@ -38,7 +39,8 @@ struct SettingsRequest {
 // Resolves every setting; each takes the first source that has it:
 //   credentials   see ResolveCredentials (an explicit --profile skips the environment keys)
 //   region        req.region, AWS_REGION, AWS_DEFAULT_REGION, profile `region`
-//   max_attempts  AWS_MAX_ATTEMPTS, profile `max_attempts`, 3; must be an integer 1..20
+//   max_attempts  AWS_MAX_ATTEMPTS, profile `max_attempts`, the mode's default (3; legacy 5);
+//                 must be an integer 1..20
 //   retry_mode    AWS_RETRY_MODE, profile `retry_mode`, "standard"; standard|legacy|adaptive
 //   endpoint_url  req.endpoint_url, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, profile
 //                 `endpoint_url`

@@ -289,7 +289,7 @@ TEST_P(RetryTest, FirstSourceWins) {
   auto s = Resolve({}, With(kEnvKeys, c.env));
   ASSERT_TRUE(s) << s.error().ToString();
   EXPECT_EQ(s->max_attempts, c.max_attempts);
-  EXPECT_EQ(s->retry_mode, c.retry_mode);
+  EXPECT_EQ(RetryModeName(s->retry_mode), c.retry_mode);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -303,7 +303,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "[default]\nmax_attempts = 7\nretry_mode = adaptive\n",
                   1,
                   "legacy"},
-        RetryCase{"Bounds", {{"AWS_MAX_ATTEMPTS", "20"}}, "", 20, "standard"}),
+        RetryCase{"Bounds", {{"AWS_MAX_ATTEMPTS", "20"}}, "", 20, "standard"},
+        RetryCase{"LegacyDefaultsToFiveAttempts", {{"AWS_RETRY_MODE", "legacy"}}, "", 5, "legacy"},
+        RetryCase{"LegacyWithMaxAttempts",
+                  {},
+                  "[default]\nretry_mode = legacy\nmax_attempts = 2\n",
+                  2,
+                  "legacy"},
+        RetryCase{"AdaptiveDefaultsToThree", {{"AWS_RETRY_MODE", "adaptive"}}, "", 3, "adaptive"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 struct EndpointCase {

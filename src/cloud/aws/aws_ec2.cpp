@@ -36,7 +36,12 @@ AwsEc2::AwsEc2(AwsEc2Options options, const Clock& clock, Random& random)
       host_(HostOf(endpoint_)),
       clock_(clock),
       random_(random),
-      http_(options_.http) {}
+      http_(options_.http),
+      limiter_(NowSeconds()) {}
+
+double AwsEc2::NowSeconds() const {
+  return std::chrono::duration<double>(clock_.Now().time_since_epoch()).count();
+}
 
 HttpResult AwsEc2::Attempt(const std::string& body) {
   sigv4::HttpRequest req;
@@ -63,9 +68,18 @@ HttpResult AwsEc2::Attempt(const std::string& body) {
 Result<std::string> AwsEc2::Send(const query::Params& params) {
   const std::string body = query::EncodeForm(params);
   RetryState retry(options_.retry, quota_, random_);
+  const bool adaptive = options_.retry.mode == RetryMode::kAdaptive;
   for (;;) {
+    if (adaptive) {
+      if (auto wait = limiter_.BeforeSend(NowSeconds()); wait.count() > 0) {
+        clock_.SleepFor(wait);
+      }
+    }
     HttpResult result = Attempt(body);
     if (result.status >= 200 && result.status < 300) {
+      if (adaptive) {
+        limiter_.OnResponse(false, NowSeconds());
+      }
       retry.OnSuccess();
       return std::move(result.body);
     }
@@ -81,8 +95,11 @@ Result<std::string> AwsEc2::Send(const query::Params& params) {
         error.request_id = result.request_id;
       }
     }
-    const FailureKind kind =
-        Classify(error.aws_code, result.status, result.status == 0, result.timed_out);
+    const FailureKind kind = Classify(error.aws_code, result.status, result.status == 0,
+                                      result.timed_out, options_.retry.mode);
+    if (adaptive) {
+      limiter_.OnResponse(kind == FailureKind::kThrottling, NowSeconds());
+    }
     auto delay = retry.OnFailure(kind);
     if (!delay) {
       if (kind != FailureKind::kNotRetryable) {

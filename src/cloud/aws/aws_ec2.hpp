@@ -24,8 +24,9 @@ struct AwsEc2Options {
 
 // The EC2 Query API client: an Ec2 over HTTPS that works against real AWS and any
 // EC2-compatible endpoint (ec2m's own simulated region, moto, LocalStack). Requests are
-// form-encoded and SigV4-signed afresh on every attempt; failures are retried as the AWS SDKs'
-// standard mode does, with one retry quota per client; RunInstances always carries a ClientToken,
+// form-encoded and SigV4-signed afresh on every attempt; failures are retried as the AWS SDKs do in
+// the policy's mode (standard, legacy, adaptive), with one retry quota and one adaptive rate
+// limiter per client; RunInstances always carries a ClientToken,
 // the same on every retry, so a response lost on the wire never launches twice. Errors keep
 // EC2's code, message and request id. Thread-safe.
 class AwsEc2 final : public Ec2 {
@@ -36,6 +37,8 @@ class AwsEc2 final : public Ec2 {
   const std::string& endpoint() const { return endpoint_; }
   // Tokens left in the retry quota (for tests and metrics).
   int RetryTokensAvailable() const { return quota_.available(); }
+  // Adaptive mode's send rate limit in attempts per second, 0 while not throttled.
+  double AdaptiveSendRate() const { return limiter_.enabled() ? limiter_.fill_rate() : 0; }
 
   Result<Reservation> RunInstances(const RunInstancesRequest& req) override;
   Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override;
@@ -77,6 +80,7 @@ class AwsEc2 final : public Ec2 {
   Result<T> Call(const query::Params& params,
                  const std::function<Result<T>(std::string_view)>& parse);
   HttpResult Attempt(const std::string& body);
+  double NowSeconds() const;
 
   AwsEc2Options options_;
   std::string endpoint_;
@@ -85,6 +89,7 @@ class AwsEc2 final : public Ec2 {
   Random& random_;
   HttpClient http_;
   RetryQuota quota_;
+  ClientRateLimiter limiter_;  // used in adaptive mode only
 };
 
 }  // namespace ec2m::aws

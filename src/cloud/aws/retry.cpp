@@ -59,8 +59,42 @@ std::string_view FailureKindName(FailureKind kind) {
   return "unknown";
 }
 
+std::string_view RetryModeName(RetryMode mode) {
+  switch (mode) {
+    case RetryMode::kStandard:
+      return "standard";
+    case RetryMode::kLegacy:
+      return "legacy";
+    case RetryMode::kAdaptive:
+      return "adaptive";
+  }
+  return "unknown";
+}
+
+std::optional<RetryMode> ParseRetryMode(std::string_view name) {
+  for (RetryMode mode : {RetryMode::kStandard, RetryMode::kLegacy, RetryMode::kAdaptive}) {
+    if (RetryModeName(mode) == name) {
+      return mode;
+    }
+  }
+  return std::nullopt;
+}
+
+RetryPolicy PolicyFor(RetryMode mode, int max_attempts) {
+  RetryPolicy policy;
+  policy.mode = mode;
+  if (mode == RetryMode::kLegacy) {
+    policy.max_attempts = 5;  // _retry.json's __default__ max_attempts
+    policy.max_backoff = kLegacyMaxBackoff;
+  }
+  if (max_attempts > 0) {
+    policy.max_attempts = max_attempts;
+  }
+  return policy;
+}
+
 FailureKind Classify(std::string_view aws_code, int http_status, bool transport_error,
-                     bool timed_out) {
+                     bool timed_out, RetryMode mode) {
   // Timeouts first: the quota charges them more (botocore's _TIMEOUT_EXCEPTIONS).
   if (timed_out) {
     return FailureKind::kTimeout;
@@ -74,6 +108,13 @@ FailureKind Classify(std::string_view aws_code, int http_status, bool transport_
     return FailureKind::kThrottling;
   }
   if (Contains(kTransientCodes, aws_code) || Contains(kTransientStatuses, http_status)) {
+    return FailureKind::kTransient;
+  }
+  // _retry.json's too_many_requests and limit_exceeded policies.
+  if (mode == RetryMode::kLegacy && http_status == 429) {
+    return FailureKind::kThrottling;
+  }
+  if (mode == RetryMode::kLegacy && http_status == 509) {
     return FailureKind::kTransient;
   }
   return FailureKind::kNotRetryable;
@@ -115,6 +156,94 @@ int RetryQuota::available() const {
   return available_;
 }
 
+namespace {
+// botocore's constants (adaptive.py, bucket.py, throttling.py).
+constexpr double kSmoothing = 0.8;         // RateClocker._DEFAULT_SMOOTHING
+constexpr double kBucketsPerSecond = 2;    // 1 / RateClocker._TIME_BUCKET_RANGE
+constexpr double kCubicScale = 0.4;        // CubicCalculator._SCALE_CONSTANT
+constexpr double kCubicBeta = 0.7;         // CubicCalculator._BETA
+constexpr double kMinFillRate = 0.5;       // TokenBucket._MIN_RATE
+constexpr double kMaxRateAdjustScale = 2;  // ClientRateLimiter._MAX_RATE_ADJUST_SCALE
+
+double CubicZeroPoint(double w_max) { return std::cbrt(w_max * (1 - kCubicBeta) / kCubicScale); }
+}  // namespace
+
+ClientRateLimiter::ClientRateLimiter(double now_s)
+    : last_bucket_(std::floor(now_s)), k_(CubicZeroPoint(0)), last_fail_(now_s) {
+  SetMaxRate(1, now_s);  // TokenBucket(max_rate=1)
+}
+
+void ClientRateLimiter::Refill(double now_s) {
+  if (last_refill_ < 0) {
+    last_refill_ = now_s;
+    return;
+  }
+  capacity_ = std::min(max_capacity_, capacity_ + (now_s - last_refill_) * fill_rate_);
+  last_refill_ = now_s;
+}
+
+void ClientRateLimiter::SetMaxRate(double rate, double now_s) {
+  // Tokens accrued so far count at the old rate.
+  Refill(now_s);
+  fill_rate_ = std::max(rate, kMinFillRate);
+  max_capacity_ = std::max(rate, 1.0);
+  capacity_ = std::min(capacity_, max_capacity_);
+}
+
+std::chrono::milliseconds ClientRateLimiter::BeforeSend(double now_s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!enabled_) {
+    return std::chrono::milliseconds(0);
+  }
+  Refill(now_s);
+  // Reserve the token now; a negative capacity is the queue of senders waiting for tokens.
+  const double wait_s = capacity_ >= 1 ? 0 : (1 - capacity_) / fill_rate_;
+  capacity_ -= 1;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(wait_s * 1000)));
+}
+
+void ClientRateLimiter::OnResponse(bool throttled, double now_s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // RateClocker.record()
+  const double bucket = std::floor(now_s * kBucketsPerSecond) / kBucketsPerSecond;
+  ++count_;
+  if (bucket > last_bucket_) {
+    const double current = count_ / (bucket - last_bucket_);
+    measured_rate_ = current * kSmoothing + measured_rate_ * (1 - kSmoothing);
+    count_ = 0;
+    last_bucket_ = bucket;
+  }
+  double new_rate = 0;
+  if (!throttled) {
+    // CubicCalculator.success_received()
+    new_rate = kCubicScale * std::pow(now_s - last_fail_ - k_, 3) + w_max_;
+  } else {
+    // CubicCalculator.error_received()
+    const double rate_to_use = enabled_ ? std::min(measured_rate_, fill_rate_) : measured_rate_;
+    w_max_ = rate_to_use;
+    k_ = CubicZeroPoint(w_max_);
+    last_fail_ = now_s;
+    new_rate = rate_to_use * kCubicBeta;
+    enabled_ = true;
+  }
+  SetMaxRate(std::min(new_rate, kMaxRateAdjustScale * measured_rate_), now_s);
+}
+
+bool ClientRateLimiter::enabled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return enabled_;
+}
+
+double ClientRateLimiter::fill_rate() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fill_rate_;
+}
+
+double ClientRateLimiter::measured_rate() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return measured_rate_;
+}
+
 RetryState::RetryState(const RetryPolicy& policy, RetryQuota& quota, Random& random)
     : policy_(policy), quota_(quota), random_(random) {
   EC2M_CHECK(policy.max_attempts >= 1, "RetryPolicy.max_attempts must be >= 1");
@@ -132,11 +261,13 @@ std::optional<std::chrono::milliseconds> RetryState::OnFailure(FailureKind kind)
   if (attempt_ >= policy_.max_attempts) {
     return GiveUp(fmt::format("{} attempt{} made", attempt_, attempt_ == 1 ? "" : "s"));
   }
-  const std::optional<int> acquired = quota_.TryAcquire(kind);
-  if (!acquired) {
-    return GiveUp("retry quota exhausted");
+  if (policy_.mode != RetryMode::kLegacy) {
+    const std::optional<int> acquired = quota_.TryAcquire(kind);
+    if (!acquired) {
+      return GiveUp("retry quota exhausted");
+    }
+    last_acquired_ = *acquired;
   }
-  last_acquired_ = *acquired;
   const std::chrono::milliseconds delay = Backoff(policy_, attempt_, random_);
   ++attempt_;
   return delay;
@@ -145,7 +276,9 @@ std::optional<std::chrono::milliseconds> RetryState::OnFailure(FailureKind kind)
 void RetryState::OnSuccess() {
   EC2M_CHECK(!finished_, "OnSuccess after the call finished");
   finished_ = true;
-  quota_.OnSuccess(last_acquired_);
+  if (policy_.mode != RetryMode::kLegacy) {
+    quota_.OnSuccess(last_acquired_);
+  }
 }
 
 std::optional<std::chrono::milliseconds> RetryState::GiveUp(std::string reason) {

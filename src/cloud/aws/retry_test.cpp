@@ -434,6 +434,137 @@ TEST(RetryQuotaTest, ThreadSafe) {
   EXPECT_EQ(quota.available(), RetryQuota::kCapacity);
 }
 
+// --- Modes -----------------------------------------------------------------------------------
+
+TEST(RetryModeTest, NamesRoundTripAndNothingElseParses) {
+  for (RetryMode mode : {RetryMode::kStandard, RetryMode::kLegacy, RetryMode::kAdaptive}) {
+    EXPECT_EQ(ParseRetryMode(RetryModeName(mode)), mode);
+  }
+  EXPECT_EQ(ParseRetryMode("Standard"), std::nullopt);
+  EXPECT_EQ(ParseRetryMode(""), std::nullopt);
+  EXPECT_EQ(ParseRetryMode("standard "), std::nullopt);
+}
+
+TEST(RetryModeTest, PolicyDefaults) {
+  EXPECT_EQ(PolicyFor(RetryMode::kStandard).max_attempts, 3);
+  EXPECT_EQ(PolicyFor(RetryMode::kStandard).max_backoff, milliseconds(20000));
+  EXPECT_EQ(PolicyFor(RetryMode::kAdaptive).max_attempts, 3);
+  EXPECT_EQ(PolicyFor(RetryMode::kAdaptive).mode, RetryMode::kAdaptive);
+  EXPECT_EQ(PolicyFor(RetryMode::kLegacy).max_attempts, 5);
+  EXPECT_EQ(PolicyFor(RetryMode::kLegacy).max_backoff, kLegacyMaxBackoff);
+  EXPECT_EQ(PolicyFor(RetryMode::kLegacy, 2).max_attempts, 2);
+  EXPECT_EQ(PolicyFor(RetryMode::kStandard, 7).max_attempts, 7);
+}
+
+TEST(RetryModeTest, LegacyAlsoRetries429And509) {
+  EXPECT_EQ(Classify("", 429, false, false), FailureKind::kNotRetryable);
+  EXPECT_EQ(Classify("", 429, false, false, RetryMode::kAdaptive), FailureKind::kNotRetryable);
+  EXPECT_EQ(Classify("", 429, false, false, RetryMode::kLegacy), FailureKind::kThrottling);
+  EXPECT_EQ(Classify("", 509, false, false), FailureKind::kNotRetryable);
+  EXPECT_EQ(Classify("", 509, false, false, RetryMode::kLegacy), FailureKind::kTransient);
+  EXPECT_EQ(Classify("RequestLimitExceeded", 503, false, false, RetryMode::kLegacy),
+            FailureKind::kThrottling);
+  EXPECT_EQ(Classify("InvalidParameterValue", 400, false, false, RetryMode::kLegacy),
+            FailureKind::kNotRetryable);
+}
+
+TEST(RetryModeTest, LegacyHasNoQuotaAndNoCap) {
+  RetryQuota quota;
+  // Drain the quota: legacy retries must not care.
+  while (quota.TryAcquire(FailureKind::kTransient)) {
+  }
+  const int drained = quota.available();
+  ScriptedRandom random(std::vector<double>(9, kAlmostOne));
+  RetryState retry(PolicyFor(RetryMode::kLegacy, 10), quota, random);
+  std::vector<int64_t> delays;
+  while (auto delay = retry.OnFailure(FailureKind::kThrottling)) {
+    delays.push_back(delay->count());
+  }
+  EXPECT_EQ(retry.give_up_reason(), "10 attempts made");
+  ASSERT_EQ(delays.size(), 9u);
+  // rand * 2^(n-1) seconds, uncapped: the ninth retry waits ~256 s, far beyond standard's 20.
+  EXPECT_EQ(delays[0], 999);
+  EXPECT_EQ(delays[8], 255999);
+  EXPECT_EQ(quota.available(), drained);
+  RetryState ok(PolicyFor(RetryMode::kLegacy), quota, random);
+  ok.OnSuccess();
+  EXPECT_EQ(quota.available(), drained) << "legacy mode must not refill a quota it never used";
+}
+
+// Every figure below was computed by botocore 1.43's own ClientRateLimiter (adaptive.py with
+// RateClocker, CubicCalculator and TokenBucket) fed the same events on a fake clock.
+struct LimiterStep {
+  double t;
+  bool throttled;
+  double measured_rate;
+  double fill_rate;
+};
+
+TEST(ClientRateLimiterTest, FollowsBotocoreStepByStep) {
+  const std::vector<LimiterStep> steps = {
+      {1000.1, false, 0, 0.5},
+      {1000.6, false, 3.2, 0.5},
+      {1001.1, false, 2.24, 0.5324000000000331},
+      {1001.2, false, 2.24, 0.6912000000000786},
+      {1001.7, false, 3.648, 1.965200000000158},
+      {1002.2, true, 2.3296, 1.63072},
+      {1002.3, false, 2.3296, 1.7907445042468813},
+      {1002.8, true, 3.6659200000000003, 1.2535211529728167},
+      {1003.5, false, 1.5331839999999999, 1.7645033427170789},
+      {1004.0, false, 1.9066368, 1.791106063316903},
+      {1005.0, false, 1.18132736, 2.3183501100443342},
+      {1007.0, false, 0.6362654719999999, 1.2725309439999999},
+      {1010.0, false, 0.3939197610666666, 0.7878395221333332},
+  };
+  ClientRateLimiter limiter(1000.0);
+  EXPECT_FALSE(limiter.enabled());
+  for (const LimiterStep& step : steps) {
+    limiter.OnResponse(step.throttled, step.t);
+    EXPECT_NEAR(limiter.measured_rate(), step.measured_rate, 1e-9) << "t=" << step.t;
+    EXPECT_NEAR(limiter.fill_rate(), step.fill_rate, 1e-9) << "t=" << step.t;
+  }
+  EXPECT_TRUE(limiter.enabled());
+}
+
+TEST(ClientRateLimiterTest, PacesSendersOnlyAfterAThrottle) {
+  ClientRateLimiter limiter(1000.0);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(limiter.BeforeSend(1000.0), milliseconds(0)) << "not throttled yet";
+  }
+  for (double t : {1000.1, 1000.6, 1001.1, 1001.2, 1001.7}) {
+    limiter.OnResponse(false, t);
+  }
+  limiter.OnResponse(true, 1002.2);
+  // botocore's bucket now holds 1.63072 tokens filling at 1.63072/s: the first sender goes at
+  // once, the next ones queue one token-time (1/1.63072 s) apart.
+  EXPECT_EQ(limiter.BeforeSend(1002.2), milliseconds(0));
+  EXPECT_EQ(limiter.BeforeSend(1002.2), milliseconds(227));  // (1 - 0.63072) / 1.63072 s
+  EXPECT_EQ(limiter.BeforeSend(1002.2), milliseconds(840));  // (1 + 0.36928) / 1.63072 s
+  // Time refills the bucket: a full token accrues in 1/1.63072 s.
+  EXPECT_EQ(limiter.BeforeSend(1002.2 + 2 / 1.63072 + 1.0), milliseconds(0));
+}
+
+TEST(ClientRateLimiterTest, ThreadSafe) {
+  ClientRateLimiter limiter(0);
+  limiter.OnResponse(true, 0.5);
+  std::vector<std::thread> threads;
+  std::atomic<int64_t> total_wait_ms{0};
+  threads.reserve(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 250; ++i) {
+        total_wait_ms += limiter.BeforeSend(1.0).count();
+        limiter.OnResponse(i % 50 == 0, 1.0);
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  EXPECT_GT(total_wait_ms.load(), 0);
+  EXPECT_GE(limiter.fill_rate(), 0.5);
+}
+
 // --- Programmer errors ----------------------------------------------------------------------
 
 TEST(RetryStateDeathTest, MisuseAborts) {
