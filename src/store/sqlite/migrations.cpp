@@ -21,6 +21,18 @@ CREATE TABLE sim_records (
   PRIMARY KEY (region, kind, id)
 ) WITHOUT ROWID;
 )sql"},
+    {2, "docs",
+     // The control plane's versioned documents (users, sessions, audit entries, ...). Keys sort
+     // bytewise (BINARY collation), which ListDocs' cursors rely on.
+     R"sql(
+CREATE TABLE docs (
+  collection TEXT NOT NULL CHECK (collection <> ''),
+  key TEXT NOT NULL CHECK (key <> ''),
+  body BLOB NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  PRIMARY KEY (collection, key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable =

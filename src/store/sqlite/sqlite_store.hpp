@@ -51,6 +51,14 @@ class SqliteStore final : public Store {
   // Errors: as WriteSimRecords.
   Result<void> ClearSimRecords(std::string_view region) override;
 
+  // Errors: sqlite failures, naming the document or collection.
+  Result<std::optional<Doc>> GetDoc(std::string_view collection, std::string_view key) override;
+  Result<std::vector<Doc>> ListDocs(std::string_view collection, const DocQuery& query) override;
+  // One IMMEDIATE transaction; the version checks and the writes happen under the write lock, so
+  // two processes on one file cannot both win a check. Errors: those of Store::WriteDocs, and
+  // kUnavailable as WriteSimRecords.
+  Result<std::vector<int64_t>> WriteDocs(std::span<const DocWrite> writes) override;
+
  private:
   explicit SqliteStore(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
 

@@ -59,6 +59,15 @@ class TempFileStore final : public Store {
   Result<void> ClearSimRecords(std::string_view region) override {
     return store_->ClearSimRecords(region);
   }
+  Result<std::optional<Doc>> GetDoc(std::string_view collection, std::string_view key) override {
+    return store_->GetDoc(collection, key);
+  }
+  Result<std::vector<Doc>> ListDocs(std::string_view collection, const DocQuery& query) override {
+    return store_->ListDocs(collection, query);
+  }
+  Result<std::vector<int64_t>> WriteDocs(std::span<const DocWrite> writes) override {
+    return store_->WriteDocs(writes);
+  }
 
  private:
   TempDir dir_;  // destroyed after store_ closes the file
