@@ -1,0 +1,230 @@
+#include "audit/audit_log.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cloud/sigv4/sigv4.hpp"
+
+namespace ec2m::audit {
+namespace {
+
+constexpr const char* kEntries = "audit";
+constexpr const char* kHead = "audit_head";
+constexpr const char* kHeadKey = "head";
+const std::string kZeroHash(64, '0');
+constexpr int kMaxAppendRaces = 20;
+constexpr int kPage = 1000;
+
+std::string Key(int64_t seq) { return fmt::format("{:020d}", seq); }
+
+// Every field but `hash`; nlohmann::json keeps object keys sorted, so dump() is canonical.
+nlohmann::json Fields(const AuditEntry& e) {
+  return {{"seq", e.seq},
+          {"time", e.time},
+          {"actor", e.record.actor},
+          {"action", e.record.action},
+          {"target", e.record.target},
+          {"environment", e.record.environment},
+          {"source", e.record.source},
+          {"result", e.record.result},
+          {"detail", e.record.detail},
+          {"prev_hash", e.prev_hash}};
+}
+
+struct Head {
+  int64_t seq = 0;
+  std::string hash = kZeroHash;
+  int64_t version = 0;  // of the head document; 0 = no entries yet
+};
+
+Result<Head> ReadHead(Store& store) {
+  auto doc = store.GetDoc(kHead, kHeadKey);
+  EC2M_RETURN_IF_ERROR(doc);
+  Head head;
+  if (!doc->has_value()) {
+    return head;
+  }
+  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  if (j.is_discarded() || !j.contains("seq") || !j.contains("hash") ||
+      !j["seq"].is_number_integer() || !j["hash"].is_string()) {
+    return Fail(ErrorCode::kInternal, "the audit head record does not parse");
+  }
+  head.seq = j["seq"].get<int64_t>();
+  head.hash = j["hash"].get<std::string>();
+  head.version = (*doc)->version;
+  return head;
+}
+
+}  // namespace
+
+std::string EntryHash(const AuditEntry& entry) {
+  return sigv4::Sha256Hex(entry.prev_hash + "\n" + Fields(entry).dump());
+}
+
+std::string ToJson(const AuditEntry& entry) {
+  nlohmann::json j = Fields(entry);
+  j["hash"] = entry.hash;
+  return j.dump();
+}
+
+Result<AuditEntry> FromJson(std::string_view json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "audit entry: not a JSON object");
+  }
+  AuditEntry e;
+  try {
+    e.seq = j.at("seq").get<int64_t>();
+    e.time = j.at("time").get<std::string>();
+    e.record.actor = j.at("actor").get<std::string>();
+    e.record.action = j.at("action").get<std::string>();
+    e.record.target = j.at("target").get<std::string>();
+    e.record.environment = j.at("environment").get<std::string>();
+    e.record.source = j.at("source").get<std::string>();
+    e.record.result = j.at("result").get<std::string>();
+    e.record.detail = j.at("detail").get<std::string>();
+    e.prev_hash = j.at("prev_hash").get<std::string>();
+    e.hash = j.at("hash").get<std::string>();
+  } catch (const nlohmann::json::exception& ex) {
+    return Fail(ErrorCode::kInvalidArgument, std::string("audit entry: ") + ex.what());
+  }
+  return e;
+}
+
+Result<AuditEntry> AuditLog::Append(const AuditRecord& record) {
+  for (int race = 0; race < kMaxAppendRaces; ++race) {
+    auto head = ReadHead(store_);
+    EC2M_RETURN_IF_ERROR(head);
+    AuditEntry entry;
+    entry.seq = head->seq + 1;
+    entry.time = FormatIso8601Millis(clock_.Now());
+    entry.record = record;
+    entry.prev_hash = head->hash;
+    entry.hash = EntryHash(entry);
+    const nlohmann::json next_head = {{"seq", entry.seq}, {"hash", entry.hash}};
+    const std::vector<DocWrite> writes = {
+        {kEntries, Key(entry.seq), ToJson(entry), 0},
+        {kHead, kHeadKey, next_head.dump(), head->version},
+    };
+    auto written = store_.WriteDocs(writes);
+    if (written) {
+      return entry;
+    }
+    // Another appender moved the head first: read it again and chain onto its entry.
+    if (written.error().code != ErrorCode::kAlreadyExists &&
+        written.error().code != ErrorCode::kFailedPrecondition) {
+      return Fail(written.error());
+    }
+  }
+  return Fail(
+      ErrorCode::kUnavailable,
+      fmt::format("audit: lost {} races to append; too many concurrent writers", kMaxAppendRaces));
+}
+
+Result<std::vector<AuditEntry>> AuditLog::List(const AuditQuery& query) {
+  if (query.limit < 1 || query.limit > kPage) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("limit: expected 1..{}, got {}", kPage, query.limit));
+  }
+  std::vector<AuditEntry> out;
+  DocQuery docs_query{.limit = query.limit, .descending = query.descending};
+  if (query.after_seq > 0) {
+    docs_query.after = Key(query.after_seq);
+  }
+  // `since` filters by time; entries are in time order, so a page may need refilling.
+  for (;;) {
+    auto docs = store_.ListDocs(kEntries, docs_query);
+    EC2M_RETURN_IF_ERROR(docs);
+    for (const Doc& d : *docs) {
+      auto e = FromJson(d.body);
+      if (!e) {
+        return Fail(ErrorCode::kInternal, "audit entry " + d.key +
+                                              " does not parse; run "
+                                              "`ec2m audit verify`");
+      }
+      if (!query.since.empty() && e->time < query.since) {
+        if (query.descending) {
+          return out;  // everything further down is older
+        }
+        continue;
+      }
+      out.push_back(std::move(*e));
+      if (static_cast<int>(out.size()) == query.limit) {
+        return out;
+      }
+    }
+    if (static_cast<int>(docs->size()) < docs_query.limit) {
+      return out;
+    }
+    docs_query.after = docs->back().key;
+  }
+}
+
+Result<VerifyReport> AuditLog::Verify() {
+  VerifyReport report;
+  auto bad = [&](int64_t seq, std::string problem) {
+    report.intact = false;
+    report.first_bad = seq;
+    report.problem = std::move(problem);
+    return report;
+  };
+  auto head = ReadHead(store_);
+  if (!head) {
+    return bad(0, head.error().message);
+  }
+  int64_t last_seq = 0;
+  std::string last_hash = kZeroHash;
+  DocQuery query{.limit = kPage};
+  for (;;) {
+    auto docs = store_.ListDocs(kEntries, query);
+    EC2M_RETURN_IF_ERROR(docs);
+    for (const Doc& d : *docs) {
+      const int64_t expected = last_seq + 1;
+      auto e = FromJson(d.body);
+      if (!e) {
+        return bad(expected, fmt::format("entry {} was altered: {}", expected, e.error().message));
+      }
+      if (d.key != Key(expected)) {
+        return bad(expected,
+                   fmt::format("entry {} was removed: entry {} is followed by the entry stored "
+                               "as {}",
+                               expected, last_seq, std::stoll(d.key)));
+      }
+      if (e->seq != expected) {
+        return bad(expected, fmt::format("entry {} was reordered: its place holds entry {}",
+                                         expected, e->seq));
+      }
+      if (EntryHash(*e) != e->hash) {
+        return bad(
+            expected,
+            fmt::format("entry {} was altered: its hash does not match its contents", expected));
+      }
+      if (e->prev_hash != last_hash) {
+        return bad(expected, fmt::format("entry {} does not follow entry {}: its prev_hash is not "
+                                         "that entry's hash (an entry was altered, removed or "
+                                         "reordered)",
+                                         expected, last_seq));
+      }
+      last_seq = e->seq;
+      last_hash = e->hash;
+      ++report.entries;
+    }
+    if (static_cast<int>(docs->size()) < kPage) {
+      break;
+    }
+    query.after = docs->back().key;
+  }
+  if (head->seq != last_seq) {
+    return bad(last_seq + 1, fmt::format("entries {}..{} were removed from the end of the log",
+                                         last_seq + 1, head->seq));
+  }
+  if (head->hash != last_hash) {
+    return bad(last_seq,
+               fmt::format("entry {} was altered: the log's head records another hash", last_seq));
+  }
+  report.head_hash = last_hash;
+  return report;
+}
+
+}  // namespace ec2m::audit

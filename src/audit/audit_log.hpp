@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/store.hpp"
+
+// The audit trail: every change, sign-in and token use, append-only, each entry's hash chained to
+// the previous one so that altering, removing or reordering entries afterwards is detectable.
+namespace ec2m::audit {
+
+// What happened, as the caller reports it.
+struct AuditRecord {
+  std::string actor;        // the user's email, "token:<name>", or "anonymous"
+  std::string action;       // "auth.login", "instance.stop", "user.create", ...
+  std::string target;       // "i-0abc...", "user:bob@example.com", ...
+  std::string environment;  // "dev", ...; "" when the action is not about one
+  std::string source;       // the client's address
+  std::string result;       // "success", "failure" or "denied"
+  std::string detail;       // why it failed, or what changed; never a secret
+};
+
+// A stored entry: the record, its place and time, and the chain.
+struct AuditEntry {
+  int64_t seq = 0;   // 1, 2, 3, ... without gaps
+  std::string time;  // "2026-11-27T10:00:00.000Z"
+  AuditRecord record;
+  std::string prev_hash;  // `hash` of entry seq-1; 64 zeros for the first entry
+  std::string hash;       // hex SHA-256 over prev_hash and every other field (EntryHash)
+};
+
+// The hash an entry must carry: SHA-256 of its prev_hash, a newline, and the canonical JSON of
+// its other fields (keys sorted, no spaces).
+std::string EntryHash(const AuditEntry& entry);
+
+// The outcome of Verify().
+struct VerifyReport {
+  int64_t entries = 0;    // how many entries were checked
+  bool intact = true;     // false: `problem` names the first entry that is wrong
+  int64_t first_bad = 0;  // the seq of that entry (0 when intact)
+  std::string problem;    // "entry 7 was altered: its hash does not match its contents"
+  std::string head_hash;  // the last entry's hash
+};
+
+struct AuditQuery {
+  int64_t after_seq = 0;  // entries with seq > after_seq (ascending) or < it (descending; 0 = end)
+  int limit = 100;        // 1..1000
+  bool descending = false;
+  std::string since;  // only entries at or after this time (same format as AuditEntry::time)
+};
+
+// The log over the store's documents: collection "audit" keyed by the zero-padded seq, and
+// "audit_head" holding the last seq and hash. Append writes the entry and moves the head in one
+// store transaction guarded by the head's version, so concurrent appenders (threads, or several
+// `ec2m serve` replicas on one PostgreSQL) never fork the chain: the loser re-reads and retries.
+// The head also makes a removed last entry detectable. Thread-safe if the store is.
+class AuditLog {
+ public:
+  AuditLog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Appends `record` at the clock's time. Errors: the store's (after 20 lost races, kUnavailable).
+  Result<AuditEntry> Append(const AuditRecord& record);
+
+  // Entries in seq order (or reversed), as `query` selects them.
+  // Errors: kInvalidArgument for a limit outside 1..1000; the store's; kInternal for an entry
+  // that does not parse (Verify names it).
+  Result<std::vector<AuditEntry>> List(const AuditQuery& query);
+
+  // Walks the whole chain in order and reports the first entry that was altered (its hash does
+  // not match its contents), removed (a gap in the seqs, or the head names a later entry than the
+  // last one present) or reordered (its prev_hash is not the previous entry's hash). Errors only
+  // when the store fails; a broken chain is a report, not an error.
+  Result<VerifyReport> Verify();
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+// The entry's JSON (the form of `ec2m audit export` and the REST API), and back.
+std::string ToJson(const AuditEntry& entry);
+Result<AuditEntry> FromJson(std::string_view json);
+
+}  // namespace ec2m::audit
