@@ -12,6 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "http/listener.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -19,27 +20,6 @@
 namespace ec2m::app {
 
 namespace {
-
-Result<std::pair<std::string, int>> SplitListen(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos && colon > 0) {
-    try {
-      size_t used = 0;
-      port = std::stoi(listen.substr(colon + 1), &used);
-      if (used != listen.size() - colon - 1) {
-        port = -1;
-      }
-    } catch (const std::exception&) {
-      port = -1;
-    }
-  }
-  if (port < 0 || port > 65535) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "--listen: expected HOST:PORT (port 0..65535), got \"" + listen + "\"");
-  }
-  return std::pair{listen.substr(0, colon), port};
-}
 
 Result<sim::SimConfig> LoadConfig(const SimServeOptions& options) {
   sim::SimConfig config;
@@ -94,7 +74,7 @@ int RunSimServe(const SimServeOptions& options) {
   if (!config) {
     return cli::ReportError(config.error());
   }
-  auto listen = SplitListen(config->listen);
+  auto listen = http::SplitHostPort(config->listen, "--listen");
   if (!listen) {
     return cli::ReportError(listen.error());
   }

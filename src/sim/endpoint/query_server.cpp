@@ -5,7 +5,6 @@
 #include <httplib.h>
 
 #include <array>
-#include <atomic>
 #include <chrono>
 
 #include "cloud/query/dispatch.hpp"
@@ -18,10 +17,6 @@ namespace {
 
 constexpr char kXmlContentType[] = "text/xml;charset=UTF-8";
 constexpr char kService[] = "ec2";
-// More workers than expected keep-alive connections: an idle keep-alive connection holds a
-// worker (STYLE.md, library notes).
-constexpr size_t kWorkerThreads = 64;
-constexpr size_t kKeepAliveMaxCount = 100000;
 constexpr size_t kMaxPayloadBytes = 1 << 20;
 
 // Headers httplib invents for the server side; they were not sent, so they are not signed.
@@ -68,56 +63,12 @@ QueryServer::QueryServer(Ec2& ec2, SimRegion* admin, CredentialMap credentials, 
 QueryServer::~QueryServer() { Stop(); }
 
 Result<int> QueryServer::Listen(const std::string& host, int port) {
-  std::lock_guard lock(mu_);
-  if (server_) {
-    return Fail(ErrorCode::kFailedPrecondition, "the EC2 endpoint is already listening");
-  }
-  auto server = std::make_unique<httplib::Server>();
-  server->set_tcp_nodelay(true);
-  server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  server->set_keep_alive_max_count(kKeepAliveMaxCount);
-  server->set_payload_max_length(kMaxPayloadBytes);
-  // httplib's default sets SO_REUSEPORT, which lets a second server bind a taken port.
-  server->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  InstallRoutes(*server);
-
-  const int bound =
-      port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    return Fail(ErrorCode::kUnavailable,
-                "cannot bind the EC2 endpoint to " + host + ":" + std::to_string(port));
-  }
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  httplib::Server* raw = server.get();
-  thread_ = std::thread([raw, done] {
-    raw->listen_after_bind();
-    done->store(true);
-  });
-  // Readiness: the accept loop has started (or already ended on an error).
-  while (!raw->is_running() && !done->load()) {
-    std::this_thread::yield();
-  }
-  if (done->load()) {
-    thread_.join();
-    return Fail(ErrorCode::kUnavailable,
-                "the EC2 endpoint on " + host + ":" + std::to_string(bound) + " stopped at once");
-  }
-  server_ = std::move(server);
-  return bound;
+  return listener_.Listen(
+      host, port, http::ListenerOptions{.max_payload_bytes = kMaxPayloadBytes},
+      [this](httplib::Server& server) { InstallRoutes(server); }, "the EC2 endpoint");
 }
 
-void QueryServer::Stop() {
-  std::lock_guard lock(mu_);
-  if (!server_) {
-    return;
-  }
-  server_->stop();
-  thread_.join();
-  server_.reset();
-}
+void QueryServer::Stop() { listener_.Stop(); }
 
 void QueryServer::InstallRoutes(httplib::Server& server) {
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {

@@ -2,14 +2,13 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/clock.hpp"
 #include "core/ec2.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "http/listener.hpp"
 
 namespace httplib {
 class Server;
@@ -77,9 +76,7 @@ class QueryServer {
   Random& random_;
   const std::string region_;
 
-  std::mutex mu_;                            // guards the lifecycle below
-  std::unique_ptr<httplib::Server> server_;  // guarded by mu_; null when not listening
-  std::thread thread_;                       // guarded by mu_
+  http::Listener listener_;
 };
 
 }  // namespace ec2m::sim
