@@ -1,0 +1,109 @@
+#include "auth/tokens.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <limits>
+
+#include "auth/secure_random.hpp"
+#include "core/check.hpp"
+
+namespace ec2m::auth {
+namespace {
+
+constexpr size_t kTokenBytes = 32;
+constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz";
+constexpr int kRecoveryGroups = 3;
+constexpr int kRecoveryGroupSize = 4;
+
+// RFC 4648 §5 base64url without padding, via OpenSSL's standard base64.
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(len));
+  while (!out.empty() && out.back() == '=') {
+    out.pop_back();
+  }
+  for (char& c : out) {
+    if (c == '+') {
+      c = '-';
+    } else if (c == '/') {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+// A uniform index below `bound`: draws above the largest multiple of `bound` are rejected, so
+// no symbol is likelier than another.
+size_t UniformIndex(Random& random, size_t bound) {
+  const uint64_t limit =
+      std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % bound;
+  uint64_t draw = random.Next();
+  while (draw >= limit) {
+    draw = random.Next();
+  }
+  return static_cast<size_t>(draw % bound);
+}
+
+}  // namespace
+
+std::string NewToken(Random& random, std::string_view prefix) {
+  return std::string(prefix) + Base64UrlEncode(RandomBytes(random, kTokenBytes));
+}
+
+std::string TokenHash(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  const int ok = EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr);
+  EC2M_CHECK(ok == 1, "EVP_Digest(SHA-256) failed");
+  return fmt::format("{:02x}", fmt::join(digest, digest + len, ""));
+}
+
+std::vector<std::string> NewRecoveryCodes(Random& random, int n) {
+  EC2M_CHECK(n >= 0, "negative recovery code count");
+  std::vector<std::string> codes;
+  codes.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    std::string code;
+    for (int group = 0; group < kRecoveryGroups; ++group) {
+      if (group > 0) {
+        code += '-';
+      }
+      for (int j = 0; j < kRecoveryGroupSize; ++j) {
+        code += kRecoveryAlphabet[UniformIndex(random, kRecoveryAlphabet.size())];
+      }
+    }
+    codes.push_back(std::move(code));
+  }
+  return codes;
+}
+
+std::string NormalizeRecoveryCode(std::string_view code) {
+  std::string out;
+  out.reserve(code.size());
+  for (char c : code) {
+    if (c == '-' || c == ' ') {
+      continue;
+    }
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+std::string RecoveryCodeHash(std::string_view code) {
+  return TokenHash(NormalizeRecoveryCode(code));
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace ec2m::auth
