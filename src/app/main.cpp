@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/client_commands.hpp"
 #include "app/cloud_commands.hpp"
+#include "app/serve.hpp"
 #include "app/sim_serve.hpp"
 
 namespace {
@@ -20,6 +22,10 @@ int main(int argc, char** argv) {
   ec2m::app::AddSimCommands(app, sim_options, exit_code);
   ec2m::app::CloudOptions cloud_options;
   ec2m::app::AddCloudCommands(app, cloud_options, exit_code);
+  ec2m::app::ServeOptions serve_options;
+  ec2m::app::AddServeCommand(app, serve_options, exit_code);
+  ec2m::app::ClientOptions client_options;
+  ec2m::app::AddClientCommands(app, client_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,14 +22,18 @@ size_t WriteBody(char* data, size_t size, size_t count, void* out) {
 
 size_t ReadHeader(char* data, size_t size, size_t count, void* out) {
   const std::string_view line(data, size * count);
-  constexpr std::string_view kName = "x-amzn-requestid:";
-  if (line.size() > kName.size()) {
+  // AWS names the request id x-amzn-RequestId; ec2m's REST API, X-Request-Id.
+  for (std::string_view name :
+       {std::string_view("x-amzn-requestid:"), std::string_view("x-request-id:")}) {
+    if (line.size() <= name.size()) {
+      continue;
+    }
     bool match = true;
-    for (size_t i = 0; i < kName.size() && match; ++i) {
-      match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    for (size_t i = 0; i < name.size() && match; ++i) {
+      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
     }
     if (match) {
-      std::string_view value = line.substr(kName.size());
+      std::string_view value = line.substr(name.size());
       while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
         value.remove_prefix(1);
       }
@@ -79,6 +83,12 @@ void HttpClient::Give(std::unique_ptr<Handle> handle) {
 HttpResult HttpClient::Post(const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& headers,
                             const std::string& body) {
+  return Send("POST", url, headers, body);
+}
+
+HttpResult HttpClient::Send(const std::string& method, const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::string& body) {
   HttpResult result;
   std::unique_ptr<Handle> handle = Take();
   CURL* curl = handle->curl;
@@ -95,9 +105,16 @@ HttpResult HttpClient::Post(const std::string& url,
   // libcurl would otherwise add "Expect: 100-continue" to large bodies and wait for it.
   header_list = curl_slist_append(header_list, "Expect:");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  if (method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    if (method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);

@@ -13,7 +13,7 @@ namespace ec2m::aws {
 struct HttpResult {
   int status = 0;  // 0 when no response arrived
   std::string body;
-  std::string request_id;       // x-amzn-RequestId, when sent
+  std::string request_id;       // x-amzn-RequestId or X-Request-Id, when sent
   bool timed_out = false;       // connect or request timeout
   std::string transport_error;  // libcurl's description when no response arrived
 };
@@ -24,7 +24,7 @@ struct HttpClientOptions {
   bool verify_tls = true;  // certificate and host name; never off for real AWS
 };
 
-// HTTPS/HTTP POST over libcurl, reusing connections: finished handles return to a pool, so a
+// HTTP(S) over libcurl, reusing connections: finished handles return to a pool, so a
 // sequence of calls to one endpoint rides one keep-alive connection. Thread-safe; calls from
 // several threads use separate handles.
 class HttpClient {
@@ -36,6 +36,10 @@ class HttpClient {
 
   // Sends `body` to `url` with `headers`; never throws.
   HttpResult Post(const std::string& url,
+                  const std::vector<std::pair<std::string, std::string>>& headers,
+                  const std::string& body);
+  // Any method: GET sends no body; POST, PUT, PATCH and DELETE send `body`.
+  HttpResult Send(const std::string& method, const std::string& url,
                   const std::vector<std::pair<std::string, std::string>>& headers,
                   const std::string& body);
 

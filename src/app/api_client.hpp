@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cloud/aws/http_client.hpp"
+#include "core/error.hpp"
+
+// The `ec2m` CLI's side of the REST API: where the server and the token are kept, and one call.
+namespace ec2m::app {
+
+// What `ec2m login` keeps: $EC2M_CONFIG_DIR, else $XDG_CONFIG_HOME/ec2m, else ~/.config/ec2m,
+// file credentials.json, mode 0600.
+struct Session {
+  std::string server;  // "http://127.0.0.1:8080"
+  std::string token;
+  std::string email;
+};
+
+std::string SessionPath();
+// The saved session, overridden by EC2M_SERVER / EC2M_TOKEN (CI with an API token) and then by
+// `server_flag`. Errors: kUnauthenticated "not signed in: run ec2m login" when there is no token.
+Result<Session> LoadSession(const std::string& server_flag);
+// Writes the file with mode 0600 (created so, never widened). Errors: kUnavailable naming it.
+Result<void> SaveSession(const Session& session);
+Result<void> ForgetSession();
+
+class ApiClient {
+ public:
+  ApiClient(std::string server, std::string token);
+
+  // METHOD path (with query) and JSON body; the answer's JSON (null for 204), or the server's
+  // error as an Error with its code and message, or kUnavailable when nothing answered.
+  Result<nlohmann::json> Call(const std::string& method, const std::string& path,
+                              const nlohmann::json& body = nullptr);
+
+ private:
+  std::string server_;
+  std::string token_;
+  aws::HttpClient http_;
+};
+
+// "a b" → "a%20b", for query values and path segments.
+std::string UrlEncode(const std::string& text);
+
+}  // namespace ec2m::app

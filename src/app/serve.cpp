@@ -1,0 +1,273 @@
+#include "app/serve.hpp"
+
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "audit/audit_log.hpp"
+#include "auth/secure_random.hpp"
+#include "cli/exit_codes.hpp"
+#include "cloud/aws/aws_config.hpp"
+#include "cloud/aws/aws_ec2.hpp"
+#include "config/environment.hpp"
+#include "config/serve_config.hpp"
+#include "http/listener.hpp"
+#include "server/api_server.hpp"
+#include "server/identity.hpp"
+#include "server/inventory.hpp"
+#include "server/metrics.hpp"
+#include "sim/endpoint/query_server.hpp"
+#include "sim/region.hpp"
+#include "store/postgres/postgres_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace ec2m::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kDemoInstances = 3;
+constexpr int kPostgresPool = 8;
+
+Result<config::ServeConfig> LoadConfig(const ServeOptions& options) {
+  config::ServeConfig c;
+  if (!options.config_file.empty()) {
+    auto loaded = config::LoadServeConfig(options.config_file);
+    EC2M_RETURN_IF_ERROR(loaded);
+    c = std::move(*loaded);
+    // Relative folders in the file are relative to the file.
+    const fs::path base = fs::path(options.config_file).parent_path();
+    for (std::string* dir : {&c.data_dir, &c.environments_dir, &c.console_dir}) {
+      if (!dir->empty() && fs::path(*dir).is_relative()) {
+        *dir = (base / *dir).lexically_normal().string();
+      }
+    }
+  }
+  if (!options.listen.empty()) {
+    c.listen = options.listen;
+  }
+  if (!options.data_dir.empty()) {
+    c.data_dir = options.data_dir;
+  }
+  if (!options.environments_dir.empty()) {
+    c.environments_dir = options.environments_dir;
+  }
+  c.demo = c.demo || options.demo;
+  return c;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const config::ServeConfig& c) {
+  if (c.store == "postgres") {
+    auto pg = store::PostgresStore::Open(c.store_url, kPostgresPool);
+    EC2M_RETURN_IF_ERROR(pg);
+    return std::unique_ptr<Store>(std::move(*pg));
+  }
+  auto sqlite = store::SqliteStore::Open((fs::path(c.data_dir) / "ec2m.db").string());
+  EC2M_RETURN_IF_ERROR(sqlite);
+  return std::unique_ptr<Store>(std::move(*sqlite));
+}
+
+// The built console: the configured folder, else web/dist found from the binary's place (the
+// source tree's build/<preset>/ec2m, or an install's bin/ next to share/ec2m/console).
+std::string FindConsole(const std::string& configured) {
+  if (!configured.empty()) {
+    return configured;
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const fs::path& candidate : {exe / "web" / "dist", exe / ".." / ".." / "web" / "dist",
+                                    exe / ".." / "share" / "ec2m" / "console"}) {
+    if (fs::exists(candidate / "index.html", ec)) {
+      return fs::weakly_canonical(candidate, ec).string();
+    }
+  }
+  return "";
+}
+
+// Launches a few tagged instances into each simulated environment: the demo of `make run`.
+Result<void> LaunchDemo(const std::vector<server::EnvironmentHandle>& envs) {
+  for (const auto& env : envs) {
+    if (env.config.cloud.provider != "sim") {
+      continue;
+    }
+    RunInstancesRequest req;
+    req.image_id = "ami-0abcdef1234567890";
+    req.instance_type = "t3.micro";
+    req.min_count = kDemoInstances;
+    req.max_count = kDemoInstances;
+    req.client_token = "ec2m-demo-" + env.config.name;
+    req.tag_specifications = {{"instance",
+                               {{server::kEnvironmentTag, env.config.name},
+                                {"Name", "web-" + env.config.name},
+                                {"ManagedBy", "ec2m"}}}};
+    auto launched = env.ec2->RunInstances(req);
+    EC2M_RETURN_IF_ERROR(launched);
+  }
+  return {};
+}
+
+int RunServe(const ServeOptions& options) {
+  auto c = LoadConfig(options);
+  if (!c) {
+    return cli::ReportError(c.error());
+  }
+  auto listen = http::SplitHostPort(c->listen, "listen");
+  if (!listen) {
+    return cli::ReportError(listen.error());
+  }
+  auto envs = config::LoadEnvironments(c->environments_dir);
+  if (!envs) {
+    return cli::ReportError(envs.error());
+  }
+  auto store = OpenStore(*c);
+  if (!store) {
+    return cli::ReportError(store.error());
+  }
+  SystemClock clock;
+  auth::SecureRandom random;
+
+  // One simulated region per region name the sim environments use; an EC2 client per aws one.
+  std::map<std::string, std::unique_ptr<sim::SimRegion>> regions;
+  std::vector<std::unique_ptr<aws::AwsEc2>> clients;
+  std::vector<server::EnvironmentHandle> handles;
+  for (const auto& env : *envs) {
+    Ec2* ec2 = nullptr;
+    if (env.cloud.provider == "sim") {
+      auto& region = regions[env.region];
+      if (!region) {
+        sim::SimConfig sim;
+        sim.region = env.region;
+        sim.account_id = env.account_id;
+        auto opened = sim::SimRegion::Open(sim, **store, clock, random);
+        if (!opened) {
+          return cli::ReportError(opened.error());
+        }
+        region = std::move(*opened);
+      }
+      ec2 = region.get();
+    } else {
+      aws::SettingsRequest req;
+      req.profile = env.cloud.profile;
+      req.region = env.region;
+      req.endpoint_url = env.cloud.endpoint;
+      auto settings = aws::ResolveSettings(req, aws::ProcessEnvironment());
+      if (!settings) {
+        Error e = settings.error();
+        e.message = env.file + ": cloud: " + e.message;
+        return cli::ReportError(e);
+      }
+      aws::AwsEc2Options ec2_options;
+      ec2_options.region = env.region;
+      ec2_options.endpoint = settings->endpoint_url;
+      ec2_options.credentials = settings->credentials;
+      ec2_options.retry = aws::PolicyFor(settings->retry_mode, settings->max_attempts);
+      clients.push_back(std::make_unique<aws::AwsEc2>(ec2_options, clock, random));
+      ec2 = clients.back().get();
+    }
+    handles.push_back({env, ec2});
+  }
+
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  audit::AuditLog audit(**store, clock);
+  server::Identity identity(**store, audit, clock, random);
+  auto first_password = identity.EnsureFirstAdmin(c->admin_email);
+  if (!first_password) {
+    return cli::ReportError(first_password.error());
+  }
+  if (*first_password && c->demo) {
+    if (auto demo = LaunchDemo(handles); !demo) {
+      return cli::ReportError(demo.error());
+    }
+  }
+  server::Inventory inventory(handles, clock);
+  if (auto refreshed = inventory.Refresh(); !refreshed) {
+    // Not fatal: an unreachable cloud is reported by /health/ready and retried by the loop.
+    std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
+  }
+  inventory.Start(std::chrono::seconds(c->reconcile_seconds));
+
+  std::unique_ptr<sim::QueryServer> ec2_endpoint;
+  std::string ec2_url;
+  if (!c->ec2_listen.empty() && !regions.empty()) {
+    auto ec2_listen = http::SplitHostPort(c->ec2_listen, "ec2_listen");
+    if (!ec2_listen) {
+      return cli::ReportError(ec2_listen.error());
+    }
+    auto& [name, region] = *regions.begin();
+    ec2_endpoint = std::make_unique<sim::QueryServer>(
+        *region, region.get(), sim::QueryServer::CredentialMap{{"test", "test"}}, clock, random,
+        name);
+    auto port = ec2_endpoint->Listen(ec2_listen->first, ec2_listen->second);
+    if (!port) {
+      return cli::ReportError(port.error());
+    }
+    ec2_url = "http://" + ec2_listen->first + ":" + std::to_string(*port);
+  }
+
+  server::Metrics metrics;
+  server::ApiOptions api_options;
+  api_options.console_dir = FindConsole(c->console_dir);
+  api_options.max_body_bytes = c->max_body_bytes;
+  api_options.json_logs = c->log_format == "json";
+  server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options);
+  auto port = api.Listen(listen->first, listen->second);
+  if (!port) {
+    return cli::ReportError(port.error());
+  }
+  const std::string url = "http://" + listen->first + ":" + std::to_string(*port);
+  std::printf("ec2m: serving %zu environment%s from %s, store %s\n", handles.size(),
+              handles.size() == 1 ? "" : "s", c->environments_dir.c_str(), c->store.c_str());
+  if (!ec2_url.empty()) {
+    std::printf("EC2 endpoint: %s (region %s, access key test, secret test)\n", ec2_url.c_str(),
+                regions.begin()->first.c_str());
+  }
+  if (api_options.console_dir.empty()) {
+    std::printf("ec2m: no built console found (make web); the REST API works without it\n");
+  }
+  std::printf("API: %s/api/v1\n", url.c_str());
+  std::printf("Console: %s/\n", url.c_str());
+  if (*first_password) {
+    std::printf("Admin: %s %s\n", c->admin_email.c_str(), (*first_password)->c_str());
+  }
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::printf("ec2m: stopping (finishing requests in flight)\n");
+  std::fflush(stdout);
+  api.Stop();
+  inventory.Stop();
+  if (ec2_endpoint) {
+    ec2_endpoint->Stop();
+  }
+  std::printf("ec2m: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, ServeOptions& options, int& exit_code) {
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run the control plane: REST API, console, and the embedded region's EC2 endpoint");
+  serve->add_option("--config", options.config_file, "Settings file (ec2m.json)");
+  serve->add_option("--listen", options.listen, "HOST:PORT of the API and console");
+  serve->add_option("--data-dir", options.data_dir, "Where the SQLite store is kept");
+  serve->add_option("--environments", options.environments_dir,
+                    "Folder of environment configs (<name>.json)");
+  serve->add_flag("--demo", options.demo,
+                  "On first start, launch a few instances into each simulated environment");
+  serve->callback([&options, &exit_code] { exit_code = RunServe(options); });
+}
+
+}  // namespace ec2m::app

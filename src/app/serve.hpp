@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace ec2m::app {
+
+// Options of `ec2m serve`; empty strings mean "from the config file, else the default".
+struct ServeOptions {
+  std::string config_file;
+  std::string listen;
+  std::string data_dir;
+  std::string environments_dir;
+  bool demo = false;
+};
+
+// Adds `serve`: the control plane (REST API, console, EC2 endpoint of the embedded region).
+// Prints "Console: <url>" once it accepts connections and, on first start,
+// "Admin: <email> <password>". Runs until SIGINT or SIGTERM, then finishes requests in flight.
+void AddServeCommand(CLI::App& app, ServeOptions& options, int& exit_code);
+
+}  // namespace ec2m::app

@@ -1,0 +1,70 @@
+#include "config/serve_config.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/json_object.hpp"
+
+namespace ec2m::config {
+
+Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& source) {
+  auto doc = JsonObject::Parse(text, source);
+  EC2M_RETURN_IF_ERROR(doc);
+  ServeConfig c;
+  auto str = [&](const char* key, std::string& into,
+                 const std::vector<std::string>& allowed = {}) -> Result<void> {
+    auto v = doc->StringOr(key, into, allowed);
+    EC2M_RETURN_IF_ERROR(v);
+    into = std::move(*v);
+    return {};
+  };
+  auto num = [&](const char* key, int64_t& into, int64_t min, int64_t max) -> Result<void> {
+    auto v = doc->OptInt(key, min, max);
+    EC2M_RETURN_IF_ERROR(v);
+    into = v->value_or(into);
+    return {};
+  };
+  EC2M_RETURN_IF_ERROR(str("listen", c.listen));
+  EC2M_RETURN_IF_ERROR(str("data_dir", c.data_dir));
+  EC2M_RETURN_IF_ERROR(str("store", c.store, {"sqlite", "postgres"}));
+  EC2M_RETURN_IF_ERROR(str("store_url", c.store_url));
+  EC2M_RETURN_IF_ERROR(str("environments_dir", c.environments_dir));
+  EC2M_RETURN_IF_ERROR(str("tls_cert", c.tls_cert));
+  EC2M_RETURN_IF_ERROR(str("tls_key", c.tls_key));
+  EC2M_RETURN_IF_ERROR(str("ec2_listen", c.ec2_listen));
+  EC2M_RETURN_IF_ERROR(str("log_format", c.log_format, {"json", "text"}));
+  EC2M_RETURN_IF_ERROR(num("max_body_bytes", c.max_body_bytes, 1024, int64_t{1} << 30));
+  EC2M_RETURN_IF_ERROR(num("reconcile_seconds", c.reconcile_seconds, 1, 86400));
+  EC2M_RETURN_IF_ERROR(str("console_dir", c.console_dir));
+  EC2M_RETURN_IF_ERROR(str("admin_email", c.admin_email));
+  auto demo = doc->OptBool("demo");
+  EC2M_RETURN_IF_ERROR(demo);
+  c.demo = demo->value_or(false);
+  EC2M_RETURN_IF_ERROR(doc->Finish());
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return doc->Invalid(c.tls_cert.empty() ? "tls_cert" : "tls_key",
+                        "tls_cert and tls_key go together: set both or neither");
+  }
+  if (c.store == "postgres" && c.store_url.empty()) {
+    return doc->Invalid("store_url", "required when store is postgres");
+  }
+  if (c.admin_email.find('@') == std::string::npos) {
+    return doc->Invalid("admin_email", "expected an email address, got \"" + c.admin_email + "\"");
+  }
+  return c;
+}
+
+Result<ServeConfig> LoadServeConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return Fail(ErrorCode::kInvalidArgument,
+                path + ": cannot be read (" + std::strerror(errno) + ")");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseServeConfig(text.str(), path);
+}
+
+}  // namespace ec2m::config

@@ -1,0 +1,511 @@
+// The REST API's routes (docs/api.md): each with its access rule and its handler.
+
+#include <fmt/core.h>
+#include <httplib.h>
+
+#include <charconv>
+
+#include "config/json_object.hpp"
+#include "server/api_server.hpp"
+
+namespace ec2m::server {
+namespace {
+
+Result<config::JsonObject> Body(const Call& call) {
+  return config::JsonObject::Parse(call.req.body.empty() ? "{}" : call.req.body, "request body");
+}
+
+Result<int> QueryInt(const Call& call, const std::string& name, int fallback, int min, int max) {
+  const std::string text = call.Query(name);
+  if (text.empty()) {
+    return fallback;
+  }
+  int n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: expected an integer {}..{}, got \"{}\"", name, min, max, text));
+  }
+  return n;
+}
+
+Reply Ok(nlohmann::json body) { return Reply{200, std::move(body)}; }
+Reply Created(nlohmann::json body) { return Reply{201, std::move(body)}; }
+Reply NoContent() { return Reply{204, nullptr}; }
+
+Result<std::map<std::string, Role>> RolesFrom(const std::map<std::string, std::string>& in) {
+  std::map<std::string, Role> out;
+  for (const auto& [env, name] : in) {
+    auto role = ParseRole(name);
+    if (!role) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("request body: $.roles.{}: expected viewer, operator, deployer, "
+                              "approver or admin, got \"{}\"",
+                              env, name));
+    }
+    out[env] = *role;
+  }
+  return out;
+}
+
+nlohmann::json ResultJson(const ActionResult& r) {
+  nlohmann::json j = {{"id", r.id}, {"ok", r.ok}};
+  if (r.ok) {
+    j["previous_state"] = r.previous_state;
+    j["state"] = r.state;
+  } else {
+    j["error"] = {{"code", std::string(ErrorCodeName(r.error.code))}, {"message", r.error.message}};
+  }
+  return j;
+}
+
+}  // namespace
+
+void ApiServer::AddRoutes() {
+  auto add = [this](std::string method, std::string path, Access access, Role role,
+                    std::string summary, std::function<Result<Reply>(Call&)> handle) {
+    routes_.push_back(Route{std::move(method), std::move(path), access, role, std::move(summary),
+                            std::move(handle)});
+  };
+  const Access kPublic = Access::kPublic;
+  const Access kSignedIn = Access::kSignedIn;
+  const Access kEnvRole = Access::kEnvRole;
+  const Access kAdmin = Access::kAdmin;
+  const Role kViewer = Role::kViewer;
+
+  // --- Health, metrics, the API document
+  add("GET", "/health/live", kPublic, kViewer, "check that the server runs",
+      [](Call&) -> Result<Reply> {
+        return Ok({{"status", "ok"}});
+      });
+  add("GET", "/health/ready", kPublic, kViewer, "check the store and every environment's cloud",
+      [this](Call&) -> Result<Reply> {
+        nlohmann::json checks = nlohmann::json::object();
+        bool ready = true;
+        auto schema = store_.SchemaVersion();
+        checks["store"] = schema ? nlohmann::json("ok") : nlohmann::json(schema.error().message);
+        ready = ready && schema.has_value();
+        for (const auto& env : inventory_.environments()) {
+          auto zones = env.ec2->DescribeAvailabilityZones({});
+          metrics_.CloudCall(env.config.name, zones ? "" : zones.error().aws_code);
+          checks["cloud:" + env.config.name] =
+              zones ? nlohmann::json("ok") : nlohmann::json(zones.error().ToString());
+          ready = ready && zones.has_value();
+        }
+        return Reply{ready ? 200 : 503,
+                     {{"status", ready ? "ready" : "not ready"}, {"checks", checks}}};
+      });
+  add("GET", "/api/v1/openapi.json", kPublic, kViewer, "describe this API",
+      [this](Call&) -> Result<Reply> { return Ok(OpenApi()); });
+
+  // --- Sign-in and the signed-in user
+  add("POST", "/api/v1/auth/login", kPublic, kViewer, "sign in",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto email = body->String("email");
+        EC2M_RETURN_IF_ERROR(email);
+        auto password = body->String("password");
+        EC2M_RETURN_IF_ERROR(password);
+        auto otp = body->StringOr("otp", "");
+        EC2M_RETURN_IF_ERROR(otp);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        auto login = identity_.Login(*email, *password, *otp, call.source);
+        if (!login) {
+          metrics_.AuthFailure();
+          return Fail(login.error());
+        }
+        return Ok({{"token", login->token},
+                   {"expires_at", login->expires_at},
+                   {"user", UserToJson(login->user)}});
+      });
+  add("POST", "/api/v1/auth/signup", kPublic, kViewer, "sign up where self sign-up is enabled",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto email = body->String("email");
+        EC2M_RETURN_IF_ERROR(email);
+        auto password = body->String("password");
+        EC2M_RETURN_IF_ERROR(password);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        std::vector<std::string> open;
+        for (const auto& env : inventory_.environments()) {
+          if (env.config.self_signup_enabled) {
+            open.push_back(env.config.name);
+          }
+        }
+        auto user = identity_.SignUp(*email, *password, open, call.source);
+        EC2M_RETURN_IF_ERROR(user);
+        return Created({{"user", UserToJson(*user)}});
+      });
+  add("POST", "/api/v1/auth/logout", kSignedIn, kViewer, "sign out",
+      [this](Call& call) -> Result<Reply> {
+        EC2M_RETURN_IF_ERROR(identity_.Logout(call.bearer, *call.who, call.source));
+        return NoContent();
+      });
+  add("GET", "/api/v1/me", kSignedIn, kViewer, "show the signed-in user",
+      [](Call& call) -> Result<Reply> {
+        nlohmann::json j = UserToJson(call.who->user);
+        j["mfa_verified"] = call.who->mfa_verified;
+        j["api_token"] = call.who->api_token;
+        return Ok(j);
+      });
+  add("POST", "/api/v1/me/password", kSignedIn, kViewer, "change the password",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto current = body->String("current");
+        EC2M_RETURN_IF_ERROR(current);
+        auto next = body->String("new");
+        EC2M_RETURN_IF_ERROR(next);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        EC2M_RETURN_IF_ERROR(identity_.ChangePassword(*call.who, *current, *next, call.source));
+        return NoContent();
+      });
+  add("POST", "/api/v1/me/mfa/enroll", kSignedIn, kViewer, "start MFA enrolment",
+      [this](Call& call) -> Result<Reply> {
+        auto e = identity_.BeginMfa(*call.who, call.source);
+        EC2M_RETURN_IF_ERROR(e);
+        return Ok({{"secret", e->secret}, {"otpauth_uri", e->otpauth_uri}});
+      });
+  add("POST", "/api/v1/me/mfa/verify", kSignedIn, kViewer, "confirm MFA enrolment",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto otp = body->String("otp");
+        EC2M_RETURN_IF_ERROR(otp);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        auto codes = identity_.ConfirmMfa(*call.who, call.bearer, *otp, call.source);
+        EC2M_RETURN_IF_ERROR(codes);
+        return Ok({{"recovery_codes", *codes}});
+      });
+  add("GET", "/api/v1/tokens", kSignedIn, kViewer, "list the user's API tokens",
+      [this](Call& call) -> Result<Reply> {
+        auto tokens = identity_.ListTokens(*call.who);
+        EC2M_RETURN_IF_ERROR(tokens);
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& t : *tokens) {
+          items.push_back(TokenToJson(t));
+        }
+        return Ok({{"items", items}, {"next_cursor", nullptr}});
+      });
+  add("POST", "/api/v1/tokens", kSignedIn, kViewer, "create an API token",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto name = body->String("name");
+        EC2M_RETURN_IF_ERROR(name);
+        auto days = body->OptInt("expires_in_days", 1, 366);
+        EC2M_RETURN_IF_ERROR(days);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        auto token = identity_.CreateToken(*call.who, *name, days->value_or(90), call.source);
+        EC2M_RETURN_IF_ERROR(token);
+        return Created(TokenToJson(*token));
+      });
+  add("DELETE", "/api/v1/tokens/{id}", kSignedIn, kViewer, "revoke an API token",
+      [this](Call& call) -> Result<Reply> {
+        EC2M_RETURN_IF_ERROR(identity_.RevokeToken(*call.who, call.Param("id"), call.source));
+        return NoContent();
+      });
+
+  // --- Users (global admins)
+  add("GET", "/api/v1/users", kAdmin, kViewer, "list users", [this](Call&) -> Result<Reply> {
+    auto users = identity_.ListUsers();
+    EC2M_RETURN_IF_ERROR(users);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& u : *users) {
+      items.push_back(UserToJson(u));
+    }
+    return Ok({{"items", items}, {"next_cursor", nullptr}});
+  });
+  add("POST", "/api/v1/users", kAdmin, kViewer, "create users",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto email = body->String("email");
+        EC2M_RETURN_IF_ERROR(email);
+        auto password = body->StringOr("password", "");
+        EC2M_RETURN_IF_ERROR(password);
+        auto roles_in = body->OptStringMap("roles");
+        EC2M_RETURN_IF_ERROR(roles_in);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        auto roles = RolesFrom(roles_in->value_or(std::map<std::string, std::string>{}));
+        EC2M_RETURN_IF_ERROR(roles);
+        std::string generated;
+        auto user =
+            identity_.CreateUser(*email, *password, *roles, *call.who, call.source, &generated);
+        EC2M_RETURN_IF_ERROR(user);
+        nlohmann::json out = {{"user", UserToJson(*user)}};
+        if (!generated.empty()) {
+          out["password"] = generated;
+        }
+        return Created(out);
+      });
+  add("PATCH", "/api/v1/users/{email}", kAdmin, kViewer, "change users",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto roles_in = body->OptStringMap("roles");
+        EC2M_RETURN_IF_ERROR(roles_in);
+        auto disabled = body->OptBool("disabled");
+        EC2M_RETURN_IF_ERROR(disabled);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        std::optional<std::map<std::string, Role>> roles;
+        if (*roles_in) {
+          auto parsed = RolesFrom(**roles_in);
+          EC2M_RETURN_IF_ERROR(parsed);
+          roles = *parsed;
+        }
+        auto user =
+            identity_.UpdateUser(call.Param("email"), roles, *disabled, *call.who, call.source);
+        EC2M_RETURN_IF_ERROR(user);
+        return Ok(UserToJson(*user));
+      });
+  add("DELETE", "/api/v1/users/{email}", kAdmin, kViewer, "delete users",
+      [this](Call& call) -> Result<Reply> {
+        EC2M_RETURN_IF_ERROR(identity_.DeleteUser(call.Param("email"), *call.who, call.source));
+        return NoContent();
+      });
+
+  // --- Environments and instances
+  add("GET", "/api/v1/environments", kSignedIn, kViewer, "list environments",
+      [this](Call& call) -> Result<Reply> {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& env : inventory_.environments()) {
+          if (!call.who->user.RoleIn(env.config.name)) {
+            continue;
+          }
+          const auto& c = env.config;
+          items.push_back({{"name", c.name},
+                           {"region", c.region},
+                           {"provider", c.cloud.provider},
+                           {"mfa_required", c.mfa_required},
+                           {"self_signup", c.self_signup_enabled},
+                           {"role", std::string(RoleName(*call.who->user.RoleIn(c.name)))},
+                           {"instances", inventory_.CountByState(c.name)}});
+        }
+        return Ok({{"items", items}, {"next_cursor", nullptr}});
+      });
+  add("GET", "/api/v1/instances", kSignedIn, kViewer, "list instances",
+      [this](Call& call) -> Result<Reply> {
+        InstanceFilter f;
+        f.env = call.Query("env");
+        f.state = call.Query("state");
+        f.type = call.Query("type");
+        f.zone = call.Query("zone");
+        f.text = call.Query("q");
+        f.cursor = call.Query("cursor");
+        if (std::string sort = call.Query("sort"); !sort.empty()) {
+          f.sort = sort;
+        }
+        if (std::string tag = call.Query("tag"); !tag.empty()) {
+          const size_t eq = tag.find('=');
+          f.tag_key = tag.substr(0, eq);
+          f.tag_value = eq == std::string::npos ? "" : tag.substr(eq + 1);
+        }
+        auto limit = QueryInt(call, "limit", 100, 1, 1000);
+        EC2M_RETURN_IF_ERROR(limit);
+        f.limit = *limit;
+        const User& user = call.who->user;
+        if (!f.env.empty() && inventory_.Find(f.env) != nullptr && !user.RoleIn(f.env)) {
+          return Fail(ErrorCode::kPermissionDenied,
+                      user.email + " has no role in environment " + f.env);
+        }
+        if (!user.RoleIn("*")) {
+          for (const auto& env : inventory_.environments()) {
+            if (user.RoleIn(env.config.name)) {
+              f.visible.insert(env.config.name);
+            }
+          }
+          if (f.visible.empty()) {
+            return Ok({{"items", nlohmann::json::array()}, {"next_cursor", nullptr}});
+          }
+        }
+        auto page = inventory_.List(f);
+        EC2M_RETURN_IF_ERROR(page);
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& item : page->items) {
+          items.push_back(ItemToJson(item));
+        }
+        return Ok({{"items", std::move(items)},
+                   {"next_cursor", page->next_cursor.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(page->next_cursor)}});
+      });
+  add("GET", "/api/v1/instances/{env}/{id}", kEnvRole, kViewer, "show an instance",
+      [this](Call& call) -> Result<Reply> {
+        auto item = inventory_.Get(call.env, call.Param("id"));
+        EC2M_RETURN_IF_ERROR(item);
+        return Ok(ItemToJson(*item));
+      });
+  for (const auto& [action, role] :
+       {std::pair{"start", Role::kOperator}, std::pair{"stop", Role::kOperator},
+        std::pair{"reboot", Role::kOperator}, std::pair{"terminate", Role::kDeployer}}) {
+    const std::string name = action;
+    add("POST", "/api/v1/instances/{env}/{id}/" + name, kEnvRole, role, name + " instances",
+        [this, name](Call& call) -> Result<Reply> {
+          const std::string id = call.Param("id");
+          auto results = inventory_.Act(call.env, name, {id});
+          EC2M_RETURN_IF_ERROR(results);
+          const ActionResult& r = results->front();
+          metrics_.CloudCall(call.env, r.ok ? "" : r.error.aws_code);
+          AuditAction(call, "instance." + name, id, r.ok ? nullptr : &r.error);
+          if (!r.ok) {
+            return Fail(r.error);
+          }
+          return Ok({{"id", r.id}, {"previous_state", r.previous_state}, {"state", r.state}});
+        });
+  }
+  add("POST", "/api/v1/instances/actions", kEnvRole, Role::kOperator, "act on several instances",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        (void)body->String("env");  // checked by Admit
+        auto action = body->String("action");
+        EC2M_RETURN_IF_ERROR(action);
+        auto ids = body->OptStrings("ids");
+        EC2M_RETURN_IF_ERROR(ids);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        if (*action == "terminate") {
+          auto held = call.who->user.RoleIn(call.env);
+          if (!held || !RoleAllows(*held, Role::kDeployer)) {
+            return Fail(ErrorCode::kPermissionDenied,
+                        "terminate instances needs the deployer role in environment " + call.env);
+          }
+        }
+        auto results = inventory_.Act(call.env, *action, ids->value_or(std::vector<std::string>{}));
+        EC2M_RETURN_IF_ERROR(results);
+        nlohmann::json items = nlohmann::json::array();
+        for (const ActionResult& r : *results) {
+          metrics_.CloudCall(call.env, r.ok ? "" : r.error.aws_code);
+          AuditAction(call, "instance." + *action, r.id, r.ok ? nullptr : &r.error);
+          items.push_back(ResultJson(r));
+        }
+        return Ok({{"results", items}});
+      });
+  add("PUT", "/api/v1/instances/{env}/{id}/tags", kEnvRole, Role::kOperator, "edit tags",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto set = body->OptStringMap("set");
+        EC2M_RETURN_IF_ERROR(set);
+        auto remove = body->OptStrings("remove");
+        EC2M_RETURN_IF_ERROR(remove);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        const std::string id = call.Param("id");
+        auto item =
+            inventory_.SetTags(call.env, id, set->value_or(std::map<std::string, std::string>{}),
+                               remove->value_or(std::vector<std::string>{}));
+        nlohmann::json detail = {{"set", set->value_or(std::map<std::string, std::string>{})},
+                                 {"remove", remove->value_or(std::vector<std::string>{})}};
+        AuditAction(call, "instance.tag", id, item ? nullptr : &item.error(), detail.dump());
+        EC2M_RETURN_IF_ERROR(item);
+        return Ok(ItemToJson(*item));
+      });
+  add("POST", "/api/v1/instances/refresh", kSignedIn, kViewer, "refresh the inventory",
+      [this](Call& call) -> Result<Reply> {
+        auto body = Body(call);
+        EC2M_RETURN_IF_ERROR(body);
+        auto env = body->StringOr("env", "");
+        EC2M_RETURN_IF_ERROR(env);
+        EC2M_RETURN_IF_ERROR(body->Finish());
+        if (!env->empty() && inventory_.Find(*env) == nullptr) {
+          return Fail(ErrorCode::kNotFound, "no environment named \"" + *env + "\"");
+        }
+        EC2M_RETURN_IF_ERROR(inventory_.Refresh(*env));
+        return Reply{202, {{"refreshed", env->empty() ? "all" : *env}}};
+      });
+
+  // --- Audit (global admins)
+  add("GET", "/api/v1/audit", kAdmin, kViewer, "read the audit log",
+      [this](Call& call) -> Result<Reply> {
+        audit::AuditQuery q;
+        auto limit = QueryInt(call, "limit", 100, 1, 1000);
+        EC2M_RETURN_IF_ERROR(limit);
+        q.limit = *limit;
+        auto after = QueryInt(call, "after", 0, 0, std::numeric_limits<int>::max());
+        EC2M_RETURN_IF_ERROR(after);
+        q.after_seq = *after;
+        const std::string order = call.Query("order");
+        if (!order.empty() && order != "asc" && order != "desc") {
+          return Fail(ErrorCode::kInvalidArgument,
+                      "order: expected asc or desc, got \"" + order + "\"");
+        }
+        q.descending = order == "desc";
+        q.since = call.Query("since");
+        auto entries = audit_.List(q);
+        EC2M_RETURN_IF_ERROR(entries);
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& e : *entries) {
+          items.push_back(nlohmann::json::parse(audit::ToJson(e)));
+        }
+        nlohmann::json next = nullptr;
+        if (static_cast<int>(entries->size()) == q.limit && !entries->empty()) {
+          next = std::to_string(entries->back().seq);
+        }
+        return Ok({{"items", items}, {"next_cursor", next}});
+      });
+  add("GET", "/api/v1/audit/verify", kAdmin, kViewer, "verify the audit chain",
+      [this](Call&) -> Result<Reply> {
+        auto report = audit_.Verify();
+        EC2M_RETURN_IF_ERROR(report);
+        return Ok({{"intact", report->intact},
+                   {"entries", report->entries},
+                   {"first_bad", report->first_bad},
+                   {"problem", report->problem},
+                   {"head_hash", report->head_hash}});
+      });
+  add("GET", "/metrics", kPublic, kViewer, "scrape metrics (Prometheus text)",
+      [this](Call&) -> Result<Reply> {
+        return Reply{200, nullptr, metrics_.Render()};
+      });
+}
+
+nlohmann::json ApiServer::OpenApi() const {
+  nlohmann::json paths = nlohmann::json::object();
+  for (const Route& r : routes_) {
+    std::string method = r.method;
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    nlohmann::json op = {
+        {"summary", r.summary},
+        {"responses",
+         {{"default", {{"description", "the answer, or {\"error\":{code,message,request_id}}"}}}}}};
+    std::string access;
+    switch (r.access) {
+      case Access::kPublic:
+        access = "public";
+        break;
+      case Access::kSignedIn:
+        access = "signed-in";
+        break;
+      case Access::kEnvRole:
+        access = std::string(RoleName(r.role)) + " in the environment";
+        break;
+      case Access::kAdmin:
+        access = "global admin";
+        break;
+    }
+    op["x-ec2m-access"] = access;
+    if (r.access != Access::kPublic) {
+      op["security"] = nlohmann::json::array({{{"bearer", nlohmann::json::array()}}});
+    }
+    nlohmann::json params = nlohmann::json::array();
+    for (size_t i = r.path.find('{'); i != std::string::npos; i = r.path.find('{', i + 1)) {
+      params.push_back({{"name", r.path.substr(i + 1, r.path.find('}', i) - i - 1)},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
+    }
+    if (!params.empty()) {
+      op["parameters"] = params;
+    }
+    paths[r.path][method] = op;
+  }
+  return {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "ec2m REST API"}, {"version", "1"}}},
+      {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"paths", paths}};
+}
+
+}  // namespace ec2m::server

@@ -1,0 +1,116 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
+#include "core/store.hpp"
+#include "http/listener.hpp"
+#include "server/identity.hpp"
+#include "server/inventory.hpp"
+#include "server/metrics.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace ec2m::server {
+
+// Who may call a route.
+enum class Access {
+  kPublic,    // anyone (health, metrics, sign-in)
+  kSignedIn,  // any valid token
+  kEnvRole,   // `role` in the environment the request names ({env} in the path, "env" in the body)
+  kAdmin,     // a global admin ("admin" on "*")
+};
+
+// What a handler answers: a status and a JSON body (null: no body, e.g. 204), or a text body.
+struct Reply {
+  int status = 200;
+  nlohmann::json body;
+  std::string text;  // when set, sent as text/plain instead of `body`
+};
+
+// One request as a handler sees it.
+struct Call {
+  const httplib::Request& req;
+  std::string request_id;
+  std::string source;  // the client's address
+  std::string bearer;
+  std::optional<Principal> who;
+  std::string env;  // the environment the route's access was checked against, if any
+  std::map<std::string, std::string> params;  // path parameters by name
+
+  std::string Param(const std::string& name) const;  // path parameter
+  std::string Query(const std::string& name) const;  // query string ("" when absent)
+};
+
+struct Route {
+  std::string method;  // GET, POST, PUT, PATCH, DELETE
+  std::string path;    // "/api/v1/instances/{env}/{id}/stop"
+  Access access = Access::kSignedIn;
+  Role role = Role::kViewer;  // for kEnvRole
+  std::string summary;        // one line, for the OpenAPI document
+  std::function<Result<Reply>(Call&)> handle;
+};
+
+struct ApiOptions {
+  std::string console_dir;  // the built console; "" = none
+  int64_t max_body_bytes = 1 << 20;
+  bool json_logs = true;  // access logs on stderr: JSON lines, else text
+  bool quiet = false;     // no access logs (benchmarks)
+};
+
+// The REST API under /api/v1 (docs/api.md), /health/live, /health/ready, /metrics, the OpenAPI
+// document and the console's files. Every answer carries X-Request-Id; every error is
+// {"error":{"code","message","request_id"}}; every /api/v1 route checks its Access before its
+// handler runs. Thread-safe; borrows everything.
+class ApiServer {
+ public:
+  ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
+            Metrics& metrics, const Clock& clock, Random& random, ApiOptions options);
+
+  // See http::Listener::Listen.
+  Result<int> Listen(const std::string& host, int port);
+  void Stop();
+
+  const std::vector<Route>& routes() const { return routes_; }
+  // The OpenAPI 3.0 document of the routes.
+  nlohmann::json OpenApi() const;
+
+ private:
+  void AddRoutes();
+  void Install(httplib::Server& server);
+  void Serve(const Route& route, const std::vector<std::string>& names, const httplib::Request& req,
+             httplib::Response& res);
+  // Checks the route's access for `call`; sets call.who and call.env.
+  Result<void> Admit(const Route& route, Call& call);
+  // Records an action on an environment in the audit log.
+  void AuditAction(const Call& call, const std::string& action, const std::string& target,
+                   const Error* error, const std::string& detail = "");
+
+  Store& store_;
+  Identity& identity_;
+  Inventory& inventory_;
+  audit::AuditLog& audit_;
+  Metrics& metrics_;
+  const Clock& clock_;
+  Random& random_;
+  ApiOptions options_;
+  std::vector<Route> routes_;
+  http::Listener listener_;
+};
+
+// The HTTP status of each error code (the REST API's one table).
+int HttpStatus(ErrorCode code);
+
+}  // namespace ec2m::server
