@@ -1,8 +1,9 @@
 # The front door. `make run` and `make test` work on a fresh Debian 12 machine as root.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
-LISTEN ?= 127.0.0.1:4566
-DATA_DIR ?= var/sim
+LISTEN ?= 127.0.0.1:8080
+EC2_LISTEN ?= 127.0.0.1:4566
+DATA_DIR ?= var/ec2m
 
 .PHONY: all deps build run test check bench install clean format \
         check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config \
@@ -20,7 +21,7 @@ build: deps
 	@ln -sf release/ec2m build/ec2m
 
 run: build
-	@bash scripts/run.sh "$(LISTEN)" "$(DATA_DIR)"
+	@bash scripts/run.sh "$(LISTEN)" "$(DATA_DIR)" "$(EC2_LISTEN)"
 
 # Tests run once, in the coverage tree, so `make check` can report coverage without rebuilding.
 test: deps

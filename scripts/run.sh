@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `make run`: starts the simulated EC2 region in the foreground on LISTEN, keeping its state in
-# DATA_DIR, after printing how to reach it.
-#   scripts/run.sh LISTEN DATA_DIR        e.g. scripts/run.sh 127.0.0.1:4566 var/sim
-# EC2M_BIN overrides the binary (default build/release/ec2m).
+# `make run`: starts the control plane (`ec2m serve`) in the foreground with the environments in
+# config/ on the embedded simulated region, a demo fleet on first start, the REST API and console
+# on LISTEN, and the region's EC2 Query endpoint on EC2_LISTEN for the AWS CLI.
+#   scripts/run.sh LISTEN DATA_DIR [EC2_LISTEN]    e.g. scripts/run.sh 127.0.0.1:8080 var/ec2m
+# EC2M_BIN overrides the binary (default build/release/ec2m). ec2m prints "Admin: EMAIL PASSWORD"
+# on the first start (keep it: the password is not shown again) and "Console: URL".
 set -euo pipefail
 
-listen=${1:?usage: run.sh LISTEN DATA_DIR}
-data_dir=${2:?usage: run.sh LISTEN DATA_DIR}
+listen=${1:?usage: run.sh LISTEN DATA_DIR [EC2_LISTEN]}
+data_dir=${2:?usage: run.sh LISTEN DATA_DIR [EC2_LISTEN]}
+ec2_listen=${3:-127.0.0.1:4566}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${EC2M_BIN:-$root/build/release/ec2m}
 
@@ -15,20 +18,28 @@ if [ ! -x "$bin" ]; then
   exit 1
 fi
 mkdir -p "$data_dir"
+data_dir=$(cd "$data_dir" && pwd)
+cat >"$data_dir/ec2m.json" <<JSON
+{
+  "listen": "$listen",
+  "data_dir": "$data_dir",
+  "environments_dir": "$root/config",
+  "ec2_listen": "$ec2_listen",
+  "log_format": "text",
+  "demo": true
+}
+JSON
 
-endpoint="http://$listen"
+endpoint="http://$ec2_listen"
 env_prefix="AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2 AWS_PAGER=\"\""
 cat <<INFO
-ec2m simulated EC2 region
-  endpoint:    $endpoint
-  credentials: access key 'test', secret key 'test', region us-west-2
-  state:       $data_dir
+ec2m control plane: environments from config/, state in $data_dir
+  Sign in with the Admin line below (first start only), in the console or with:
+    $bin login --server http://$listen --email EMAIL
+  The embedded region also speaks the EC2 Query API:
+    $env_prefix aws --endpoint-url $endpoint ec2 describe-instances
+  Ctrl-C stops it.
 
-Try it with the AWS CLI:
-  $env_prefix aws --endpoint-url $endpoint ec2 run-instances --image-id ami-0abcdef1234567890 --count 3 --instance-type t3.micro
-  $env_prefix aws --endpoint-url $endpoint ec2 describe-instances
-
-Ctrl-C stops it.
 INFO
 
-exec "$bin" sim serve --listen "$listen" --data-dir "$data_dir"
+exec "$bin" serve --config "$data_dir/ec2m.json"

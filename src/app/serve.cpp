@@ -220,6 +220,7 @@ int RunServe(const ServeOptions& options) {
   api_options.console_dir = FindConsole(c->console_dir);
   api_options.max_body_bytes = c->max_body_bytes;
   api_options.json_logs = c->log_format == "json";
+  api_options.quiet = !c->access_log;
   server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options);
   auto port = api.Listen(listen->first, listen->second);
   if (!port) {
@@ -236,10 +237,11 @@ int RunServe(const ServeOptions& options) {
     std::printf("ec2m: no built console found (make web); the REST API works without it\n");
   }
   std::printf("API: %s/api/v1\n", url.c_str());
-  std::printf("Console: %s/\n", url.c_str());
   if (*first_password) {
     std::printf("Admin: %s %s\n", c->admin_email.c_str(), (*first_password)->c_str());
   }
+  // The last line: scripts and tests wait for it.
+  std::printf("Console: %s/\n", url.c_str());
   std::fflush(stdout);
 
   int signal = 0;

@@ -39,6 +39,9 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
   EC2M_RETURN_IF_ERROR(num("reconcile_seconds", c.reconcile_seconds, 1, 86400));
   EC2M_RETURN_IF_ERROR(str("console_dir", c.console_dir));
   EC2M_RETURN_IF_ERROR(str("admin_email", c.admin_email));
+  auto access_log = doc->OptBool("access_log");
+  EC2M_RETURN_IF_ERROR(access_log);
+  c.access_log = access_log->value_or(true);
   auto demo = doc->OptBool("demo");
   EC2M_RETURN_IF_ERROR(demo);
   c.demo = demo->value_or(false);

@@ -19,6 +19,7 @@ struct ServeConfig {
   std::string tls_key;
   std::string ec2_listen = "127.0.0.1:4566";  // the embedded region's EC2 Query API; "" = off
   std::string log_format = "json";            // json | text (access and event logs on stderr)
+  bool access_log = true;                     // one line per request on stderr
   int64_t max_body_bytes = 1 << 20;
   int64_t reconcile_seconds = 30;  // how often the instance inventory is refreshed
   std::string console_dir;         // the built console (web/dist); "" = found next to the binary
