@@ -190,7 +190,7 @@ int RunServe(const ServeOptions& options) {
       return cli::ReportError(demo.error());
     }
   }
-  server::Inventory inventory(handles, clock);
+  server::Inventory inventory(handles);
   if (auto refreshed = inventory.Refresh(); !refreshed) {
     // Not fatal: an unreachable cloud is reported by /health/ready and retried by the loop.
     std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());

@@ -269,9 +269,7 @@ void ApiServer::Install(httplib::Server& server) {
       return;
     }
     const std::string id = NewUuid(random_);
-    ErrorCode code = res.status == 404   ? ErrorCode::kNotFound
-                     : res.status == 413 ? ErrorCode::kInvalidArgument
-                                         : ErrorCode::kInvalidArgument;
+    const ErrorCode code = res.status == 404 ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
     const std::string message =
         res.status == 404 ? "no route " + req.method + " " + req.path
         : res.status == 413

@@ -166,10 +166,8 @@ nlohmann::json ItemToJson(const InventoryItem& item) {
           {"termination_protection", i.disable_api_termination}};
 }
 
-Inventory::Inventory(std::vector<EnvironmentHandle> environments, const Clock& clock)
-    : environments_(std::move(environments)),
-      clock_(clock),
-      snapshot_(std::make_shared<const Snapshot>()) {}
+Inventory::Inventory(std::vector<EnvironmentHandle> environments)
+    : environments_(std::move(environments)), snapshot_(std::make_shared<const Snapshot>()) {}
 
 Inventory::~Inventory() { Stop(); }
 

@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include "config/environment.hpp"
-#include "core/clock.hpp"
 #include "core/ec2.hpp"
 #include "core/error.hpp"
 
@@ -68,7 +67,7 @@ struct ActionResult {
 // Thread-safe. The Ec2s must outlive it.
 class Inventory {
  public:
-  Inventory(std::vector<EnvironmentHandle> environments, const Clock& clock);
+  explicit Inventory(std::vector<EnvironmentHandle> environments);
   ~Inventory();  // stops the loop
 
   const std::vector<EnvironmentHandle>& environments() const { return environments_; }
@@ -107,7 +106,6 @@ class Inventory {
   std::shared_ptr<const Snapshot> Current() const;
 
   std::vector<EnvironmentHandle> environments_;
-  const Clock& clock_;
   mutable std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by mu_; replaced, never changed
   // The loop

@@ -6,8 +6,8 @@
 
 namespace ec2m::testing {
 
-ControlPlane::ControlPlane(std::string dir, std::map<std::string, std::string> environments,
-                           std::string settings)
+ControlPlane::ControlPlane(std::string dir, const std::map<std::string, std::string>& environments,
+                           const std::string& settings)
     : dir_(std::move(dir)) {
   namespace fs = std::filesystem;
   fs::create_directories(fs::path(dir_) / "config");

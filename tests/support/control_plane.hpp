@@ -16,8 +16,8 @@ class ControlPlane {
  public:
   // `environments`: name → the JSON text of config/<name>.json. `settings`: extra ec2m.json keys
   // as JSON members (",\"demo\":true").
-  ControlPlane(std::string dir, std::map<std::string, std::string> environments,
-               std::string settings = "");
+  ControlPlane(std::string dir, const std::map<std::string, std::string>& environments,
+               const std::string& settings = "");
   ~ControlPlane();
 
   // Starts the server; false with a reason in `error()` when it did not become ready.
