@@ -5,9 +5,9 @@ LISTEN ?= 127.0.0.1:8080
 EC2_LISTEN ?= 127.0.0.1:4566
 DATA_DIR ?= var/ec2m
 
-.PHONY: all deps build run test check bench install clean format \
+.PHONY: all deps build web run test check bench install clean format \
         check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config \
-        check-large-files config-diff
+        check-large-files config-diff console-audit console-size
 
 all: build
 
@@ -15,10 +15,15 @@ deps:
 	@bash scripts/install-deps.sh
 
 # The release tree serves `make run`, `make bench` and `make install`; build/ec2m points at it.
-build: deps
+# The console is built first: `ec2m serve` serves web/dist.
+build: deps web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 	@ln -sf release/ec2m build/ec2m
+
+# The console (web/): npm ci when package-lock.json changed, then the Vite build into web/dist.
+web: deps
+	@bash scripts/build-web.sh
 
 run: build
 	@bash scripts/run.sh "$(LISTEN)" "$(DATA_DIR)" "$(EC2_LISTEN)"
@@ -29,7 +34,8 @@ test: deps
 	@cmake --build --preset coverage -j $(JOBS)
 	@bash scripts/run-tests.sh build/coverage
 
-check: check-format check-secrets check-config check-coverage check-tidy check-asan check-fuzz
+# One line: .ci/run reads the gates from it.
+check: check-format check-secrets check-config check-coverage check-tidy check-asan check-fuzz console-audit console-size
 
 check-format:
 	@bash scripts/check-format.sh
@@ -55,6 +61,14 @@ check-fuzz:
 
 check-config:
 	@bash scripts/check-config.sh
+
+# The console's gates: no high or critical npm advisory (says so when the registry has no audit
+# service; CONSOLE_AUDIT_STRICT=1 fails then), and the bundle budget (web/scripts/check-size.mjs).
+console-audit:
+	@node web/scripts/audit.mjs
+
+console-size: web
+	@node web/scripts/check-size.mjs
 
 # Pull-request checks (not part of `make check`): tracked files over 1 MB, and what a change does
 # to config/ against BASE (default origin/main).

@@ -1,0 +1,244 @@
+// ApiClient: the console's only way to reach `ec2m serve`. It adds the bearer token, turns every
+// failure into an ApiError, and reports a 401 (token expired, revoked, user disabled) once through
+// onUnauthenticated so the app can go back to the sign-in page.
+
+import { ApiError, errorFromResponse } from './errors';
+import type { TokenStore } from './session';
+import type {
+  ActionResult,
+  AuditEntry,
+  AuditVerification,
+  CreatedUser,
+  Environment,
+  Instance,
+  InstanceAction,
+  LoginResult,
+  MfaEnrollment,
+  Page,
+  RoleMap,
+  SingleActionResult,
+  User,
+} from './types';
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Sign-in answers 401 for a wrong password: that is not a lost session. */
+  expectUnauthenticated?: boolean;
+}
+
+export interface ApiClientOptions {
+  tokens: TokenStore;
+  /** Called after a 401 on any request but sign-in; the token is already cleared. */
+  onUnauthenticated?: () => void;
+  fetch?: typeof fetch;
+  /** Prefix of every path; '' (same origin) in the console. */
+  baseUrl?: string;
+}
+
+/** Appends the non-empty values of `query` to `path` as a query string. */
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') {
+      params.append(k, String(v));
+    }
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function asPage<T>(raw: unknown, what: string): Page<T> {
+  const r = raw as { items?: unknown; next_cursor?: unknown } | null;
+  if (!r || !Array.isArray(r.items)) {
+    throw new ApiError(200, 'internal', `unexpected answer for ${what}: no items list`);
+  }
+  const next = typeof r.next_cursor === 'string' && r.next_cursor !== '' ? r.next_cursor : null;
+  return { items: r.items as T[], next_cursor: next };
+}
+
+const enc = encodeURIComponent;
+
+export class ApiClient {
+  private readonly tokens: TokenStore;
+  private readonly onUnauthenticated: () => void;
+  private readonly fetchFn: typeof fetch;
+  private readonly baseUrl: string;
+
+  constructor(options: ApiClientOptions) {
+    this.tokens = options.tokens;
+    this.onUnauthenticated = options.onUnauthenticated ?? (() => {});
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.baseUrl = options.baseUrl ?? '';
+  }
+
+  get signedIn(): boolean {
+    return this.tokens.get() !== null;
+  }
+
+  /** Sends one request; resolves to the parsed JSON body (undefined for 204), or throws ApiError. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.tokens.get();
+    if (token) {
+      headers.Authorization = `Bearer ${token}`;
+    }
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    if (options.signal) {
+      init.signal = options.signal;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.baseUrl + withQuery(path, options.query), init);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') {
+        throw e;
+      }
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ApiError(0, 'unavailable', `cannot reach the server (${why})`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const err = errorFromResponse(res.status, res.statusText, text, res.headers.get('X-Request-Id'));
+      if (res.status === 401 && !options.expectUnauthenticated) {
+        this.tokens.clear();
+        this.onUnauthenticated();
+      }
+      throw err;
+    }
+    if (!text) {
+      return undefined as T;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(res.status, 'internal', `the server sent a body that is not JSON (${path})`);
+    }
+  }
+
+  async page<T>(path: string, query: Query, cursor: string | null, signal?: AbortSignal): Promise<Page<T>> {
+    const q = cursor ? { ...query, cursor } : query;
+    const raw = await this.request<unknown>('GET', path, signal ? { query: q, signal } : { query: q });
+    return asPage<T>(raw, path);
+  }
+
+  /**
+   * Reads pages from the first until at least `count` items are in hand or the list ends; used
+   * to refresh what a "Load more" list already shows without losing its length.
+   */
+  async pagesUpTo<T>(path: string, query: Query, count: number, signal?: AbortSignal): Promise<Page<T>> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    const limit = Math.min(1000, Math.max(Number(query.limit ?? 100), count));
+    do {
+      const p: Page<T> = await this.page<T>(path, { ...query, limit }, cursor, signal);
+      items.push(...p.items);
+      cursor = p.next_cursor;
+    } while (cursor && items.length < count);
+    return { items, next_cursor: cursor };
+  }
+
+  // --- auth and the signed-in user ---
+
+  async login(email: string, password: string, otp?: string): Promise<LoginResult> {
+    const body: Record<string, string> = { email, password };
+    if (otp) {
+      body.otp = otp;
+    }
+    const result = await this.request<LoginResult>('POST', '/api/v1/auth/login', {
+      body,
+      expectUnauthenticated: true,
+    });
+    this.tokens.set(result.token);
+    return result;
+  }
+
+  /** Ends the session on the server (best effort) and forgets the token. */
+  async logout(): Promise<void> {
+    try {
+      if (this.signedIn) {
+        await this.request<void>('POST', '/api/v1/auth/logout', { expectUnauthenticated: true });
+      }
+    } finally {
+      this.tokens.clear();
+    }
+  }
+
+  me(): Promise<User> {
+    return this.request('GET', '/api/v1/me');
+  }
+
+  enrollMfa(): Promise<MfaEnrollment> {
+    return this.request('POST', '/api/v1/me/mfa/enroll');
+  }
+
+  verifyMfa(otp: string): Promise<{ recovery_codes: string[] }> {
+    return this.request('POST', '/api/v1/me/mfa/verify', { body: { otp } });
+  }
+
+  // --- environments and instances ---
+
+  async environments(): Promise<Environment[]> {
+    const raw = await this.request<unknown>('GET', '/api/v1/environments');
+    return asPage<Environment>(raw, 'environments').items;
+  }
+
+  instances(query: Query, cursor: string | null, signal?: AbortSignal): Promise<Page<Instance>> {
+    return this.page('/api/v1/instances', query, cursor, signal);
+  }
+
+  instanceAction(env: string, id: string, action: InstanceAction): Promise<SingleActionResult> {
+    return this.request('POST', `/api/v1/instances/${enc(env)}/${enc(id)}/${action}`);
+  }
+
+  async bulkAction(env: string, action: InstanceAction, ids: string[]): Promise<ActionResult[]> {
+    const r = await this.request<{ results: ActionResult[] }>('POST', '/api/v1/instances/actions', {
+      body: { env, action, ids },
+    });
+    return r.results;
+  }
+
+  setTags(env: string, id: string, set: Record<string, string>, remove: string[]): Promise<Instance> {
+    return this.request('PUT', `/api/v1/instances/${enc(env)}/${enc(id)}/tags`, { body: { set, remove } });
+  }
+
+  // --- audit ---
+
+  audit(cursor: string | null, limit = 50): Promise<Page<AuditEntry>> {
+    return this.page('/api/v1/audit', { order: 'desc', limit }, cursor);
+  }
+
+  verifyAudit(): Promise<AuditVerification> {
+    return this.request('GET', '/api/v1/audit/verify');
+  }
+
+  // --- users ---
+
+  async users(): Promise<User[]> {
+    const all = await this.pagesUpTo<User>('/api/v1/users', { limit: 1000 }, Number.MAX_SAFE_INTEGER);
+    return all.items;
+  }
+
+  createUser(email: string, roles: RoleMap, password?: string): Promise<CreatedUser> {
+    const body: Record<string, unknown> = { email, roles };
+    if (password) {
+      body.password = password;
+    }
+    return this.request('POST', '/api/v1/users', { body });
+  }
+
+  updateUser(email: string, change: { roles?: RoleMap; disabled?: boolean }): Promise<User> {
+    return this.request('PATCH', `/api/v1/users/${enc(email)}`, { body: change });
+  }
+
+  deleteUser(email: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/users/${enc(email)}`);
+  }
+}

@@ -1,0 +1,197 @@
+// An in-memory stand-in for the REST API, as a fetch handler for the console's unit tests (the
+// e2e tests run against the real `ec2m serve`). Only what the tests below need.
+
+import type { Instance, User } from '../api/types';
+import { apiError, type Answer, type Recorded } from './fakeFetch';
+import { instance } from './instances';
+
+export class Backend {
+  token: string | null = null;
+  instances: Instance[] = [instance('i-1'), instance('i-2'), instance('i-3', { env: 'prod', state: 'stopped' })];
+  user: User = {
+    email: 'admin@example.com',
+    roles: { '*': 'admin' },
+    admin: true,
+    mfa_enabled: false,
+    disabled: false,
+    created_at: '2025-09-14T10:00:00Z',
+  };
+  /** Set to make every authenticated request answer 401 (a revoked session). */
+  revoked = false;
+  users: User[] = [];
+  audit = [
+    {
+      seq: 2,
+      time: '2025-09-14T10:05:00Z',
+      actor: 'admin@example.com',
+      action: 'instance.stop',
+      target: 'dev/i-1',
+      environment: 'dev',
+      source: 'console',
+      result: 'ok',
+      detail: null,
+      prev_hash: 'a',
+      hash: 'b',
+    },
+    {
+      seq: 1,
+      time: '2025-09-14T10:00:00Z',
+      actor: 'admin@example.com',
+      action: 'auth.login',
+      target: 'admin@example.com',
+      environment: '',
+      source: 'console',
+      result: 'ok',
+      detail: { ip: '127.0.0.1' },
+      prev_hash: '',
+      hash: 'a',
+    },
+  ];
+
+  handle = (req: Recorded): Answer => {
+    const path = req.url.pathname;
+    if (path === '/api/v1/auth/login' && req.method === 'POST') {
+      this.token = 'tok-1';
+      this.revoked = false;
+      return { body: { token: this.token, expires_at: '2099-01-01T00:00:00Z', user: this.user } };
+    }
+    if (this.revoked || !this.token || req.headers.Authorization !== `Bearer ${this.token}`) {
+      return apiError(401, 'unauthenticated', 'no valid session');
+    }
+    if (path === '/api/v1/me') {
+      return { body: this.user };
+    }
+    if (path === '/api/v1/environments') {
+      return {
+        body: {
+          items: [
+            {
+              name: 'dev',
+              region: 'us-west-2',
+              provider: 'sim',
+              mfa_required: false,
+              self_signup: false,
+              instances: { running: 2 },
+            },
+            {
+              name: 'prod',
+              region: 'us-west-2',
+              provider: 'sim',
+              mfa_required: true,
+              self_signup: false,
+              instances: { running: 0 },
+            },
+          ],
+          next_cursor: null,
+        },
+      };
+    }
+    if (path === '/api/v1/instances' && req.method === 'GET') {
+      const env = req.url.searchParams.get('env');
+      return { body: { items: this.instances.filter((i) => !env || i.env === env), next_cursor: null } };
+    }
+    const action = path.match(/^\/api\/v1\/instances\/([^/]+)\/([^/]+)\/(stop|start|reboot|terminate)$/);
+    if (action && req.method === 'POST') {
+      const [, env, id, verb] = action;
+      const i = this.instances.find((x) => x.env === env && x.id === id);
+      if (!i) {
+        return apiError(404, 'not_found', `instance ${id} not found in ${env}`);
+      }
+      const previous = i.state;
+      i.state =
+        verb === 'stop' ? 'stopping' : verb === 'start' ? 'pending' : verb === 'terminate' ? 'shutting-down' : i.state;
+      return { body: { id, previous_state: previous, state: i.state } };
+    }
+    return this.more(req) ?? apiError(404, 'not_found', `no route ${req.method} ${path}`);
+  };
+
+  private more(req: Recorded): Answer | null {
+    const path = req.url.pathname;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (path === '/api/v1/me/mfa/enroll' && req.method === 'POST') {
+      return {
+        body: {
+          secret: 'JBSWY3DPEHPK3PXP',
+          otpauth_uri: 'otpauth://totp/ec2m:admin%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ec2m',
+        },
+      };
+    }
+    if (path === '/api/v1/me/mfa/verify' && req.method === 'POST') {
+      if (body.otp !== '123456') {
+        return apiError(400, 'invalid_argument', 'otp: code does not match');
+      }
+      this.user = { ...this.user, mfa_enabled: true };
+      return { body: { recovery_codes: Array.from({ length: 10 }, (_, i) => `code-${i}`) } };
+    }
+    if (path === '/api/v1/instances/actions' && req.method === 'POST') {
+      const ids = body.ids as string[];
+      return {
+        body: {
+          results: ids.map((id) => {
+            const i = this.instances.find((x) => x.env === body.env && x.id === id);
+            if (!i || i.termination_protection) {
+              return {
+                id,
+                ok: false,
+                error: i
+                  ? { code: 'failed_precondition', message: 'termination protection is on' }
+                  : { code: 'not_found', message: 'no such instance' },
+              };
+            }
+            i.state = body.action === 'terminate' ? 'shutting-down' : i.state;
+            return { id, ok: true, state: i.state };
+          }),
+        },
+      };
+    }
+    const tags = path.match(/^\/api\/v1\/instances\/([^/]+)\/([^/]+)\/tags$/);
+    if (tags && req.method === 'PUT') {
+      const i = this.instances.find((x) => x.env === tags[1] && x.id === tags[2]);
+      if (!i) {
+        return apiError(404, 'not_found', 'no such instance');
+      }
+      const next = { ...i.tags, ...(body.set as Record<string, string>) };
+      for (const k of body.remove as string[]) {
+        delete next[k];
+      }
+      i.tags = next;
+      return { body: i };
+    }
+    if (path === '/api/v1/audit') {
+      return { body: { items: this.audit, next_cursor: null } };
+    }
+    if (path === '/api/v1/audit/verify') {
+      return { body: { intact: false, entries: 2, first_bad: 2, problem: 'hash does not match' } };
+    }
+    if (path === '/api/v1/users' && req.method === 'GET') {
+      return { body: { items: [this.user, ...this.users], next_cursor: null } };
+    }
+    if (path === '/api/v1/users' && req.method === 'POST') {
+      const u: User = {
+        email: String(body.email),
+        roles: body.roles as User['roles'],
+        admin: false,
+        mfa_enabled: false,
+        disabled: false,
+        created_at: '2025-09-14T11:00:00Z',
+      };
+      this.users.push(u);
+      const generated = 'one-time-Pw-1'; // the fixture UsersPage.test expects
+      return { status: 201, body: body.password ? { user: u } : { user: u, password: generated } };
+    }
+    const m = path.match(/^\/api\/v1\/users\/(.+)$/);
+    const u = m && this.users.find((x) => x.email === decodeURIComponent(m[1]!));
+    if (m && !u) {
+      return apiError(404, 'not_found', 'no such user');
+    }
+    if (u && req.method === 'PATCH') {
+      Object.assign(u, body);
+      return { body: u };
+    }
+    if (u && req.method === 'DELETE') {
+      this.users = this.users.filter((x) => x !== u);
+      return { status: 204 };
+    }
+    return null;
+  }
+}
