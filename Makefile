@@ -33,6 +33,9 @@ test: deps
 	@cmake --preset coverage >/dev/null
 	@cmake --build --preset coverage -j $(JOBS)
 	@bash scripts/run-tests.sh build/coverage
+	@# The console: vitest, then the e2e scenario in chromium against the coverage tree's ec2m.
+	@if [ -z "$${LABELS:-}" ] || [[ "$${LABELS}" == *e2e* ]]; then \
+	  EC2M_BIN=build/coverage/ec2m bash scripts/test-web.sh; fi
 
 # One line: .ci/run reads the gates from it.
 check: check-format check-secrets check-config check-coverage check-tidy check-asan check-fuzz console-audit console-size

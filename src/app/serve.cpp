@@ -42,7 +42,8 @@ Result<config::ServeConfig> LoadConfig(const ServeOptions& options) {
     c = std::move(*loaded);
     // Relative folders in the file are relative to the file.
     const fs::path base = fs::path(options.config_file).parent_path();
-    for (std::string* dir : {&c.data_dir, &c.environments_dir, &c.console_dir}) {
+    for (std::string* dir :
+         {&c.data_dir, &c.environments_dir, &c.console_dir, &c.tls_cert, &c.tls_key}) {
       if (!dir->empty() && fs::path(*dir).is_relative()) {
         *dir = (base / *dir).lexically_normal().string();
       }
@@ -221,12 +222,15 @@ int RunServe(const ServeOptions& options) {
   api_options.max_body_bytes = c->max_body_bytes;
   api_options.json_logs = c->log_format == "json";
   api_options.quiet = !c->access_log;
+  api_options.tls_cert = c->tls_cert;
+  api_options.tls_key = c->tls_key;
   server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options);
   auto port = api.Listen(listen->first, listen->second);
   if (!port) {
     return cli::ReportError(port.error());
   }
-  const std::string url = "http://" + listen->first + ":" + std::to_string(*port);
+  const std::string url =
+      (c->tls_cert.empty() ? "http://" : "https://") + listen->first + ":" + std::to_string(*port);
   std::printf("ec2m: serving %zu environment%s from %s, store %s\n", handles.size(),
               handles.size() == 1 ? "" : "s", c->environments_dir.c_str(), c->store.c_str());
   if (!ec2_url.empty()) {

@@ -15,7 +15,19 @@ Result<int> Listener::Listen(const std::string& host, int port, const ListenerOp
   if (server_) {
     return Fail(ErrorCode::kFailedPrecondition, what + " is already listening");
   }
-  auto server = std::make_unique<httplib::Server>();
+  std::unique_ptr<httplib::Server> server;
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  what + ": cannot load the TLS certificate " + options.tls_cert + " and key " +
+                      options.tls_key + " (PEM files that match each other)");
+    }
+    server = std::move(tls);
+  } else {
+    server = std::make_unique<httplib::Server>();
+  }
   server->set_tcp_nodelay(true);
   const size_t workers = options.worker_threads;
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };

@@ -20,6 +20,9 @@ struct ListenerOptions {
   size_t worker_threads = 64;
   size_t keep_alive_max_count = 100000;
   size_t max_payload_bytes = 1 << 20;
+  // PEM files: when both are set the endpoint speaks HTTPS only.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // One cpp-httplib server bound to an address and serving on a background thread: the lifecycle

@@ -90,6 +90,8 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
 Result<int> ApiServer::Listen(const std::string& host, int port) {
   http::ListenerOptions listener;
   listener.max_payload_bytes = static_cast<size_t>(options_.max_body_bytes);
+  listener.tls_cert = options_.tls_cert;
+  listener.tls_key = options_.tls_key;
   return listener_.Listen(
       host, port, listener, [this](httplib::Server& server) { Install(server); }, "the REST API");
 }

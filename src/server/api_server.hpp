@@ -68,6 +68,8 @@ struct ApiOptions {
   int64_t max_body_bytes = 1 << 20;
   bool json_logs = true;  // access logs on stderr: JSON lines, else text
   bool quiet = false;     // no access logs (benchmarks)
+  std::string tls_cert;   // PEM; with tls_key, HTTPS only
+  std::string tls_key;
 };
 
 // The REST API under /api/v1 (docs/api.md), /health/live, /health/ready, /metrics, the OpenAPI

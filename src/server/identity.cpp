@@ -17,6 +17,7 @@ constexpr const char* kUsers = "users";
 constexpr const char* kSessions = "sessions";
 constexpr const char* kTokens = "tokens";
 constexpr const char* kInvalidLogin = "invalid email or password";
+constexpr std::string_view kGeneratedPrefix = "Ec2m-";
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -34,6 +35,12 @@ Result<std::string> CheckEmail(const std::string& email) {
                 "email: expected an address like alice@example.com, got \"" + email + "\"");
   }
   return e;
+}
+
+// A generated first password: 20 characters, a fixed prefix of three character classes and 15
+// random base64url ones (90 bits), so it passes the policy and is easy to paste.
+std::string OneTimePassword(Random& random) {
+  return std::string(kGeneratedPrefix) + auth::NewToken(random, "").substr(0, 15);
 }
 
 std::string TimeText(int64_t ms) { return FormatIso8601(FromUnixMillis(ms)); }
@@ -221,8 +228,7 @@ Result<std::optional<std::string>> Identity::EnsureFirstAdmin(const std::string&
   }
   auto normalized = CheckEmail(email);
   EC2M_RETURN_IF_ERROR(normalized);
-  // 20 characters from four classes: passes the policy and is easy to paste.
-  const std::string password = "Ec2m-" + auth::NewToken(random_, "").substr(0, 15);
+  const std::string password = OneTimePassword(random_);
   auto hash = auth::HashPassword(password, random_);
   EC2M_RETURN_IF_ERROR(hash);
   User u;
@@ -456,7 +462,7 @@ Result<User> Identity::CreateUser(const std::string& email_in, const std::string
   EC2M_RETURN_IF_ERROR(email);
   std::string password = password_in;
   if (password.empty()) {
-    password = "Ec2m-" + auth::NewToken(random_, "").substr(0, 15);
+    password = OneTimePassword(random_);
     if (generated != nullptr) {
       *generated = password;
     }

@@ -5,6 +5,8 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -432,6 +434,35 @@ TEST_F(ServeTest, StopsGracefullyAndKeepsStateAcrossRestarts) {
   ASSERT_TRUE(plane_->Start()) << plane_->error();
   const std::string again = Login(plane_->admin_email(), plane_->admin_password());
   EXPECT_EQ(InstanceIds("dev", again), before);
+}
+
+TEST(ServeTlsTest, ServesHttpsWithTheConfiguredCertificate) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/tls");
+  CommandResult cert =
+      RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                  dir.path() + "/tls/key.pem", "-out", dir.path() + "/tls/cert.pem", "-days", "1",
+                  "-subj", "/CN=127.0.0.1"});
+  ASSERT_EQ(cert.exit_code, 0) << cert.err;
+  ControlPlane plane(dir.path(), {{"dev", SimEnvironment("dev")}},
+                     R"(,"tls_cert":"tls/cert.pem","tls_key":"tls/key.pem")");
+  ASSERT_TRUE(plane.Start()) << plane.error();
+  ASSERT_EQ(plane.url().rfind("https://", 0), 0u) << plane.url();
+  httplib::SSLClient tls("127.0.0.1", std::stoi(plane.url().substr(plane.url().rfind(':') + 1)));
+  tls.set_ca_cert_path((dir.path() + "/tls/cert.pem").c_str());
+  tls.enable_server_certificate_verification(true);
+  auto live = tls.Get("/health/live");
+  ASSERT_TRUE(live) << httplib::to_string(live.error());
+  EXPECT_EQ(live->status, 200);
+  httplib::Client plain("http" + plane.url().substr(5));
+  EXPECT_FALSE(plain.Get("/health/live") && plain.Get("/health/live")->status == 200);
+  EXPECT_EQ(plane.Stop(), 0);
+
+  // A key that does not match the certificate: ec2m serve refuses to start, naming the files.
+  std::ofstream(dir.path() + "/tls/key.pem") << "not a key";
+  CommandResult bad = RunCommand({EC2M_BINARY, "serve", "--config", dir.path() + "/ec2m.json"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.err.find("cannot load the TLS certificate"), std::string::npos) << bad.err;
 }
 
 }  // namespace

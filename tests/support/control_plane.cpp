@@ -27,7 +27,7 @@ bool ControlPlane::Start() {
     error_ = "cannot start " + std::string(EC2M_BINARY);
     return false;
   }
-  static const std::regex console(R"(^Console: (http://127\.0\.0\.1:\d+)/$)");
+  static const std::regex console(R"(^Console: (https?://127\.0\.0\.1:\d+)/$)");
   static const std::regex admin(R"(^Admin: (\S+) (\S+)$)");
   for (;;) {
     auto line = process_->ReadLine(std::chrono::seconds(60));
