@@ -206,18 +206,28 @@ Result<std::vector<Instance>> Inventory::Read(const EnvironmentHandle& env,
 void Inventory::Replace(const std::string& env, std::vector<Instance> instances) {
   std::lock_guard lock(mu_);
   auto next = std::make_shared<Snapshot>();
-  next->reserve(snapshot_->size() + instances.size());
-  for (const InventoryItem& item : *snapshot_) {
+  next->items.reserve(snapshot_->items.size() + instances.size());
+  for (const InventoryItem& item : snapshot_->items) {
     if (item.env != env) {
-      next->push_back(item);
+      next->items.push_back(item);
     }
   }
   for (Instance& i : instances) {
-    next->push_back(InventoryItem{env, std::move(i)});
+    next->items.push_back(InventoryItem{env, std::move(i)});
   }
-  std::sort(next->begin(), next->end(), [](const InventoryItem& a, const InventoryItem& b) {
-    return std::tie(a.env, a.instance.instance_id) < std::tie(b.env, b.instance.instance_id);
-  });
+  std::sort(
+      next->items.begin(), next->items.end(), [](const InventoryItem& a, const InventoryItem& b) {
+        return std::tie(a.env, a.instance.instance_id) < std::tie(b.env, b.instance.instance_id);
+      });
+  next->by_id.reserve(next->items.size());
+  for (const InventoryItem& item : next->items) {
+    next->by_id.push_back(&item);
+  }
+  std::sort(next->by_id.begin(), next->by_id.end(),
+            [](const InventoryItem* a, const InventoryItem* b) {
+              return std::tie(a->instance.instance_id, a->env) <
+                     std::tie(b->instance.instance_id, b->env);
+            });
   snapshot_ = std::move(next);
 }
 
@@ -267,33 +277,53 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
   }
   const std::string text = Lower(f.text);
   auto snapshot = Current();
-  std::vector<const InventoryItem*> matched;
-  for (const InventoryItem& item : *snapshot) {
-    if (Matches(item, f, text)) {
-      matched.push_back(&item);
+  // The listing's order: the id order is kept ready in the snapshot (the common, unfiltered
+  // first page costs no sort and no copy); any other order sorts the matching items.
+  const bool by_id = field == "id";
+  std::vector<std::pair<SortKey, const InventoryItem*>> sorted;
+  if (!by_id) {
+    for (const InventoryItem& item : snapshot->items) {
+      if (Matches(item, f, text)) {
+        sorted.emplace_back(KeyOf(item, field), &item);
+      }
     }
+    std::sort(sorted.begin(), sorted.end(), [descending](const auto& a, const auto& b) {
+      return descending ? b.first < a.first : a.first < b.first;
+    });
   }
-  // The snapshot is already in (env, id) order; id sort within one env needs no sort, but a
-  // listing across environments does.
-  std::vector<std::pair<SortKey, const InventoryItem*>> keyed;
-  keyed.reserve(matched.size());
-  for (const InventoryItem* item : matched) {
-    keyed.emplace_back(KeyOf(*item, field), item);
-  }
-  auto less = [descending](const auto& a, const auto& b) {
-    return descending ? b.first < a.first : a.first < b.first;
+  const size_t n = by_id ? snapshot->by_id.size() : sorted.size();
+  auto item_at = [&](size_t i) {
+    return by_id ? snapshot->by_id[descending ? n - 1 - i : i] : sorted[i].second;
   };
-  std::sort(keyed.begin(), keyed.end(), less);
-  auto begin = keyed.begin();
+  // The first position after the cursor, in the listing's direction (a binary search).
+  size_t begin = 0;
   if (after) {
-    begin = std::upper_bound(keyed.begin(), keyed.end(), std::pair(*after, nullptr), less);
+    size_t lo = 0;
+    size_t hi = n;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      const SortKey k = by_id ? KeyOf(*item_at(mid), field) : sorted[mid].first;
+      const bool before_or_at = descending ? !(k < *after) : !(*after < k);
+      if (before_or_at) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    begin = lo;
   }
   InventoryPage page;
-  for (auto it = begin; it != keyed.end() && static_cast<int>(page.items.size()) < f.limit; ++it) {
-    page.items.push_back(*it->second);
-    if (static_cast<int>(page.items.size()) == f.limit && std::next(it) != keyed.end()) {
-      page.next_cursor = EncodeCursor(f.sort, it->first);
+  for (size_t i = begin; i < n; ++i) {
+    const InventoryItem* item = item_at(i);
+    if (by_id && !Matches(*item, f, text)) {
+      continue;
     }
+    if (static_cast<int>(page.items.size()) == f.limit) {
+      // One more item matches: this page is not the last.
+      page.next_cursor = EncodeCursor(f.sort, KeyOf(page.items.back(), field));
+      break;
+    }
+    page.items.push_back(*item);
   }
   return page;
 }
@@ -303,7 +333,7 @@ Result<InventoryItem> Inventory::Get(const std::string& env, const std::string& 
     return Fail(ErrorCode::kNotFound, "no environment named \"" + env + "\"");
   }
   auto snapshot = Current();
-  for (const InventoryItem& item : *snapshot) {
+  for (const InventoryItem& item : snapshot->items) {
     if (item.env == env && item.instance.instance_id == id) {
       return item;
     }
@@ -314,7 +344,7 @@ Result<InventoryItem> Inventory::Get(const std::string& env, const std::string& 
 std::map<std::string, int> Inventory::CountByState(const std::string& env) const {
   std::map<std::string, int> counts;
   auto snapshot = Current();
-  for (const InventoryItem& item : *snapshot) {
+  for (const InventoryItem& item : snapshot->items) {
     if (item.env == env) {
       ++counts[std::string(InstanceStateName(item.instance.state))];
     }
@@ -425,10 +455,13 @@ void Inventory::Start(std::chrono::milliseconds period) {
   loop_ = std::thread([this, period] {
     std::unique_lock lock(loop_mu_);
     while (!stopping_) {
-      if (!paused_.load()) {
+      if (!paused_) {
+        in_round_ = true;
         lock.unlock();
         (void)Refresh();  // failures keep the last snapshot; /health/ready reports the cloud
         lock.lock();
+        in_round_ = false;
+        loop_cv_.notify_all();
       }
       // Scheduling waits on the steady clock: the Clock stamps what happened, and a ManualClock
       // in tests would never wake this loop.
@@ -437,8 +470,16 @@ void Inventory::Start(std::chrono::milliseconds period) {
   });
 }
 
-void Inventory::Pause() { paused_.store(true); }
-void Inventory::Resume() { paused_.store(false); }
+void Inventory::Pause() {
+  std::unique_lock lock(loop_mu_);
+  paused_ = true;
+  loop_cv_.wait(lock, [this] { return !in_round_; });
+}
+
+void Inventory::Resume() {
+  std::lock_guard lock(loop_mu_);
+  paused_ = false;
+}
 
 void Inventory::Stop() {
   {

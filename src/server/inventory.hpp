@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -93,14 +92,19 @@ class Inventory {
                                 const std::vector<std::string>& remove);
 
   // The reconciliation loop: Refresh() every `period` on a background thread until Stop().
-  // Pause() makes it skip rounds until Resume() (for a leader hand-over or a backup).
+  // Pause() makes it skip rounds until Resume() (for a leader hand-over or a backup), and returns
+  // once no round is running.
   void Start(std::chrono::milliseconds period);
   void Pause();
   void Resume();
   void Stop();
 
  private:
-  using Snapshot = std::vector<InventoryItem>;  // sorted by (env, id)
+  // Replaced whole, never changed: readers keep the one they took while the loop makes the next.
+  struct Snapshot {
+    std::vector<InventoryItem> items;         // sorted by (env, id)
+    std::vector<const InventoryItem*> by_id;  // the same, sorted by (id, env): the default order
+  };
   Result<std::vector<Instance>> Read(const EnvironmentHandle& env, const DescribeRequest& req);
   void Replace(const std::string& env, std::vector<Instance> instances);
   std::shared_ptr<const Snapshot> Current() const;
@@ -112,7 +116,8 @@ class Inventory {
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;
   bool stopping_ = false;  // guarded by loop_mu_
-  std::atomic<bool> paused_{false};
+  bool paused_ = false;    // guarded by loop_mu_
+  bool in_round_ = false;  // guarded by loop_mu_: a refresh of the loop is running
   std::thread loop_;
 };
 
