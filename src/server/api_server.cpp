@@ -214,7 +214,7 @@ void ApiServer::Serve(const Route& route, const std::vector<std::string>& names,
   res.status = reply.status;
   res.set_header("X-Request-Id", call.request_id);
   if (!reply.text.empty()) {
-    res.set_content(reply.text, "text/plain; version=0.0.4");
+    res.set_content(reply.text, reply.content_type);
   } else if (!reply.body.is_null()) {
     res.set_content(reply.body.dump(), kJson);
   }

@@ -37,7 +37,8 @@ enum class Access {
 struct Reply {
   int status = 200;
   nlohmann::json body;
-  std::string text;  // when set, sent as text/plain instead of `body`
+  std::string text;                                        // when set, sent as is instead of `body`
+  std::string content_type = "text/plain; version=0.0.4";  // of `text`
 };
 
 // One request as a handler sees it.

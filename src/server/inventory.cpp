@@ -213,7 +213,9 @@ void Inventory::Replace(const std::string& env, std::vector<Instance> instances)
     }
   }
   for (Instance& i : instances) {
-    next->items.push_back(InventoryItem{env, std::move(i)});
+    InventoryItem item{env, std::move(i), ""};
+    item.json = ItemToJson(item).dump();
+    next->items.push_back(std::move(item));
   }
   std::sort(
       next->items.begin(), next->items.end(), [](const InventoryItem& a, const InventoryItem& b) {
@@ -441,7 +443,9 @@ Result<InventoryItem> Inventory::SetTags(const std::string& env, const std::stri
   if (fresh->empty()) {
     return Fail(ErrorCode::kNotFound, "instance " + id + " not found in environment " + env);
   }
-  return InventoryItem{env, std::move(fresh->front())};
+  InventoryItem item{env, std::move(fresh->front()), ""};
+  item.json = ItemToJson(item).dump();
+  return item;
 }
 
 void Inventory::Start(std::chrono::milliseconds period) {

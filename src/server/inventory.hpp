@@ -33,6 +33,9 @@ struct EnvironmentHandle {
 struct InventoryItem {
   std::string env;
   Instance instance;
+  // ItemToJson(*this).dump(), rendered once when the snapshot is made: a listing then costs
+  // string appends, not a JSON document per request.
+  std::string json;
 };
 
 struct InstanceFilter {
