@@ -191,7 +191,10 @@ int RunServe(const ServeOptions& options) {
       return cli::ReportError(demo.error());
     }
   }
-  server::Inventory inventory(handles);
+  server::Metrics metrics;
+  server::Inventory inventory(handles, [&metrics](const std::string& env, const std::string& code) {
+    metrics.CloudCall(env, code);
+  });
   if (auto refreshed = inventory.Refresh(); !refreshed) {
     // Not fatal: an unreachable cloud is reported by /health/ready and retried by the loop.
     std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
@@ -216,7 +219,6 @@ int RunServe(const ServeOptions& options) {
     ec2_url = "http://" + ec2_listen->first + ":" + std::to_string(*port);
   }
 
-  server::Metrics metrics;
   server::ApiOptions api_options;
   api_options.console_dir = FindConsole(c->console_dir);
   api_options.max_body_bytes = c->max_body_bytes;

@@ -355,7 +355,6 @@ void ApiServer::AddRoutes() {
           auto results = inventory_.Act(call.env, name, {id});
           EC2M_RETURN_IF_ERROR(results);
           const ActionResult& r = results->front();
-          metrics_.CloudCall(call.env, r.ok ? "" : r.error.aws_code);
           AuditAction(call, "instance." + name, id, r.ok ? nullptr : &r.error);
           if (!r.ok) {
             return Fail(r.error);
@@ -384,7 +383,6 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(results);
         nlohmann::json items = nlohmann::json::array();
         for (const ActionResult& r : *results) {
-          metrics_.CloudCall(call.env, r.ok ? "" : r.error.aws_code);
           AuditAction(call, "instance." + *action, r.id, r.ok ? nullptr : &r.error);
           items.push_back(ResultJson(r));
         }

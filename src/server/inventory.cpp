@@ -166,8 +166,10 @@ nlohmann::json ItemToJson(const InventoryItem& item) {
           {"termination_protection", i.disable_api_termination}};
 }
 
-Inventory::Inventory(std::vector<EnvironmentHandle> environments)
-    : environments_(std::move(environments)), snapshot_(std::make_shared<const Snapshot>()) {}
+Inventory::Inventory(std::vector<EnvironmentHandle> environments, CallObserver observer)
+    : environments_(std::move(environments)),
+      observer_(std::move(observer)),
+      snapshot_(std::make_shared<const Snapshot>()) {}
 
 Inventory::~Inventory() { Stop(); }
 
@@ -194,7 +196,10 @@ Result<std::vector<Instance>> Inventory::Read(const EnvironmentHandle& env,
   }
   std::vector<Instance> out;
   EC2M_RETURN_IF_ERROR(ForEachPage(
-      req, [&](const DescribeRequest& r) { return env.ec2->DescribeInstances(r); },
+      req,
+      [&](const DescribeRequest& r) {
+        return Observed(env.config.name, env.ec2->DescribeInstances(r));
+      },
       [&](std::vector<Reservation>&& page) {
         for (auto& r : page) {
           std::move(r.instances.begin(), r.instances.end(), std::back_inserter(out));
@@ -383,16 +388,16 @@ Result<std::vector<ActionResult>> Inventory::Act(const std::string& env, const s
     r.previous_state = InstanceStateName(known->instance.state);
     const InstanceIdsRequest req{{id}, false, false};
     if (action == "reboot") {
-      auto done = handle->ec2->RebootInstances(req);
+      auto done = Observed(env, handle->ec2->RebootInstances(req));
       r.ok = done.has_value();
       r.state = r.previous_state;
       if (!done) {
         r.error = done.error();
       }
     } else {
-      auto changes = action == "start"  ? handle->ec2->StartInstances(req)
-                     : action == "stop" ? handle->ec2->StopInstances(req)
-                                        : handle->ec2->TerminateInstances(req);
+      auto changes = Observed(env, action == "start"  ? handle->ec2->StartInstances(req)
+                                   : action == "stop" ? handle->ec2->StopInstances(req)
+                                                      : handle->ec2->TerminateInstances(req));
       r.ok = changes.has_value();
       if (changes && !changes->empty()) {
         r.state = InstanceStateName(changes->front().current);
@@ -427,7 +432,7 @@ Result<InventoryItem> Inventory::SetTags(const std::string& env, const std::stri
     for (const auto& [k, v] : set) {
       req.tags.push_back({k, v});
     }
-    EC2M_RETURN_IF_ERROR(handle->ec2->CreateTags(req));
+    EC2M_RETURN_IF_ERROR(Observed(env, handle->ec2->CreateTags(req)));
   }
   if (!remove.empty()) {
     DeleteTagsRequest req;
@@ -435,7 +440,7 @@ Result<InventoryItem> Inventory::SetTags(const std::string& env, const std::stri
     for (const auto& k : remove) {
       req.tags.push_back({k, std::nullopt});
     }
-    EC2M_RETURN_IF_ERROR(handle->ec2->DeleteTags(req));
+    EC2M_RETURN_IF_ERROR(Observed(env, handle->ec2->DeleteTags(req)));
   }
   auto fresh = Read(*handle, DescribeRequest{{id}, {}, std::nullopt, "", false});
   EC2M_RETURN_IF_ERROR(fresh);

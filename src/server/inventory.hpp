@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,7 +70,11 @@ struct ActionResult {
 // Thread-safe. The Ec2s must outlive it.
 class Inventory {
  public:
-  explicit Inventory(std::vector<EnvironmentHandle> environments);
+  // Told of every call to an environment's cloud: the environment and the EC2 error code of a
+  // failure ("" on success). For metrics.
+  using CallObserver = std::function<void(const std::string& env, const std::string& aws_code)>;
+
+  explicit Inventory(std::vector<EnvironmentHandle> environments, CallObserver observer = {});
   ~Inventory();  // stops the loop
 
   const std::vector<EnvironmentHandle>& environments() const { return environments_; }
@@ -112,7 +117,17 @@ class Inventory {
   void Replace(const std::string& env, std::vector<Instance> instances);
   std::shared_ptr<const Snapshot> Current() const;
 
+  // Reports one cloud call's outcome to the observer and passes it on.
+  template <typename T>
+  Result<T> Observed(const std::string& env, Result<T> result) const {
+    if (observer_) {
+      observer_(env, result ? std::string() : result.error().aws_code);
+    }
+    return result;
+  }
+
   std::vector<EnvironmentHandle> environments_;
+  CallObserver observer_;
   mutable std::mutex mu_;
   std::shared_ptr<const Snapshot> snapshot_;  // guarded by mu_; replaced, never changed
   // The loop

@@ -155,7 +155,10 @@ TEST_F(ServeTest, HealthMetricsAndOpenApi) {
   EXPECT_NE(metrics->body.find("ec2m_http_requests_total{route=\"GET /api/v1/instances\",status="
                                "\"401\"}"),
             std::string::npos);
-  EXPECT_NE(metrics->body.find("ec2m_auth_failures_total"), std::string::npos);
+  EXPECT_NE(metrics->body.find("ec2m_auth_failures_total 1"), std::string::npos) << metrics->body;
+  // The start-up refresh of the inventory called dev's cloud.
+  EXPECT_NE(metrics->body.find("ec2m_cloud_calls_total{env=\"dev\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("ec2m_cloud_errors_total{env=\"dev\"} 0"), std::string::npos);
   EXPECT_NE(metrics->body.find("ec2m_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
