@@ -19,7 +19,8 @@ struct ServeOptions {
 
 // Adds `serve`: the control plane (REST API, console, EC2 endpoint of the embedded region).
 // Prints, on first start, "Admin: <email> <password>" and then, as the last line of its start-up,
-// "Console: <url>" once it accepts connections. Runs until SIGINT or SIGTERM, then finishes requests in flight.
+// "Console: <url>" once it accepts connections. Runs until SIGINT or SIGTERM, then finishes
+// requests in flight.
 void AddServeCommand(CLI::App& app, ServeOptions& options, int& exit_code);
 
 }  // namespace ec2m::app

@@ -95,8 +95,7 @@ TEST_F(AwsClientFaultsTest, LegacyModeTriesFiveTimesAndHasNoQuota) {
     auto r = legacy->DescribeVpcs({});
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, ErrorCode::kThrottled);
-    EXPECT_NE(r.error().message.find("gave up after 5"), std::string::npos)
-        << r.error().message;
+    EXPECT_NE(r.error().message.find("gave up after 5"), std::string::npos) << r.error().message;
   }
   EXPECT_EQ(legacy->RetryTokensAvailable(), aws::RetryQuota::kCapacity);
 }
