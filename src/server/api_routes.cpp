@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "server/api_server.hpp"
 
 namespace ec2m::server {
@@ -469,9 +470,7 @@ void ApiServer::AddRoutes() {
 nlohmann::json ApiServer::OpenApi() const {
   nlohmann::json paths = nlohmann::json::object();
   for (const Route& r : routes_) {
-    std::string method = r.method;
-    std::transform(method.begin(), method.end(), method.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string method = AsciiLower(r.method);
     nlohmann::json op = {
         {"summary", r.summary},
         {"responses",

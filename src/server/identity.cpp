@@ -9,6 +9,7 @@
 #include "auth/password_policy.hpp"
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::server {
 namespace {
@@ -19,14 +20,8 @@ constexpr const char* kTokens = "tokens";
 constexpr const char* kInvalidLogin = "invalid email or password";
 constexpr std::string_view kGeneratedPrefix = "Ec2m-";
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Result<std::string> CheckEmail(const std::string& email) {
-  const std::string e = Lower(email);
+  const std::string e = AsciiLower(email);
   const size_t at = e.find('@');
   if (e.size() > 254 || at == std::string::npos || at == 0 || at + 1 >= e.size() ||
       e.find('@', at + 1) != std::string::npos ||
@@ -229,15 +224,7 @@ Result<std::optional<std::string>> Identity::EnsureFirstAdmin(const std::string&
   auto normalized = CheckEmail(email);
   EC2M_RETURN_IF_ERROR(normalized);
   const std::string password = OneTimePassword(random_);
-  auto hash = auth::HashPassword(password, random_);
-  EC2M_RETURN_IF_ERROR(hash);
-  User u;
-  u.email = *normalized;
-  u.password_hash = *hash;
-  u.roles[kAllEnvironments] = Role::kAdmin;
-  u.created_at = TimeText(NowMs());
-  u.version = 0;
-  auto saved = Save(u);
+  auto saved = Create(*normalized, password, {{kAllEnvironments, Role::kAdmin}});
   if (!saved) {
     // Another replica created the first admin at the same time: that one stands.
     if (saved.error().code == ErrorCode::kAlreadyExists) {
@@ -245,7 +232,7 @@ Result<std::optional<std::string>> Identity::EnsureFirstAdmin(const std::string&
     }
     return Fail(saved.error());
   }
-  Audit("system", "user.create", "user:" + u.email, "", "success", "first admin");
+  Audit("system", "user.create", "user:" + saved->email, "", "success", "first admin");
   return std::optional<std::string>(password);
 }
 
@@ -265,7 +252,7 @@ bool Identity::ConsumeSecondFactor(User& user, const std::string& code) {
 
 Result<LoginResult> Identity::Login(const std::string& email_in, const std::string& password,
                                     const std::string& otp, const std::string& source) {
-  const std::string email = Lower(email_in);
+  const std::string email = AsciiLower(email_in);
   auto loaded = Load(email);
   EC2M_RETURN_IF_ERROR(loaded);
   if (!*loaded || (*loaded)->disabled) {
@@ -415,21 +402,29 @@ Result<User> Identity::SignUp(const std::string& email_in, const std::string& pa
   auto email = CheckEmail(email_in);
   EC2M_RETURN_IF_ERROR(email);
   EC2M_RETURN_IF_ERROR(auth::CheckPasswordPolicy(password, *email));
+  std::map<std::string, Role> roles;
+  for (const auto& env : environments) {
+    roles[env] = Role::kViewer;
+  }
+  auto saved = Create(*email, password, roles);
+  EC2M_RETURN_IF_ERROR(saved);
+  Audit(*email, "user.signup", "user:" + *email, source, "success", "");
+  return saved;
+}
+
+Result<User> Identity::Create(const std::string& email, const std::string& password,
+                              const std::map<std::string, Role>& roles) {
   auto hash = auth::HashPassword(password, random_);
   EC2M_RETURN_IF_ERROR(hash);
   User u;
-  u.email = *email;
+  u.email = email;
   u.password_hash = *hash;
-  for (const auto& env : environments) {
-    u.roles[env] = Role::kViewer;
-  }
+  u.roles = roles;
   u.created_at = TimeText(NowMs());
   auto saved = Save(u);
   if (!saved && saved.error().code == ErrorCode::kAlreadyExists) {
-    return Fail(ErrorCode::kAlreadyExists, "user " + *email + " already exists");
+    return Fail(ErrorCode::kAlreadyExists, "user " + email + " already exists");
   }
-  EC2M_RETURN_IF_ERROR(saved);
-  Audit(*email, "user.signup", "user:" + *email, source, "success", "");
   return saved;
 }
 
@@ -447,7 +442,7 @@ Result<std::vector<User>> Identity::ListUsers() {
 }
 
 Result<User> Identity::GetUser(const std::string& email) {
-  auto u = Load(Lower(email));
+  auto u = Load(AsciiLower(email));
   EC2M_RETURN_IF_ERROR(u);
   if (!*u) {
     return Fail(ErrorCode::kNotFound, "user " + email + " not found");
@@ -469,17 +464,7 @@ Result<User> Identity::CreateUser(const std::string& email_in, const std::string
   } else {
     EC2M_RETURN_IF_ERROR(auth::CheckPasswordPolicy(password, *email));
   }
-  auto hash = auth::HashPassword(password, random_);
-  EC2M_RETURN_IF_ERROR(hash);
-  User u;
-  u.email = *email;
-  u.password_hash = *hash;
-  u.roles = roles;
-  u.created_at = TimeText(NowMs());
-  auto saved = Save(u);
-  if (!saved && saved.error().code == ErrorCode::kAlreadyExists) {
-    return Fail(ErrorCode::kAlreadyExists, "user " + *email + " already exists");
-  }
+  auto saved = Create(*email, password, roles);
   EC2M_RETURN_IF_ERROR(saved);
   Audit(who.user.email, "user.create", "user:" + *email, source, "success",
         RolesToJson(roles).dump());

@@ -150,6 +150,9 @@ class Identity {
   int64_t NowMs() const { return ToUnixMillis(clock_.Now()); }
   Result<std::optional<User>> Load(const std::string& email);
   Result<User> Save(User user);
+  // Stores a new user (version 0: must not exist). Errors: kAlreadyExists naming the email.
+  Result<User> Create(const std::string& email, const std::string& password,
+                      const std::map<std::string, Role>& roles);
   void Audit(const std::string& actor, const std::string& action, const std::string& target,
              const std::string& source, const std::string& result, const std::string& detail);
   // Checks a TOTP code or a recovery code against `user`, consuming it. Returns false if neither.

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/paging.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::server {
 namespace {
@@ -14,13 +15,6 @@ namespace {
 constexpr size_t kMaxActionIds = 100;
 const std::vector<std::string> kSortFields = {"id",   "name", "state",      "type",
                                               "zone", "env",  "launch_time"};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string SortValue(const InventoryItem& item, const std::string& field) {
   const Instance& i = item.instance;
@@ -128,7 +122,7 @@ bool Matches(const InventoryItem& item, const InstanceFilter& f, const std::stri
     for (const Tag& t : i.tags) {
       hay += " " + t.key + "=" + t.value;
     }
-    if (Lower(hay).find(text) == std::string::npos) {
+    if (AsciiLower(hay).find(text) == std::string::npos) {
       return false;
     }
   }
@@ -282,7 +276,7 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
     EC2M_RETURN_IF_ERROR(key);
     after = *key;
   }
-  const std::string text = Lower(f.text);
+  const std::string text = AsciiLower(f.text);
   auto snapshot = Current();
   // The listing's order: the id order is kept ready in the snapshot (the common, unfiltered
   // first page costs no sort and no copy); any other order sorts the matching items.
