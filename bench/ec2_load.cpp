@@ -1,24 +1,26 @@
-// ec2_load: a closed-loop load client for EC2 Query endpoints (the simulated region, moto, ...).
-// Every request is a SigV4-signed form POST over a keep-alive connection per thread, so the client
-// costs the same whatever server it measures. BENCHMARKS.md says how bench/run.sh uses it.
-#include <curl/curl.h>
-
+// ec2_load: a closed-loop load client for EC2 Query endpoints (the simulated region, moto, ...),
+// on the project's own client: load calls are SigV4-signed form POSTs sent by aws::HttpClient over
+// a keep-alive connection per thread (responses are not parsed, so the client costs the same
+// whatever server it measures); fleet setup goes through aws::AwsEc2. BENCHMARKS.md says how
+// bench/run.sh uses it.
 #include <cstdio>
-#include <cstdlib>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "flags.hpp"
 #include "fleet_setup.hpp"
 #include "load_run.hpp"
 
 namespace {
 
 using ec2m::bench::EndpointConfig;
+using ec2m::bench::Flags;
 using ec2m::bench::FleetOptions;
 using ec2m::bench::LoadOptions;
+using ec2m::bench::Take;
+using ec2m::bench::TakeNumber;
 
 constexpr const char* kUsage = R"(usage:
   ec2_load --endpoint URL --call NAME [--iterations N] [--seconds T] [--concurrency C]
@@ -27,11 +29,12 @@ constexpr const char* kUsage = R"(usage:
             body:<form body> (sent as is, e.g. body:Action=DescribeVpcs&Version=2016-11-15).
       Stops after N calls or T seconds, whichever comes first (defaults 1000, 30).
       Prints {"calls","seconds","calls_per_s","p50_ms","p99_ms","errors","bytes",...}.
-      --count TAG keeps whole bodies and adds "items": the <TAG> elements of the last response
-      (a check, e.g. --count instanceId; not for measurements).
+      --count TAG adds "items": the <TAG> elements of the last response (a check, e.g.
+      --count instanceId; not for measurements).
   ec2_load --endpoint URL --setup-instances N [--batch B] [--concurrency C] [--seconds T]
       Launches N instances (B per RunInstances call, default 1000) into VPCs 10.K.0.0/16 with
-      one /16 subnet each. Prints {"launched","calls","seconds","subnets","error"}.
+      one /16 subnet each, through aws::AwsEc2 (one attempt per call).
+      Prints {"launched","calls","seconds","subnets","error"}.
 Common: --region (us-west-2) --access-key (test) --secret-key (test).
 Exit status: 0 all calls HTTP 200, 1 some call failed, 2 bad usage.
 )";
@@ -42,52 +45,7 @@ constexpr const char* kRunInstances =
     "&InstanceType=t3.micro";
 
 int Usage(const std::string& problem) {
-  std::fprintf(stderr, "ec2_load: %s\n%s", problem.c_str(), kUsage);
-  return 2;
-}
-
-// "--name value" pairs; nullopt when an argument is not of that form.
-std::optional<std::map<std::string, std::string>> ParseFlags(int argc, char** argv,
-                                                             std::string& problem) {
-  std::map<std::string, std::string> flags;
-  for (int i = 1; i < argc; i += 2) {
-    const std::string_view name = argv[i];
-    if (!name.starts_with("--") || i + 1 >= argc) {
-      problem = "expected --flag value, got '" + std::string(name) + "'";
-      return std::nullopt;
-    }
-    flags[std::string(name.substr(2))] = argv[i + 1];
-  }
-  return flags;
-}
-
-// Takes flag `name` out of `flags` as a positive number.
-bool TakeNumber(std::map<std::string, std::string>& flags, const std::string& name, double& out,
-                std::string& problem) {
-  const auto it = flags.find(name);
-  if (it == flags.end()) {
-    return true;
-  }
-  char* end = nullptr;
-  const double v = std::strtod(it->second.c_str(), &end);
-  if (end == it->second.c_str() || *end != '\0' || !(v > 0)) {
-    problem = "--" + name + ": expected a positive number, got '" + it->second + "'";
-    return false;
-  }
-  out = v;
-  flags.erase(it);
-  return true;
-}
-
-std::string Take(std::map<std::string, std::string>& flags, const std::string& name,
-                 const std::string& fallback) {
-  const auto it = flags.find(name);
-  if (it == flags.end()) {
-    return fallback;
-  }
-  std::string v = it->second;
-  flags.erase(it);
-  return v;
+  return ec2m::bench::UsageError("ec2_load", kUsage, problem);
 }
 
 std::optional<std::string> CallBody(const std::string& call) {
@@ -103,7 +61,7 @@ std::optional<std::string> CallBody(const std::string& call) {
   return std::nullopt;
 }
 
-int Run(std::map<std::string, std::string> flags) {
+int Run(Flags flags) {
   EndpointConfig endpoint;
   endpoint.url = Take(flags, "endpoint", "");
   endpoint.region = Take(flags, "region", endpoint.region);
@@ -158,26 +116,14 @@ int Run(std::map<std::string, std::string> flags) {
   std::printf("%s\n", ec2m::bench::ReportJson(report, load).c_str());
   if (!report.first_error.empty()) {
     std::fprintf(stderr, "ec2_load: %lld of %lld calls failed; first: %s\n",
-                 static_cast<long long>(report.errors), static_cast<long long>(report.calls),
-                 report.first_error.c_str());
+                 static_cast<long long>(report.timing.errors),
+                 static_cast<long long>(report.timing.calls), report.first_error.c_str());
   }
-  return report.errors == 0 && report.calls > 0 ? 0 : 1;
+  return report.timing.errors == 0 && report.timing.calls > 0 ? 0 : 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::string_view(argv[1]) == "--help") {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
-  std::string problem;
-  auto flags = ParseFlags(argc, argv, problem);
-  if (!flags) {
-    return Usage(problem);
-  }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  const int rc = Run(std::move(*flags));
-  curl_global_cleanup();
-  return rc;
+  return ec2m::bench::FlagsMain(argc, argv, "ec2_load", kUsage, Run);
 }

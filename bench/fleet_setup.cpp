@@ -8,53 +8,40 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "timing.hpp"
+
 namespace ec2m::bench {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-
 constexpr int64_t kUsableAddressesPerSlash16 = 65536 - 5;  // AWS reserves 5 per subnet
-constexpr size_t kKeepSetupBody = 64 * 1024;
 
-// The text of the first <tag>...</tag> in `xml`; empty when absent.
-std::string FirstElement(const std::string& xml, const std::string& tag) {
-  const std::string open = "<" + tag + ">";
-  const auto begin = xml.find(open);
-  if (begin == std::string::npos) {
-    return "";
-  }
-  const auto start = begin + open.size();
-  const auto end = xml.find("</" + tag + ">", start);
-  return end == std::string::npos ? "" : xml.substr(start, end - start);
-}
-
-std::string Failure(const std::string& what, const CallResult& r) {
-  if (r.status == 0) {
-    return what + ": no response: " + r.error;
-  }
-  return fmt::format("{}: HTTP {}: {}", what, r.status, r.body.substr(0, 400));
+std::string Failure(const std::string& what, const Error& error) {
+  return fmt::format("{}: {}{}", what, error.aws_code.empty() ? "" : error.aws_code + ": ",
+                     error.ToString());
 }
 
 // Creates VPC 10.<index>.0.0/16 and a subnet covering all of it; returns the subnet id, or an
 // empty string with `error` set.
-std::string CreateBigSubnet(QueryClient& client, int index, std::string& error) {
-  const std::string cidr = fmt::format("10.{}.0.0%2F16", index);
-  CallResult vpc =
-      client.Call("Action=CreateVpc&Version=2016-11-15&CidrBlock=" + cidr, kKeepSetupBody);
-  const std::string vpc_id = FirstElement(vpc.body, "vpcId");
-  if (vpc.status != 200 || vpc_id.empty()) {
-    error = Failure("CreateVpc " + cidr, vpc);
+std::string CreateBigSubnet(aws::AwsEc2& ec2, int index, std::string& error) {
+  const std::string cidr = fmt::format("10.{}.0.0/16", index);
+  CreateVpcRequest vpc_req;
+  vpc_req.cidr_block = cidr;
+  auto vpc = ec2.CreateVpc(vpc_req);
+  if (!vpc) {
+    error = Failure("CreateVpc " + cidr, vpc.error());
     return "";
   }
-  CallResult subnet =
-      client.Call("Action=CreateSubnet&Version=2016-11-15&VpcId=" + vpc_id + "&CidrBlock=" + cidr,
-                  kKeepSetupBody);
-  const std::string subnet_id = FirstElement(subnet.body, "subnetId");
-  if (subnet.status != 200 || subnet_id.empty()) {
-    error = Failure("CreateSubnet " + cidr + " in " + vpc_id, subnet);
+  CreateSubnetRequest subnet_req;
+  subnet_req.vpc_id = vpc->vpc_id;
+  subnet_req.cidr_block = cidr;
+  auto subnet = ec2.CreateSubnet(subnet_req);
+  if (!subnet) {
+    error = Failure("CreateSubnet " + cidr + " in " + vpc->vpc_id, subnet.error());
     return "";
   }
-  return subnet_id;
+  return subnet->subnet_id;
 }
 
 struct Batch {
@@ -87,9 +74,11 @@ FleetReport SetupFleet(const EndpointConfig& endpoint, const FleetOptions& optio
   const int64_t batch = std::max(1, options.batch);
   const int64_t per_subnet = kUsableAddressesPerSlash16 / batch * batch;
   const int64_t subnets_needed = (options.instances + per_subnet - 1) / per_subnet;
-  QueryClient setup_client(endpoint);
+  SystemClock clock;
+  DefaultRandom random;
+  aws::AwsEc2 ec2(Ec2Options(endpoint), clock, random);  // thread-safe: one for every worker
   for (int i = 0; i < subnets_needed; ++i) {
-    std::string subnet = CreateBigSubnet(setup_client, i, report.error);
+    std::string subnet = CreateBigSubnet(ec2, i, report.error);
     if (subnet.empty()) {
       return report;
     }
@@ -97,13 +86,11 @@ FleetReport SetupFleet(const EndpointConfig& endpoint, const FleetOptions& optio
   }
 
   const std::vector<Batch> batches = PlanBatches(options, report.subnet_ids, per_subnet);
-  const auto deadline = start + std::chrono::duration_cast<SteadyClock::duration>(
-                                    std::chrono::duration<double>(options.seconds));
+  const auto deadline = Deadline(start, options.seconds);
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mu;  // guards report.launched, report.calls, report.error below
   auto worker = [&] {
-    QueryClient client(endpoint);
     for (size_t i = next.fetch_add(1); i < batches.size() && !failed.load();
          i = next.fetch_add(1)) {
       if (SteadyClock::now() >= deadline) {
@@ -113,18 +100,20 @@ FleetReport SetupFleet(const EndpointConfig& endpoint, const FleetOptions& optio
         return;
       }
       const Batch& b = batches[i];
-      CallResult r = client.Call(
-          fmt::format("Action=RunInstances&Version=2016-11-15&ImageId={}&InstanceType={}"
-                      "&MinCount={}&MaxCount={}&SubnetId={}",
-                      options.image_id, options.instance_type, b.count, b.count, b.subnet_id));
+      RunInstancesRequest req;
+      req.image_id = options.image_id;
+      req.instance_type = options.instance_type;
+      req.min_count = req.max_count = static_cast<int>(b.count);
+      req.subnet_id = b.subnet_id;
+      auto launched = ec2.RunInstances(req);
       std::lock_guard lock(mu);
       ++report.calls;
-      if (r.status != 200) {
-        report.error = Failure("RunInstances", r);
+      if (!launched) {
+        report.error = Failure("RunInstances", launched.error());
         failed = true;
         return;
       }
-      report.launched += b.count;
+      report.launched += static_cast<int64_t>(launched->instances.size());
     }
   };
   std::vector<std::thread> pool;

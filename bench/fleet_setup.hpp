@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "query_client.hpp"
+#include "endpoint.hpp"
 
 namespace ec2m::bench {
 
@@ -29,8 +29,9 @@ struct FleetReport {
 
 // Launches options.instances instances into big subnets of their own: default subnets are /20
 // (4,091 addresses), so the fleet goes into VPCs 10.0.0.0/16, 10.1.0.0/16, ... each holding one
-// subnet as large as the VPC (65,531 usable addresses), as many as the fleet needs. Stops at the
-// first failed call or when options.seconds have passed.
+// subnet as large as the VPC (65,531 usable addresses), as many as the fleet needs. Every call
+// goes through the project's EC2 client (aws::AwsEc2, one attempt per call). Stops at the first
+// failed call or when options.seconds have passed.
 FleetReport SetupFleet(const EndpointConfig& endpoint, const FleetOptions& options);
 
 // The report as one JSON object.

@@ -4,18 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <cmath>
-#include <cstdint>
 #include <memory>
 #include <mutex>
-#include <numeric>
 #include <thread>
+#include <vector>
 
 namespace ec2m::bench {
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
 
 int64_t CountElements(const std::string& xml, const std::string& tag) {
   const std::string open = "<" + tag + ">";
@@ -26,9 +21,9 @@ int64_t CountElements(const std::string& xml, const std::string& tag) {
   return n;
 }
 
-std::string DescribeFailure(const CallResult& r) {
+std::string DescribeFailure(const aws::HttpResult& r) {
   if (r.status == 0) {
-    return "no response: " + r.error;
+    return "no response: " + r.transport_error;
   }
   return fmt::format("HTTP {}: {}", r.status, r.body.substr(0, 300));
 }
@@ -43,21 +38,20 @@ struct RunState {
   LoadReport report;  // guarded by mu
 };
 
-void Worker(RunState& state, QueryClient& client) {
+void Worker(RunState& state, aws::HttpClient& http) {
   std::vector<double> latencies;
   int64_t errors = 0;
   uint64_t bytes = 0;
   std::string first_error;
   int64_t items = -1;
-  const bool counting = !state.options.count_tag.empty();
   while (state.issued.fetch_add(1) < state.options.iterations &&
          SteadyClock::now() < state.deadline) {
     const auto start = SteadyClock::now();
-    CallResult r = client.Call(state.options.form_body, counting ? SIZE_MAX : 512);
+    const aws::HttpResult r = PostSigned(http, state.endpoint, state.options.form_body);
     const auto end = SteadyClock::now();
     latencies.push_back(std::chrono::duration<double, std::milli>(end - start).count());
-    bytes += r.bytes;
-    if (counting) {
+    bytes += r.body.size();
+    if (!state.options.count_tag.empty()) {
       items = CountElements(r.body, state.options.count_tag);
     }
     if (r.status != 200) {
@@ -68,11 +62,11 @@ void Worker(RunState& state, QueryClient& client) {
     }
   }
   std::lock_guard lock(state.mu);
-  state.report.calls += static_cast<int64_t>(latencies.size());
-  state.report.errors += errors;
+  Timing& timing = state.report.timing;
+  timing.calls += static_cast<int64_t>(latencies.size());
+  timing.errors += errors;
+  timing.latencies_ms.insert(timing.latencies_ms.end(), latencies.begin(), latencies.end());
   state.report.bytes += bytes;
-  state.report.latencies_ms.insert(state.report.latencies_ms.end(), latencies.begin(),
-                                   latencies.end());
   if (state.report.first_error.empty()) {
     state.report.first_error = first_error;
   }
@@ -83,51 +77,36 @@ void Worker(RunState& state, QueryClient& client) {
 
 LoadReport RunLoad(const EndpointConfig& endpoint, const LoadOptions& options) {
   const int threads = std::max(1, options.concurrency);
-  std::vector<std::unique_ptr<QueryClient>> clients;
+  // Built on this thread: the first HttpClient runs curl_global_init, which is not thread-safe.
+  std::vector<std::unique_ptr<aws::HttpClient>> clients;
+  clients.reserve(threads);
   for (int i = 0; i < threads; ++i) {
-    clients.push_back(std::make_unique<QueryClient>(endpoint));
+    clients.push_back(std::make_unique<aws::HttpClient>(HttpOptions(endpoint)));
     for (int w = 0; w < options.warmup; ++w) {
-      (void)clients.back()->Call(options.form_body);
+      (void)PostSigned(*clients.back(), endpoint, options.form_body);
     }
   }
   RunState state{.endpoint = endpoint, .options = options, .deadline = {}};
   const auto start = SteadyClock::now();
-  state.deadline = start + std::chrono::duration_cast<SteadyClock::duration>(
-                               std::chrono::duration<double>(options.seconds));
+  state.deadline = Deadline(start, options.seconds);
   std::vector<std::thread> pool;
+  pool.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     pool.emplace_back([&state, &clients, i] { Worker(state, *clients[i]); });
   }
   for (auto& t : pool) {
     t.join();
   }
-  state.report.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  std::sort(state.report.latencies_ms.begin(), state.report.latencies_ms.end());
+  Timing& timing = state.report.timing;
+  timing.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  std::sort(timing.latencies_ms.begin(), timing.latencies_ms.end());
   return std::move(state.report);
 }
 
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) {
-    return 0;
-  }
-  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
 std::string ReportJson(const LoadReport& report, const LoadOptions& options) {
-  const auto& lat = report.latencies_ms;
-  const double mean =
-      lat.empty() ? 0
-                  : std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
-  const double ok_calls = static_cast<double>(report.calls - report.errors);
-  return fmt::format(
-      "{{\"calls\":{},\"seconds\":{:.3f},\"calls_per_s\":{:.4f},\"p50_ms\":{:.3f},"
-      "\"p99_ms\":{:.3f},\"mean_ms\":{:.3f},\"max_ms\":{:.3f},\"errors\":{},\"bytes\":{},"
-      "\"concurrency\":{}{}}}",
-      report.calls, report.seconds, report.seconds > 0 ? ok_calls / report.seconds : 0.0,
-      Percentile(lat, 0.50), Percentile(lat, 0.99), mean, lat.empty() ? 0.0 : lat.back(),
-      report.errors, report.bytes, options.concurrency,
-      report.items >= 0 ? fmt::format(",\"items\":{}", report.items) : "");
+  return fmt::format("{{{},\"bytes\":{},\"concurrency\":{}{}}}", TimingJsonMembers(report.timing),
+                     report.bytes, options.concurrency,
+                     report.items >= 0 ? fmt::format(",\"items\":{}", report.items) : "");
 }
 
 }  // namespace ec2m::bench

@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# Benchmarks the simulated region (`ec2m sim serve`) against moto (`moto_server`) on the same
-# calls, fleets and client (bench/ec2_load), and writes bench/results/latest.json plus a table.
-# Builds nothing: `make bench` builds the release tree first. BENCHMARKS.md explains the method.
+# The benchmarks of BENCHMARKS.md, in one run, by scenario group (SCENARIOS, space-separated):
+#   server       the simulated region (`ec2m sim serve`) against moto (`moto_server`): RunInstances,
+#                DescribeInstances of FLEET instances, and ec2m alone with BIG_FLEET instances
+#                (bench/server_scenarios.sh; writes OUT, bench/results/latest.json)
+#   client_page  ec2m's EC2 client against botocore on one captured 1,000-instance
+#                DescribeInstances page served by nginx (bench/client_scenarios.sh)
+#   cli_list     `ec2m cloud instances` against `aws ec2 describe-instances` on ec2m sim serve, at
+#                each of CLI_FLEETS instances (bench/client_scenarios.sh)
+#   client       both client groups; they write CLIENT_OUT, bench/results/client.json
+# Default: all ("server client"). Builds nothing: `make bench` builds the release tree first (or
+# point BUILD at another release tree). The client groups need neither moto nor PyPI: botocore
+# comes from Debian's awscli (BOTOCORE_PYTHONS, default /usr/bin/python3). Run by hand, never in
+# CI: these are benchmarks, and nothing fails when a number moves.
 #
-# Scenarios, each on fresh servers:
-#   run_instances        RunInstances count=1 on an empty region (ec2m: best-of-N short runs)
-#   describe_instances   DescribeInstances, full listing, FLEET instances on both peers
-#   big fleet            ec2m only: BIG_FLEET instances: RSS, DescribeInstances, SIGTERM and
-#                        restart on the same data dir (time to the readiness line), RSS again
-#
-# Knobs (environment): FLEET BIG_FLEET RUN_CALLS RUN_REPEATS MOTO_RUN_CALLS DESCRIBE_CALLS
-# MOTO_DESCRIBE_CALLS BIG_DESCRIBE_CALLS RUN_SECONDS DESCRIBE_SECONDS RESTARTS MAX_LOAD
-# IDLE_WAIT_S (0 skips the wait for an idle machine) OUT EC2M LOAD MOTO.
+# Knobs (environment): SCENARIOS BUILD EC2M LOAD PAGE MOTO OUT CLIENT_OUT MAX_LOAD
+# IDLE_WAIT_S (0 skips the wait for an idle machine); server: FLEET BIG_FLEET RUN_CALLS
+# RUN_REPEATS MOTO_RUN_CALLS DESCRIBE_CALLS MOTO_DESCRIBE_CALLS BIG_DESCRIBE_CALLS RUN_SECONDS
+# DESCRIBE_SECONDS RESTARTS; client_page: PAGE_ROUNDS PAGE_CALLS BOTO_CALLS PAGE_SECONDS
+# BOTOCORE_PYTHONS NGINX; cli_list: CLI_FLEETS CLI_RUNS AWS_CLI_RUNS AWS_CLI AWS_PAGE_SIZE.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-EC2M=${EC2M:-$root/build/release/ec2m}
-LOAD=${LOAD:-$root/build/release/bench/ec2_load}
+SCENARIOS=${SCENARIOS:-server client}
+BUILD=${BUILD:-$root/build/release}
+EC2M=${EC2M:-$BUILD/ec2m}
+LOAD=${LOAD:-$BUILD/bench/ec2_load}
+PAGE=${PAGE:-$BUILD/bench/describe_page}
 MOTO=${MOTO:-$( (pyenv which moto_server 2>/dev/null) || command -v moto_server || true)}
 OUT=${OUT:-$root/bench/results/latest.json}
+CLIENT_OUT=${CLIENT_OUT:-$root/bench/results/client.json}
 
 FLEET=${FLEET:-10000}
 BIG_FLEET=${BIG_FLEET:-100000}
@@ -32,22 +42,68 @@ MOTO_DESCRIBE_CALLS=${MOTO_DESCRIBE_CALLS:-3}
 BIG_DESCRIBE_CALLS=${BIG_DESCRIBE_CALLS:-20}
 DESCRIBE_SECONDS=${DESCRIBE_SECONDS:-30}
 RESTARTS=${RESTARTS:-3}
+PAGE_ROUNDS=${PAGE_ROUNDS:-3}
+PAGE_CALLS=${PAGE_CALLS:-300}
+BOTO_CALLS=${BOTO_CALLS:-30}
+PAGE_SECONDS=${PAGE_SECONDS:-60}
+BOTOCORE_PYTHONS=${BOTOCORE_PYTHONS:-/usr/bin/python3}
+NGINX=${NGINX:-nginx}
+CLI_FLEETS=${CLI_FLEETS:-1000 10000}
+CLI_RUNS=${CLI_RUNS:-20}
+AWS_CLI_RUNS=${AWS_CLI_RUNS:-5}
+AWS_CLI=${AWS_CLI:-/usr/bin/aws}
+AWS_PAGE_SIZE=${AWS_PAGE_SIZE-1000}  # empty: no `aws --page-size` variant
 MAX_LOAD=${MAX_LOAD:-1.5}
 IDLE_WAIT_S=${IDLE_WAIT_S:-2400}
 SETUP_SECONDS=1800  # per fleet setup
 CALL_TIMEOUT_S=300  # one DescribeInstances on moto at 10,000 instances takes ~11 s
 
-for bin in "$EC2M" "$LOAD"; do
+# wants GROUP: whether SCENARIOS selects it.
+wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+
+need() {
+  if ! command -v "$1" >/dev/null; then
+    echo "bench: $1 not found${2:+: $2}" >&2
+    exit 2
+  fi
+}
+
+groups=""
+for group in $SCENARIOS; do
+  case $group in
+    server | client_page | cli_list) groups+=" $group" ;;
+    client) groups+=" client_page cli_list" ;;
+    *) echo "bench: SCENARIOS: unknown group '$group' (server, client_page, cli_list, client)" >&2
+       exit 2 ;;
+  esac
+done
+SCENARIOS=${groups# }
+for bin in "$EC2M" "$LOAD" "$PAGE"; do
   if [ ! -x "$bin" ]; then
     echo "bench: $bin not found: run 'make bench' (it builds the release tree)" >&2
     exit 2
   fi
 done
-if [ -z "$MOTO" ] || [ ! -x "$MOTO" ]; then
-  echo "bench: moto_server not found (pip install 'moto[server]==5.2.1')" >&2
+if wants server && { [ -z "$MOTO" ] || [ ! -x "$MOTO" ]; }; then
+  echo "bench: moto_server not found (pip install 'moto[server]==5.2.1'), or run" \
+    "SCENARIOS=client without it" >&2
   exit 2
 fi
-command -v jq >/dev/null || { echo "bench: jq not found" >&2; exit 2; }
+need jq
+need curl
+if wants client_page; then
+  need "$NGINX" "apt-get install nginx-light"
+  for py in $BOTOCORE_PYTHONS; do
+    if ! "$py" "$root/bench/botocore_page.py" --check >/dev/null; then
+      echo "bench: $py has no botocore (Debian's awscli bundles one: use /usr/bin/python3)" >&2
+      exit 2
+    fi
+  done
+fi
+if wants cli_list; then
+  need hyperfine
+  need "$AWS_CLI" "apt-get install awscli"
+fi
 
 work=$(mktemp -d /tmp/ec2m-bench.XXXXXX)
 pids=()
@@ -195,162 +251,52 @@ wait_for_idle() {
 }
 
 machine_json() {
-  local cpu cores ram_kb kernel moto_version
+  local cpu cores ram_kb kernel moto_version modified
   cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   cores=$(nproc)
   ram_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
   kernel=$(uname -r)
-  moto_version=$("$(head -1 "$MOTO" | sed 's/^#!//')" -c 'import moto; print(moto.__version__)' \
-    2>/dev/null || echo unknown)
+  moto_version="not used"
+  if wants server; then
+    moto_version=$("$(head -1 "$MOTO" | sed 's/^#!//')" -c 'import moto; print(moto.__version__)' \
+      2>/dev/null || echo unknown)
+  fi
+  # The binaries are built from the work tree, which may hold uncommitted changes: say so.
+  modified=$(git -C "$root" status --porcelain --untracked-files=no | wc -l)
   jq -n --arg cpu "$cpu" --argjson cores "$cores" --argjson ram_kb "$ram_kb" --arg kernel "$kernel" \
     --arg moto "$moto_version" --arg commit "$(git -C "$root" rev-parse --short HEAD)" \
+    --argjson modified "$modified" \
     '{cpu: $cpu, cores: $cores, ram_kb: $ram_kb, kernel: $kernel, moto_version: $moto,
-      ec2m_commit: $commit}'
+      ec2m_commit: $commit, work_tree_modified_files: $modified}'
+}
+
+# How many load-average samples the sampler has written so far.
+load_samples() { wc -l <"$work/loadavg"; }
+
+# load_summary FIRST: {"samples","min","mean","max"} of the 1-minute load average samples after
+# the first FIRST ones (the current value when there are none yet).
+load_summary() {
+  { tail -n +"$(($1 + 1))" "$work/loadavg"; [ "$(load_samples)" -gt "$1" ] ||
+    cut -d' ' -f1 /proc/loadavg; } |
+    awk 'NR == 1 { min = max = $1 } { sum += $1; if ($1 < min) min = $1; if ($1 > max) max = $1 }
+      END { printf "{\"samples\":%d,\"min\":%.2f,\"mean\":%.2f,\"max\":%.2f}", NR, min,
+            sum / NR, max }'
 }
 
 if [ "$IDLE_WAIT_S" -gt 0 ]; then
   wait_for_idle
 fi
-started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # Samples the 1-minute load average every 5 s while the benchmarks run (at most ~2.8 h).
 (for _ in $(seq 2000); do cut -d' ' -f1 /proc/loadavg; sleep 5; done) >"$work/loadavg" &
 sampler_pid=$!
 pids+=("$sampler_pid")
 machine=$(machine_json)
 
-# --- RunInstances count=1 on an empty region -------------------------------------------------
-log "RunInstances: ec2m, $RUN_REPEATS runs of at most $RUN_CALLS calls, each on a fresh region"
-ec2m_runs="[]"
-for rep in $(seq "$RUN_REPEATS"); do
-  start_ec2m "$work/run-$rep"
-  r=$(load "$ec2m_url" --call run-instances --iterations "$RUN_CALLS" --seconds "$RUN_SECONDS" \
-    --warmup 1)
-  ec2m_runs=$(jq -c --argjson r "$r" '. + [$r]' <<<"$ec2m_runs")
-  stop_server "$ec2m_pid"
-done
-# The median run by calls/s stands for ec2m.
-ec2m_run=$(jq -c 'sort_by(.calls_per_s) | .[length / 2 | floor]' <<<"$ec2m_runs")
-log "RunInstances: moto, at most $MOTO_RUN_CALLS calls"
-start_moto
-moto_run=$(load "$moto_url" --call run-instances --iterations "$MOTO_RUN_CALLS" \
-  --seconds "$RUN_SECONDS" --warmup 1)
-stop_server "$moto_pid"
-
-# --- DescribeInstances, full listing of FLEET instances --------------------------------------
-log "DescribeInstances: launching $FLEET instances on each peer"
-start_ec2m "$work/fleet"
-ec2m_fleet_pid=$ec2m_pid ec2m_fleet_url=$ec2m_url
-start_moto
-ec2m_setup=$(load "$ec2m_fleet_url" --setup-instances "$FLEET" --seconds "$SETUP_SECONDS")
-moto_setup=$(load "$moto_url" --setup-instances "$FLEET" --seconds "$SETUP_SECONDS")
-check_fleet ec2m "$ec2m_fleet_url" "$FLEET"
-check_fleet moto "$moto_url" "$FLEET"
-ec2m_mem_fleet=$(memory "$ec2m_fleet_pid")
-moto_mem_fleet=$(memory "$moto_pid")
-log "DescribeInstances: ec2m, at most $DESCRIBE_CALLS calls; moto, $MOTO_DESCRIBE_CALLS calls"
-ec2m_describe=$(load "$ec2m_fleet_url" --call describe-instances --iterations "$DESCRIBE_CALLS" \
-  --seconds "$DESCRIBE_SECONDS" --warmup 1)
-# No warm-up call for moto (it would cost as much as a measured one); check_fleet just made one.
-moto_describe=$(load "$moto_url" --call describe-instances --iterations "$MOTO_DESCRIBE_CALLS" \
-  --seconds "$CALL_TIMEOUT_S")
-ec2m_mem_fleet_after=$(memory "$ec2m_fleet_pid")
-moto_mem_fleet_after=$(memory "$moto_pid")
-stop_server "$moto_pid"
-stop_server "$ec2m_fleet_pid"
-
-# --- ec2m with BIG_FLEET instances: memory, DescribeInstances, restart ------------------------
-log "Big fleet: launching $BIG_FLEET instances on ec2m"
-big_dir="$work/big"
-start_ec2m "$big_dir"
-big_setup=$(load "$ec2m_url" --setup-instances "$BIG_FLEET" --seconds "$SETUP_SECONDS")
-big_mem=$(memory "$ec2m_pid")
-check_fleet ec2m "$ec2m_url" "$BIG_FLEET"
-big_describe=$(load "$ec2m_url" --call describe-instances --iterations "$BIG_DESCRIBE_CALLS" \
-  --seconds "$DESCRIBE_SECONDS" --warmup 1)
-big_mem_after=$(memory "$ec2m_pid")
-stop_server "$ec2m_pid"
-big_stop_s=$stopped_s
-db_bytes=$(du -cb "$big_dir" | tail -1 | cut -f1)
-restarts="[]"
-for rep in $(seq "$RESTARTS"); do
-  log "Big fleet: restart $rep of $RESTARTS"
-  start_ec2m "$big_dir"
-  restarts=$(jq -c --argjson s "$ec2m_ready_s" '. + [$s]' <<<"$restarts")
-  if [ "$rep" -lt "$RESTARTS" ]; then
-    stop_server "$ec2m_pid"
-  fi
-done
-big_mem_restart=$(memory "$ec2m_pid")
-check_fleet "ec2m after restart" "$ec2m_url" "$BIG_FLEET"
-stop_server "$ec2m_pid"
-load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-kill -TERM "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
-forget "$sampler_pid"
-load_during=$(awk 'NR == 1 { min = max = $1 } { sum += $1; if ($1 < min) min = $1; if ($1 > max) max = $1 }
-  END { printf "{\"samples\":%d,\"min\":%.2f,\"mean\":%.2f,\"max\":%.2f}", NR, min, sum / NR, max }' \
-  "$work/loadavg")
-
-# --- Results ------------------------------------------------------------------------------------
-mkdir -p "$(dirname "$OUT")"
-jq -n \
-  --arg started_at "$started_at" --arg load_start "$load_start" --arg load_end "$load_end" \
-  --argjson machine "$machine" --argjson load_during "$load_during" \
-  --argjson fleet "$FLEET" --argjson big_fleet "$BIG_FLEET" \
-  --argjson ec2m_runs "$ec2m_runs" --argjson ec2m_run "$ec2m_run" --argjson moto_run "$moto_run" \
-  --argjson ec2m_setup "$ec2m_setup" --argjson moto_setup "$moto_setup" \
-  --argjson ec2m_describe "$ec2m_describe" --argjson moto_describe "$moto_describe" \
-  --argjson ec2m_mem_fleet "$ec2m_mem_fleet" --argjson moto_mem_fleet "$moto_mem_fleet" \
-  --argjson ec2m_mem_fleet_after "$ec2m_mem_fleet_after" \
-  --argjson moto_mem_fleet_after "$moto_mem_fleet_after" \
-  --argjson big_setup "$big_setup" --argjson big_describe "$big_describe" \
-  --argjson big_mem "$big_mem" --argjson big_mem_after "$big_mem_after" \
-  --argjson big_mem_restart "$big_mem_restart" --argjson big_stop_s "$big_stop_s" \
-  --argjson db_bytes "$db_bytes" --argjson restarts "$restarts" \
-  'def rate(r): (r.calls - r.errors) / r.seconds;
-  {
-    started_at: $started_at, loadavg_start: $load_start, loadavg_end: $load_end,
-    loadavg_1min_during: $load_during,
-    machine: $machine,
-    run_instances: {
-      ec2m: $ec2m_run, ec2m_runs: $ec2m_runs, moto: $moto_run,
-      ratio: (rate($ec2m_run) / rate($moto_run))},
-    describe_instances: {
-      instances: $fleet, ec2m: $ec2m_describe, moto: $moto_describe,
-      ratio: (rate($ec2m_describe) / rate($moto_describe))},
-    setup: {ec2m: $ec2m_setup, moto: $moto_setup, ec2m_big: $big_setup},
-    memory: {
-      instances: $fleet,
-      ec2m: $ec2m_mem_fleet, moto: $moto_mem_fleet,
-      ec2m_after_describe: $ec2m_mem_fleet_after, moto_after_describe: $moto_mem_fleet_after},
-    big_fleet: {
-      instances: $big_fleet, describe_instances: $big_describe,
-      memory: $big_mem, memory_after_describe: $big_mem_after,
-      memory_after_restart: $big_mem_restart,
-      data_dir_bytes: $db_bytes, stop_s: $big_stop_s,
-      restart_ready_s: $restarts,
-      restart_ready_median_s: ($restarts | sort | .[length / 2 | floor])}
-  }' >"$OUT"
-
-jq -r '
-  def f(x): if x < 1 then (x * 10000 | round) / 10000 else (x * 100 | round) / 100 end;
-  def mb(kb): (kb / 1024 | round);
-  "Machine: \(.machine.cpu), \(.machine.cores) cores, \(mb(.machine.ram_kb)) MiB RAM, kernel \(.machine.kernel)",
-  "1-minute load average during the run: min \(.loadavg_1min_during.min), mean \(.loadavg_1min_during.mean), max \(.loadavg_1min_during.max) (start \(.loadavg_start), end \(.loadavg_end))",
-  "",
-  "| scenario | ec2m calls/s | moto calls/s | ratio | ec2m p50 / p99 ms | moto p50 / p99 ms |",
-  "|---|---|---|---|---|---|",
-  (.run_instances as $r |
-   "| RunInstances count=1, empty region | \(f($r.ec2m.calls_per_s)) | \(f($r.moto.calls_per_s)) | \(f($r.ratio))x | \(f($r.ec2m.p50_ms)) / \(f($r.ec2m.p99_ms)) | \(f($r.moto.p50_ms)) / \(f($r.moto.p99_ms)) |"),
-  (.describe_instances as $d |
-   "| DescribeInstances, \($d.instances) instances | \(f($d.ec2m.calls_per_s)) | \(f($d.moto.calls_per_s)) | \(f($d.ratio))x | \(f($d.ec2m.p50_ms)) / \(f($d.ec2m.p99_ms)) | \(f($d.moto.p50_ms)) / \(f($d.moto.p99_ms)) |"),
-  (.big_fleet as $b |
-   "| DescribeInstances, \($b.instances) instances (ec2m only) | \(f($b.describe_instances.calls_per_s)) | - | - | \(f($b.describe_instances.p50_ms)) / \(f($b.describe_instances.p99_ms)) | - |"),
-  "",
-  "RSS at \(.memory.instances) instances: ec2m \(mb(.memory.ec2m.rss_kb)) MiB, moto \(mb(.memory.moto.rss_kb)) MiB (after DescribeInstances: \(mb(.memory.ec2m_after_describe.rss_kb)) / \(mb(.memory.moto_after_describe.rss_kb)) MiB)",
-  "RSS of ec2m at \(.big_fleet.instances) instances: \(mb(.big_fleet.memory.rss_kb)) MiB (after DescribeInstances \(mb(.big_fleet.memory_after_describe.rss_kb)) MiB, peak \(mb(.big_fleet.memory_after_describe.hwm_kb)) MiB; after restart \(mb(.big_fleet.memory_after_restart.rss_kb)) MiB)",
-  "Restart with \(.big_fleet.instances) instances, start to readiness line: \(.big_fleet.restart_ready_s | map(tostring + " s") | join(", ")) (median \(.big_fleet.restart_ready_median_s) s)",
-  "Fleet setup: ec2m \(.setup.ec2m.seconds) s, moto \(.setup.moto.seconds) s for \(.describe_instances.instances); ec2m \(.setup.ec2m_big.seconds) s for \(.big_fleet.instances)"
-' "$OUT"
-log "wrote $OUT"
+if wants server; then
+  # shellcheck source=bench/server_scenarios.sh
+  source "$root/bench/server_scenarios.sh"
+fi
+if wants client_page || wants cli_list; then
+  # shellcheck source=bench/client_scenarios.sh
+  source "$root/bench/client_scenarios.sh"
+fi
