@@ -57,14 +57,18 @@ token=$(curl -sf -X POST "$url/api/v1/auth/login" -H 'Content-Type: application/
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2 AWS_PAGER=
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 ec2_url="http://127.0.0.1:$ec2_port"
+# A default subnet (/20) holds 4,091 instances: the batches go round the four zones.
+zones=(us-west-2a us-west-2b us-west-2c us-west-2d)
 left=$FLEET
+batch=0
 while [ "$left" -gt 0 ]; do
   n=$((left > 1000 ? 1000 : left))
   aws --endpoint-url "$ec2_url" ec2 run-instances --image-id ami-0abcdef1234567890 \
-    --instance-type t3.micro --count "$n" \
+    --instance-type t3.micro --count "$n" --placement "AvailabilityZone=${zones[batch % 4]}" \
     --tag-specifications 'ResourceType=instance,Tags=[{Key=Environment,Value=dev},{Key=Name,Value=web}]' \
     >/dev/null
   left=$((left - n))
+  batch=$((batch + 1))
 done
 curl -sf -X POST "$url/api/v1/instances/refresh" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -d '{}' >/dev/null

@@ -65,8 +65,15 @@ nlohmann::json ResultJson(const ActionResult& r) {
 void ApiServer::AddRoutes() {
   auto add = [this](std::string method, std::string path, Access access, Role role,
                     std::string summary, std::function<Result<Reply>(Call&)> handle) {
-    routes_.push_back(Route{std::move(method), std::move(path), access, role, std::move(summary),
-                            std::move(handle)});
+    Route route{std::move(method),  std::move(path),   access, role,
+                std::move(summary), std::move(handle), {}};
+    for (size_t start = 1; start <= route.path.size();) {
+      const size_t slash = std::min(route.path.find('/', start), route.path.size());
+      route.segments.push_back(route.path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    route.label = route.method + " " + route.path;
+    routes_.push_back(std::move(route));
   };
   const Access kPublic = Access::kPublic;
   const Access kSignedIn = Access::kSignedIn;
@@ -328,12 +335,12 @@ void ApiServer::AddRoutes() {
         Reply reply{200, nullptr, "{\"items\":[", "application/json"};
         size_t size = 64;
         for (const auto& item : page->items) {
-          size += item.json.size() + 1;
+          size += item->json.size() + 1;
         }
         reply.text.reserve(size);
         for (size_t i = 0; i < page->items.size(); ++i) {
           reply.text += i == 0 ? "" : ",";
-          reply.text += page->items[i].json;
+          reply.text += page->items[i]->json;
         }
         reply.text += "],\"next_cursor\":";
         reply.text += page->next_cursor.empty() ? "null" : "\"" + page->next_cursor + "\"";

@@ -5,7 +5,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <regex>
+#include <fstream>
+#include <sstream>
 
 #include "config/json_object.hpp"
 
@@ -18,24 +19,17 @@ nlohmann::json ErrorJson(const Error& e) {
   return {{"code", std::string(ErrorCodeName(e.code))}, {"message", e.message}};
 }
 
-// "/api/v1/instances/{env}/{id}" → regex and parameter names.
-std::pair<std::string, std::vector<std::string>> PathPattern(const std::string& path) {
-  std::string regex;
-  std::vector<std::string> names;
-  for (size_t i = 0; i < path.size();) {
-    if (path[i] == '{') {
-      const size_t close = path.find('}', i);
-      names.push_back(path.substr(i + 1, close - i - 1));
-      regex += "([^/]+)";
-      i = close + 1;
-    } else {
-      if (std::string_view(".+*?()[]^$|\\").find(path[i]) != std::string_view::npos) {
-        regex += '\\';
-      }
-      regex += path[i++];
-    }
+// "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}.
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    const size_t slash = path.find('/', start);
+    const size_t end = slash == std::string_view::npos ? path.size() : slash;
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
   }
-  return {regex, names};
+  return out;
 }
 
 }  // namespace
@@ -83,7 +77,10 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       metrics_(metrics),
       clock_(clock),
       random_(random),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      // A UUID per process and a counter: unique across replicas and restarts without drawing
+      // from the CSPRNG on every request.
+      request_id_prefix_(NewUuid(random_)) {
   AddRoutes();
 }
 
@@ -171,17 +168,13 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
   return {};
 }
 
-void ApiServer::Serve(const Route& route, const std::vector<std::string>& names,
+void ApiServer::Serve(const Route& route, std::map<std::string, std::string> params,
                       const httplib::Request& req, httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call call{req, NewUuid(random_), req.remote_addr, "", std::nullopt, "", {}};
+  Call call{req, NextRequestId(), req.remote_addr, "", std::nullopt, "", std::move(params)};
   const std::string auth = req.get_header_value("Authorization");
   if (auth.rfind("Bearer ", 0) == 0) {
     call.bearer = auth.substr(7);
-  }
-  // Path parameters arrive percent-encoded ("alice%40example.com").
-  for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
-    call.params[names[i]] = httplib::detail::decode_url(req.matches[i + 1].str(), false);
   }
   Reply reply;
   Error error;
@@ -214,13 +207,14 @@ void ApiServer::Serve(const Route& route, const std::vector<std::string>& names,
   res.status = reply.status;
   res.set_header("X-Request-Id", call.request_id);
   if (!reply.text.empty()) {
-    res.set_content(reply.text, reply.content_type);
+    res.body = std::move(reply.text);  // set_content would copy a listing of 30 KB
+    res.set_header("Content-Type", reply.content_type);
   } else if (!reply.body.is_null()) {
     res.set_content(reply.body.dump(), kJson);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.ObserveRequest(route.method + " " + route.path, reply.status, seconds);
+  metrics_.ObserveRequest(route.label, reply.status, seconds);
   if (options_.quiet) {
     return;
   }
@@ -243,34 +237,85 @@ void ApiServer::Serve(const Route& route, const std::vector<std::string>& names,
   }
 }
 
-void ApiServer::Install(httplib::Server& server) {
+std::string ApiServer::NextRequestId() {
+  return fmt::format("{}-{:08x}", request_id_prefix_,
+                     next_request_.fetch_add(1, std::memory_order_relaxed));
+}
+
+void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
+  const std::vector<std::string_view> path = Segments(req.path);
+  // The route whose literal segments all match, preferring more literal segments
+  // ("/instances/refresh" over "/instances/{env}").
+  const Route* best = nullptr;
+  int best_literals = -1;
   for (const Route& route : routes_) {
-    auto [regex, names] = PathPattern(route.path);
-    auto serve = [this, &route, names = names](const httplib::Request& req,
-                                               httplib::Response& res) {
-      Serve(route, names, req, res);
-    };
-    if (route.method == "GET") {
-      server.Get(regex, serve);
-    } else if (route.method == "POST") {
-      server.Post(regex, serve);
-    } else if (route.method == "PUT") {
-      server.Put(regex, serve);
-    } else if (route.method == "PATCH") {
-      server.Patch(regex, serve);
-    } else if (route.method == "DELETE") {
-      server.Delete(regex, serve);
+    if (route.method != req.method || route.segments.size() != path.size()) {
+      continue;
+    }
+    int literals = 0;
+    bool match = true;
+    for (size_t i = 0; i < path.size() && match; ++i) {
+      const std::string& want = route.segments[i];
+      if (want.front() == '{') {
+        match = !path[i].empty();
+      } else {
+        match = want == path[i];
+        ++literals;
+      }
+    }
+    if (match && literals > best_literals) {
+      best = &route;
+      best_literals = literals;
     }
   }
+  if (best == nullptr) {
+    if (req.method == "GET" && !console_index_.empty() &&
+        (req.path == "/" || req.path == "/index.html")) {
+      res.set_content(console_index_, "text/html; charset=utf-8");
+      res.set_header("Cache-Control", "no-cache");
+      return;
+    }
+    res.status = 404;  // the error handler writes the body
+    return;
+  }
+  std::map<std::string, std::string> params;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (best->segments[i].front() == '{') {
+      // Path parameters arrive percent-encoded ("alice%40example.com").
+      params[best->segments[i].substr(1, best->segments[i].size() - 2)] =
+          httplib::detail::decode_url(std::string(path[i]), false);
+    }
+  }
+  Serve(*best, std::move(params), req, res);
+}
+
+void ApiServer::Install(httplib::Server& server) {
+  // One handler per method and our own segment matching: httplib would try one std::regex per
+  // route on every request.
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Dispatch(req, res);
+  };
+  server.Get(R"(/.*)", dispatch);
+  server.Post(R"(/.*)", dispatch);
+  server.Put(R"(/.*)", dispatch);
+  server.Patch(R"(/.*)", dispatch);
+  server.Delete(R"(/.*)", dispatch);
   if (!options_.console_dir.empty()) {
-    server.set_mount_point("/", options_.console_dir);
+    // Only the bundle's folder is a mount point: httplib looks for a file before it dispatches,
+    // and a mount point at "/" would cost every API request a stat(). index.html is kept in
+    // memory (Dispatch serves it).
+    server.set_mount_point("/assets", options_.console_dir + "/assets");
+    std::ifstream in(options_.console_dir + "/index.html");
+    std::stringstream text;
+    text << in.rdbuf();
+    console_index_ = text.str();
   }
   // httplib's own refusals (no route, body too large) get the one error body too.
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) {
       return;
     }
-    const std::string id = NewUuid(random_);
+    const std::string id = NextRequestId();
     const ErrorCode code = res.status == 404 ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
     const std::string message =
         res.status == 404 ? "no route " + req.method + " " + req.path

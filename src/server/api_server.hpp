@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -62,6 +63,8 @@ struct Route {
   Role role = Role::kViewer;  // for kEnvRole
   std::string summary;        // one line, for the OpenAPI document
   std::function<Result<Reply>(Call&)> handle;
+  std::vector<std::string> segments;  // `path` split at '/': "api", "v1", "{env}", ...
+  std::string label;                  // "GET /api/v1/instances", for metrics
 };
 
 struct ApiOptions {
@@ -93,8 +96,12 @@ class ApiServer {
  private:
   void AddRoutes();
   void Install(httplib::Server& server);
-  void Serve(const Route& route, const std::vector<std::string>& names, const httplib::Request& req,
-             httplib::Response& res);
+  // Finds the route of a request and serves it (or the console's index.html, or a 404).
+  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  // "<this process's UUID>-<counter>": every answer's X-Request-Id.
+  std::string NextRequestId();
+  void Serve(const Route& route, std::map<std::string, std::string> params,
+             const httplib::Request& req, httplib::Response& res);
   // Checks the route's access for `call`; sets call.who and call.env.
   Result<void> Admit(const Route& route, Call& call);
   // Records an action on an environment in the audit log.
@@ -110,6 +117,9 @@ class ApiServer {
   Random& random_;
   ApiOptions options_;
   std::vector<Route> routes_;
+  std::string console_index_;  // the console's index.html; empty without a console
+  const std::string request_id_prefix_;
+  std::atomic<uint64_t> next_request_{0};
   http::Listener listener_;
 };
 

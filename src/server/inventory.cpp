@@ -314,6 +314,8 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
     begin = lo;
   }
   InventoryPage page;
+  page.keep_alive = snapshot;
+  page.items.reserve(static_cast<size_t>(f.limit));
   for (size_t i = begin; i < n; ++i) {
     const InventoryItem* item = item_at(i);
     if (by_id && !Matches(*item, f, text)) {
@@ -321,10 +323,10 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
     }
     if (static_cast<int>(page.items.size()) == f.limit) {
       // One more item matches: this page is not the last.
-      page.next_cursor = EncodeCursor(f.sort, KeyOf(page.items.back(), field));
+      page.next_cursor = EncodeCursor(f.sort, KeyOf(*page.items.back(), field));
       break;
     }
-    page.items.push_back(*item);
+    page.items.push_back(item);
   }
   return page;
 }

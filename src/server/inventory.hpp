@@ -53,8 +53,11 @@ struct InstanceFilter {
   std::string cursor;       // from a previous page's next_cursor
 };
 
+// A page of a listing. The items point into the snapshot the page keeps alive, so a listing
+// copies no instance.
 struct InventoryPage {
-  std::vector<InventoryItem> items;
+  std::shared_ptr<const void> keep_alive;
+  std::vector<const InventoryItem*> items;
   std::string next_cursor;  // empty on the last page
 };
 

@@ -54,7 +54,7 @@ class InventoryTest : public ::testing::Test {
       }
       EXPECT_LE(static_cast<int>(page->items.size()), filter.limit);
       for (const auto& item : page->items) {
-        ids.push_back(item.instance.instance_id);
+        ids.push_back(item->instance.instance_id);
       }
       if (page->next_cursor.empty()) {
         break;
@@ -133,7 +133,7 @@ TEST_F(InventoryTest, ActionsReportPerInstanceAndRefresh) {
   f.limit = 2;
   auto page = inventory_->List(f);
   ASSERT_TRUE(page);
-  const std::string a = page->items[0].instance.instance_id;
+  const std::string a = page->items[0]->instance.instance_id;
   auto results = inventory_->Act("dev", "stop", {a, "i-0000000000000000f"});
   ASSERT_TRUE(results);
   EXPECT_TRUE((*results)[0].ok);
@@ -147,7 +147,7 @@ TEST_F(InventoryTest, ActionsReportPerInstanceAndRefresh) {
   InstanceFilter p;
   p.env = "prod";
   p.limit = 1;
-  const std::string prod_id = inventory_->List(p)->items[0].instance.instance_id;
+  const std::string prod_id = inventory_->List(p)->items[0]->instance.instance_id;
   auto cross = inventory_->Act("dev", "stop", {prod_id});
   ASSERT_TRUE(cross);
   EXPECT_FALSE((*cross)[0].ok);
