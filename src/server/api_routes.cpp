@@ -67,10 +67,8 @@ void ApiServer::AddRoutes() {
                     std::string summary, std::function<Result<Reply>(Call&)> handle) {
     Route route{std::move(method),  std::move(path),   access, role,
                 std::move(summary), std::move(handle), {}};
-    for (size_t start = 1; start <= route.path.size();) {
-      const size_t slash = std::min(route.path.find('/', start), route.path.size());
-      route.segments.push_back(route.path.substr(start, slash - start));
-      start = slash + 1;
+    for (std::string_view segment : PathSegments(route.path)) {
+      route.segments.emplace_back(segment);
     }
     route.label = route.method + " " + route.path;
     routes_.push_back(std::move(route));

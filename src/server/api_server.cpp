@@ -19,8 +19,9 @@ nlohmann::json ErrorJson(const Error& e) {
   return {{"code", std::string(ErrorCodeName(e.code))}, {"message", e.message}};
 }
 
-// "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}.
-std::vector<std::string_view> Segments(std::string_view path) {
+}  // namespace
+
+std::vector<std::string_view> PathSegments(std::string_view path) {
   std::vector<std::string_view> out;
   size_t start = 1;
   while (start <= path.size()) {
@@ -31,8 +32,6 @@ std::vector<std::string_view> Segments(std::string_view path) {
   }
   return out;
 }
-
-}  // namespace
 
 int HttpStatus(ErrorCode code) {
   switch (code) {
@@ -243,7 +242,7 @@ std::string ApiServer::NextRequestId() {
 }
 
 void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
-  const std::vector<std::string_view> path = Segments(req.path);
+  const std::vector<std::string_view> path = PathSegments(req.path);
   // The route whose literal segments all match, preferring more literal segments
   // ("/instances/refresh" over "/instances/{env}").
   const Route* best = nullptr;

@@ -123,6 +123,10 @@ class ApiServer {
   http::Listener listener_;
 };
 
+// "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}: how routes and requests are split
+// for matching. The views point into `path`.
+std::vector<std::string_view> PathSegments(std::string_view path);
+
 // The HTTP status of each error code (the REST API's one table).
 int HttpStatus(ErrorCode code);
 
