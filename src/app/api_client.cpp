@@ -17,16 +17,18 @@ std::string Env(const char* name) {
   return v == nullptr ? "" : v;
 }
 
-ErrorCode CodeNamed(const std::string& name) {
+}  // namespace
+
+Error ErrorFromJson(const nlohmann::json& e) {
+  Error error{ErrorCode::kInternal, e.value("message", ""), "", e.value("request_id", "")};
+  const std::string name = e.value("code", "internal");
   for (ErrorCode code : kAllErrorCodes) {
     if (ErrorCodeName(code) == name) {
-      return code;
+      error.code = code;
     }
   }
-  return ErrorCode::kInternal;
+  return error;
 }
-
-}  // namespace
 
 std::string SessionPath() {
   namespace fs = std::filesystem;
@@ -148,9 +150,7 @@ Result<nlohmann::json> ApiClient::Call(const std::string& method, const std::str
     return answer;
   }
   if (!answer.is_discarded() && answer.is_object() && answer.contains("error")) {
-    const auto& e = answer["error"];
-    return Fail(Error{CodeNamed(e.value("code", "internal")), e.value("message", ""), "",
-                      e.value("request_id", "")});
+    return Fail(ErrorFromJson(answer["error"]));
   }
   return Fail(ErrorCode::kInternal,
               server_ + " answered HTTP " + std::to_string(r.status) + " without an error body");

@@ -42,6 +42,9 @@ class ApiClient {
   aws::HttpClient http_;
 };
 
+// The REST API's {"code","message","request_id"} as an Error (an unknown code reads as internal).
+Error ErrorFromJson(const nlohmann::json& error);
+
 // "a b" → "a%20b", for query values and path segments.
 std::string UrlEncode(const std::string& text);
 

@@ -239,12 +239,8 @@ int Act(const ClientOptions& o, const std::string& action) {
       }
       continue;
     }
-    Error e{ErrorCode::kInternal, Str(r, "id") + ": " + Str(r["error"], "message"), "", ""};
-    for (ErrorCode code : kAllErrorCodes) {
-      if (ErrorCodeName(code) == Str(r["error"], "code")) {
-        e.code = code;
-      }
-    }
+    Error e = ErrorFromJson(r["error"]);
+    e.message = Str(r, "id") + ": " + e.message;
     const int code = cli::ReportError(e);
     exit_code = exit_code == 0 ? code : exit_code;
   }
