@@ -33,10 +33,13 @@ Result<int> Listener::Listen(const std::string& host, int port, const ListenerOp
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server->set_keep_alive_max_count(options.keep_alive_max_count);
   server->set_payload_max_length(options.max_payload_bytes);
-  // httplib's default sets SO_REUSEPORT, which lets a second server bind a taken port.
-  server->set_socket_options([](socket_t sock) {
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind a taken port. The
+  // socket is remembered for the backlog below.
+  auto listening = std::make_shared<socket_t>(INVALID_SOCKET);
+  server->set_socket_options([listening](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    *listening = sock;
   });
   install(*server);
 
@@ -45,6 +48,12 @@ Result<int> Listener::Listen(const std::string& host, int port, const ListenerOp
   if (bound <= 0) {
     return Fail(ErrorCode::kUnavailable,
                 "cannot bind " + what + " to " + host + ":" + std::to_string(port));
+  }
+  // httplib 0.11 listens with a backlog of 5: 64 clients connecting at once overflow it, and the
+  // dropped handshakes cost them SYN-cookie retransmits of 200 ms and more. A second listen()
+  // on the bound socket only resizes the queue.
+  if (*listening != INVALID_SOCKET) {
+    ::listen(*listening, SOMAXCONN);
   }
   auto done = std::make_shared<std::atomic<bool>>(false);
   httplib::Server* raw = server.get();

@@ -2,6 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
 
 namespace ec2m::http {
 namespace {
@@ -48,6 +56,59 @@ TEST(ListenerTest, ServesStopsAndRefusesATakenPort) {
   listener.Stop();
   listener.Stop();
   EXPECT_FALSE(httplib::Client("127.0.0.1", *port).Get("/ping"));
+}
+
+// The accept-queue limit the kernel keeps for the TCP socket listening on 127.0.0.1:port, read
+// through sock_diag (what `ss -lt` shows as Send-Q); -1 when there is none.
+int ListenBacklog(int port) {
+  const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) {
+    return -1;
+  }
+  struct {
+    nlmsghdr header;
+    inet_diag_req_v2 request;
+  } message{};
+  message.header.nlmsg_len = sizeof message;
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  message.request.sdiag_family = AF_INET;
+  message.request.sdiag_protocol = IPPROTO_TCP;
+  message.request.idiag_states = 1U << TCP_LISTEN;
+  int backlog = -1;
+  if (send(fd, &message, sizeof message, 0) == static_cast<ssize_t>(sizeof message)) {
+    alignas(nlmsghdr) char buffer[16384];
+    for (bool done = false; !done;) {
+      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        break;
+      }
+      auto left = static_cast<int>(n);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(h, left);
+           h = NLMSG_NEXT(h, left)) {
+        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+          done = true;
+          break;
+        }
+        const auto* diag = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+        if (ntohs(diag->id.idiag_sport) == port) {
+          backlog = static_cast<int>(diag->idiag_wqueue);
+        }
+      }
+    }
+  }
+  close(fd);
+  return backlog;
+}
+
+// httplib 0.11 listens with a backlog of 5; 64 clients connecting at once overflowed it and
+// waited out SYN retransmits (a wrk p99 of 200-600 ms).
+TEST(ListenerTest, ListensWithTheSystemsFullBacklog) {
+  Listener listener;
+  auto port = listener.Listen(
+      "127.0.0.1", 0, {}, [](httplib::Server&) {}, "the test endpoint");
+  ASSERT_TRUE(port) << port.error().ToString();
+  EXPECT_GE(ListenBacklog(*port), 128);
 }
 
 }  // namespace
