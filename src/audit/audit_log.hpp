@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,7 @@ class AuditLog {
  private:
   Store& store_;
   const Clock& clock_;
+  std::mutex append_mu_;  // serializes this process's Append calls
 };
 
 // The entry's JSON (the form of `ec2m audit export` and the REST API), and back.

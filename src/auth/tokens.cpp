@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <limits>
 
 #include "auth/secure_random.hpp"
 #include "core/check.hpp"
+#include "core/digest.hpp"
 
 namespace ec2m::auth {
 namespace {
@@ -56,13 +56,7 @@ std::string NewToken(Random& random, std::string_view prefix) {
   return std::string(prefix) + Base64UrlEncode(RandomBytes(random, kTokenBytes));
 }
 
-std::string TokenHash(std::string_view token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  const int ok = EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr);
-  EC2M_CHECK(ok == 1, "EVP_Digest(SHA-256) failed");
-  return fmt::format("{:02x}", fmt::join(digest, digest + len, ""));
-}
+std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
 
 std::vector<std::string> NewRecoveryCodes(Random& random, int n) {
   EC2M_CHECK(n >= 0, "negative recovery code count");
@@ -97,13 +91,6 @@ std::string NormalizeRecoveryCode(std::string_view code) {
 
 std::string RecoveryCodeHash(std::string_view code) {
   return TokenHash(NormalizeRecoveryCode(code));
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace ec2m::auth

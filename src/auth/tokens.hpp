@@ -36,9 +36,4 @@ std::string NormalizeRecoveryCode(std::string_view code);
 // TokenHash(NormalizeRecoveryCode(code)): the form a recovery code is stored and looked up in.
 std::string RecoveryCodeHash(std::string_view code);
 
-// True when a and b are equal. For equal lengths the time taken does not depend on the
-// contents (CRYPTO_memcmp); different lengths return at once, so only use it where the length is
-// public (hashes, fixed-size codes).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
 }  // namespace ec2m::auth

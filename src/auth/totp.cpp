@@ -11,6 +11,7 @@
 #include "auth/secure_random.hpp"
 #include "auth/tokens.hpp"
 #include "core/check.hpp"
+#include "core/digest.hpp"
 
 namespace ec2m::auth {
 namespace {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "cloud/sigv4/uri_encoding.hpp"
+#include "core/digest.hpp"
 
 namespace ec2m::sigv4::internal {
 namespace {

@@ -50,12 +50,6 @@ struct SigningParams {
   std::chrono::seconds expires{3600};
 };
 
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-
-// HMAC-SHA256 of `data` under `key`, as 32 raw bytes.
-std::string HmacSha256(std::string_view key, std::string_view data);
-
 // The canonical request (SigV4 task 1) of a request that already carries its signing headers or
 // presign query parameters, as SignHeaders / Presign produce it. Signed headers are all headers
 // except Authorization, the never-signed ones (user-agent, x-amzn-trace-id, expect, connection,

@@ -8,6 +8,7 @@
 #include "cloud/sigv4/sigv4.hpp"
 #include "cloud/sigv4/suite_reader.hpp"
 #include "cloud/sigv4/uri_encoding.hpp"
+#include "core/digest.hpp"
 
 namespace ec2m::sigv4 {
 namespace {

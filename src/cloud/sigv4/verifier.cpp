@@ -6,6 +6,7 @@
 #include "cloud/sigv4/crypto.hpp"
 #include "cloud/sigv4/sigv4.hpp"
 #include "cloud/sigv4/uri_encoding.hpp"
+#include "core/digest.hpp"
 
 namespace ec2m::sigv4 {
 namespace {
@@ -226,7 +227,7 @@ Result<bool> SignatureMatches(const HttpRequest& req, const Claim& claim, const 
   const std::string sts = internal::BuildStringToSign(amz_date, scope, *creq);
   const std::string expected =
       internal::SignatureHex(secret, claim.auth.date, claim.auth.region, claim.auth.service, sts);
-  return internal::ConstantTimeEquals(expected, claim.auth.signature);
+  return ConstantTimeEquals(expected, claim.auth.signature);
 }
 
 }  // namespace
