@@ -3,12 +3,12 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 
+#include "app/stop_signals.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/secure_random.hpp"
 #include "cli/exit_codes.hpp"
@@ -173,12 +173,7 @@ int RunServe(const ServeOptions& options) {
     handles.push_back({env, ec2});
   }
 
-  // Block the stop signals before any thread starts, so only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const StopSignals stop_signals;  // before any thread starts
 
   audit::AuditLog audit(**store, clock);
   server::Identity identity(**store, audit, clock, random);
@@ -250,8 +245,7 @@ int RunServe(const ServeOptions& options) {
   std::printf("Console: %s/\n", url.c_str());
   std::fflush(stdout);
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop_signals.Wait();
   std::printf("ec2m: stopping (finishing requests in flight)\n");
   std::fflush(stdout);
   api.Stop();

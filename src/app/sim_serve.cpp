@@ -2,13 +2,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "app/stop_signals.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -89,12 +89,7 @@ int RunSimServe(const SimServeOptions& options) {
   if (!region) {
     return cli::ReportError(region.error());
   }
-  // Block the stop signals before any thread starts, so only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const StopSignals stop_signals;  // before any thread starts
 
   sim::QueryServer server(
       **region, region->get(),
@@ -107,8 +102,7 @@ int RunSimServe(const SimServeOptions& options) {
   std::printf("ec2m sim: serving %s at http://%s:%d (data dir %s)\n", config->region.c_str(),
               listen->first.c_str(), *port, config->data_dir.c_str());
   std::fflush(stdout);
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop_signals.Wait();
   server.Stop();
   std::printf("ec2m sim: stopped\n");
   return 0;

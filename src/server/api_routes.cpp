@@ -331,7 +331,8 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(page);
         // The items' JSON was rendered with the snapshot: the page is joined, not re-encoded.
         Reply reply{200, nullptr, "{\"items\":[", "application/json"};
-        size_t size = 64;
+        // Reserved to the byte: growing a 30 KB string copied it (5 % of a listing's time).
+        size_t size = 64 + page->next_cursor.size();
         for (const auto& item : page->items) {
           size += item->json.size() + 1;
         }
@@ -473,13 +474,27 @@ void ApiServer::AddRoutes() {
 }
 
 nlohmann::json ApiServer::OpenApi() const {
+  // The one error body every route answers with.
+  const nlohmann::json text = {{"type", "string"}};
+  const nlohmann::json error = {
+      {"type", "object"},
+      {"required", {"error"}},
+      {"properties",
+       {{"error",
+         {{"type", "object"},
+          {"required", {"code", "message", "request_id"}},
+          {"properties", {{"code", text}, {"message", text}, {"request_id", text}}}}}}}};
   nlohmann::json paths = nlohmann::json::object();
   for (const Route& r : routes_) {
     const std::string method = AsciiLower(r.method);
     nlohmann::json op = {
         {"summary", r.summary},
         {"responses",
-         {{"default", {{"description", "the answer, or {\"error\":{code,message,request_id}}"}}}}}};
+         {{"2XX", {{"description", "the answer"}}},
+          {"default",
+           {{"description", "an error"},
+            {"content",
+             {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
     std::string access;
     switch (r.access) {
       case Access::kPublic:
@@ -511,11 +526,12 @@ nlohmann::json ApiServer::OpenApi() const {
     }
     paths[r.path][method] = op;
   }
-  return {
-      {"openapi", "3.0.3"},
-      {"info", {{"title", "ec2m REST API"}, {"version", "1"}}},
-      {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-      {"paths", paths}};
+  return {{"openapi", "3.0.3"},
+          {"info", {{"title", "ec2m REST API"}, {"version", "1"}}},
+          {"components",
+           {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+            {"schemas", {{"Error", error}}}}},
+          {"paths", paths}};
 }
 
 }  // namespace ec2m::server

@@ -170,7 +170,7 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
 void ApiServer::Serve(const Route& route, std::map<std::string, std::string> params,
                       const httplib::Request& req, httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call call{req, NextRequestId(), req.remote_addr, "", std::nullopt, "", std::move(params)};
+  Call call{req, NextRequestId(), req.remote_addr, "", nullptr, "", std::move(params)};
   const std::string auth = req.get_header_value("Authorization");
   if (auth.rfind("Bearer ", 0) == 0) {
     call.bearer = auth.substr(7);

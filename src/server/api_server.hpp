@@ -3,6 +3,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,7 +49,7 @@ struct Call {
   std::string request_id;
   std::string source;  // the client's address
   std::string bearer;
-  std::optional<Principal> who;
+  std::shared_ptr<const Principal> who;  // null until Admit signs the caller in
   std::string env;  // the environment the route's access was checked against, if any
   std::map<std::string, std::string> params;  // path parameters by name
 

@@ -17,6 +17,10 @@ namespace {
 constexpr const char* kUsers = "users";
 constexpr const char* kSessions = "sessions";
 constexpr const char* kTokens = "tokens";
+// One index document per API token, keyed "<email>/<token id>" with the token's hash as body: a
+// user's tokens are listed without reading everyone's.
+constexpr const char* kUserTokens = "user_tokens";
+constexpr size_t kTokenIdHexDigits = 12;  // a token's id is "tok-" and the first 12 of its hash
 constexpr const char* kInvalidLogin = "invalid email or password";
 constexpr std::string_view kGeneratedPrefix = "Ec2m-";
 
@@ -310,13 +314,14 @@ Result<LoginResult> Identity::Login(const std::string& email_in, const std::stri
   return LoginResult{token, TimeText(expires), std::move(*saved)};
 }
 
-Result<Principal> Identity::Authenticate(const std::string& bearer, const std::string& source) {
+Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::string& bearer,
+                                                                const std::string& source) {
   const int64_t now = NowMs();
   const std::string hash = auth::TokenHash(bearer);
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(hash);
-    if (it != cache_.end() && it->second.until_ms > now && it->second.principal.expires_ms > now) {
+    if (it != cache_.end() && it->second.until_ms > now && it->second.principal->expires_ms > now) {
       return it->second.principal;
     }
   }
@@ -357,9 +362,10 @@ Result<Principal> Identity::Authenticate(const std::string& bearer, const std::s
     Audit(p.user.email, "auth.token_use", "token:" + p.token_id, source, "success",
           j.value("name", ""));
   }
+  auto shared = std::make_shared<const Principal>(std::move(p));
   std::lock_guard lock(mu_);
-  cache_[hash] = Cached{p, now + kCacheMs};
-  return p;
+  cache_[hash] = Cached{shared, now + kCacheMs};
+  return shared;
 }
 
 const std::string& Identity::DummyHash() {
@@ -596,7 +602,8 @@ Result<ApiToken> Identity::CreateToken(const Principal& who, const std::string& 
   const int64_t now = NowMs();
   ApiToken t;
   t.token = auth::NewToken(random_, auth::kApiTokenPrefix);
-  t.id = "tok-" + auth::TokenHash(t.token).substr(0, 12);
+  const std::string hash = auth::TokenHash(t.token);
+  t.id = "tok-" + hash.substr(0, kTokenIdHexDigits);
   t.name = name;
   t.email = who.user.email;
   t.created_at = TimeText(now);
@@ -609,45 +616,57 @@ Result<ApiToken> Identity::CreateToken(const Principal& who, const std::string& 
                               {"expires_at", t.expires_at},
                               {"expires_ms", expires},
                               {"mfa_verified", who.mfa_verified}};
-  const std::vector<DocWrite> writes = {{kTokens, auth::TokenHash(t.token), doc.dump(), 0}};
+  const std::vector<DocWrite> writes = {{kTokens, hash, doc.dump(), 0},
+                                        {kUserTokens, t.email + "/" + t.id, hash, 0}};
   EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
   Audit(who.user.email, "token.create", "token:" + t.id, source, "success", name);
   return t;
 }
 
 Result<std::vector<ApiToken>> Identity::ListTokens(const Principal& who) {
-  auto docs = store_.ListDocs(kTokens, {});
-  EC2M_RETURN_IF_ERROR(docs);
+  auto index = store_.ListDocs(kUserTokens, {.prefix = who.user.email + "/"});
+  EC2M_RETURN_IF_ERROR(index);
   std::vector<ApiToken> out;
-  for (const Doc& d : *docs) {
-    auto j = nlohmann::json::parse(d.body, nullptr, false);
-    if (j.is_discarded() || j.value("email", "") != who.user.email) {
+  for (const Doc& entry : *index) {
+    auto doc = store_.GetDoc(kTokens, entry.body);
+    EC2M_RETURN_IF_ERROR(doc);
+    if (!doc->has_value()) {
       continue;
     }
-    out.push_back(DecodeToken(j));
+    auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+    if (!j.is_discarded()) {
+      out.push_back(DecodeToken(j));
+    }
   }
   return out;
 }
 
 Result<void> Identity::RevokeToken(const Principal& who, const std::string& id,
                                    const std::string& source) {
-  auto docs = store_.ListDocs(kTokens, {});
-  EC2M_RETURN_IF_ERROR(docs);
-  for (const Doc& d : *docs) {
-    auto j = nlohmann::json::parse(d.body, nullptr, false);
-    if (j.is_discarded() || j.value("id", "") != id) {
-      continue;
-    }
-    if (j.value("email", "") != who.user.email && !who.user.admin()) {
-      break;  // someone else's token: not found, as far as this caller may know
-    }
-    const std::vector<DocWrite> writes = {{kTokens, d.key, std::nullopt}};
-    EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
-    Forget(d.key);
-    Audit(who.user.email, "token.revoke", "token:" + id, source, "success", "");
-    return {};
+  auto not_found = [&id] { return Fail(ErrorCode::kNotFound, "token " + id + " not found"); };
+  const std::string digits = id.rfind("tok-", 0) == 0 ? id.substr(4) : "";
+  if (digits.size() != kTokenIdHexDigits ||
+      digits.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return not_found();
   }
-  return Fail(ErrorCode::kNotFound, "token " + id + " not found");
+  // The id is the hash's beginning, so the token is found by prefix.
+  auto docs = store_.ListDocs(kTokens, {.prefix = digits, .limit = 2});
+  EC2M_RETURN_IF_ERROR(docs);
+  if (docs->size() != 1) {
+    return not_found();
+  }
+  const Doc& d = docs->front();
+  auto j = nlohmann::json::parse(d.body, nullptr, false);
+  const std::string owner = j.is_discarded() ? "" : j.value("email", "");
+  if (owner != who.user.email && !who.user.admin()) {
+    return not_found();  // someone else's token: not found, as far as this caller may know
+  }
+  const std::vector<DocWrite> writes = {{kTokens, d.key, std::nullopt},
+                                        {kUserTokens, owner + "/" + id, std::nullopt}};
+  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  Forget(d.key);
+  Audit(who.user.email, "token.revoke", "token:" + id, source, "success", "");
+  return {};
 }
 
 }  // namespace ec2m::server

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -107,7 +108,8 @@ class Identity {
   // failed sign-ins: locked until TIME" after kMaxFailedLogins failures in a row.
   Result<LoginResult> Login(const std::string& email, const std::string& password,
                             const std::string& otp, const std::string& source);
-  Result<Principal> Authenticate(const std::string& bearer, const std::string& source);
+  Result<std::shared_ptr<const Principal>> Authenticate(const std::string& bearer,
+                                                        const std::string& source);
   Result<void> Logout(const std::string& bearer, const Principal& who, const std::string& source);
 
   // Self sign-up as viewer in `environments` (those whose config allows it).
@@ -144,7 +146,7 @@ class Identity {
 
  private:
   struct Cached {
-    Principal principal;
+    std::shared_ptr<const Principal> principal;  // shared, not copied, by each request
     int64_t until_ms;
   };
   int64_t NowMs() const { return ToUnixMillis(clock_.Now()); }

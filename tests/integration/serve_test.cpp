@@ -148,6 +148,11 @@ TEST_F(ServeTest, HealthMetricsAndOpenApi) {
   EXPECT_EQ(api.status, 200);
   EXPECT_EQ(api.body["openapi"], "3.0.3");
   EXPECT_TRUE(api.body["paths"].contains("/api/v1/instances/{env}/{id}/stop"));
+  EXPECT_EQ(api.body["paths"]["/api/v1/instances"]["get"]["responses"]["default"]["content"]
+                    ["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Error");
+  EXPECT_EQ(api.body["components"]["schemas"]["Error"]["properties"]["error"]["required"],
+            nlohmann::json({"code", "message", "request_id"}));
   (void)Call("GET", "/api/v1/instances");
   httplib::Client client(plane_->url());
   auto metrics = client.Get("/metrics");
@@ -357,9 +362,19 @@ TEST_F(ServeTest, LockoutSignupTokensAndAuditOfSignIns) {
   Answer listed = Call("GET", "/api/v1/tokens", admin_);
   ASSERT_EQ(listed.body["items"].size(), 1u);
   EXPECT_FALSE(listed.body["items"][0].contains("token"));
-  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + token.body["id"].get<std::string>(), admin_).status,
-            204);
+  // A second token of the same user is listed beside the first; revoking one leaves the other.
+  Answer other = Call("POST", "/api/v1/tokens", admin_, {{"name", "cd"}, {"expires_in_days", 1}});
+  ASSERT_EQ(other.status, 201) << other.body.dump();
+  const std::string id = token.body["id"];
+  EXPECT_EQ(Call("GET", "/api/v1/tokens", admin_).body["items"].size(), 2u);
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + id, admin_).status, 204);
   EXPECT_EQ(Call("GET", "/api/v1/me", ci).status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/me", other.body["token"].get<std::string>()).status, 200);
+  Answer left = Call("GET", "/api/v1/tokens", admin_);
+  ASSERT_EQ(left.body["items"].size(), 1u);
+  EXPECT_EQ(left.body["items"][0]["name"], "cd");
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + id, admin_).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/tok-zz", admin_).status, 404);
 
   Answer audit = Call("GET", "/api/v1/audit?limit=1000", admin_);
   ASSERT_EQ(audit.status, 200);
@@ -370,8 +385,8 @@ TEST_F(ServeTest, LockoutSignupTokensAndAuditOfSignIns) {
   EXPECT_GE(seen.count("auth.login:failure"), 6u);
   EXPECT_GE(seen.count("auth.login:success"), 2u);
   EXPECT_EQ(seen.count("user.signup:success"), 1u);
-  EXPECT_EQ(seen.count("token.create:success"), 1u);
-  EXPECT_EQ(seen.count("auth.token_use:success"), 1u);
+  EXPECT_EQ(seen.count("token.create:success"), 2u);
+  EXPECT_EQ(seen.count("auth.token_use:success"), 2u);
   EXPECT_EQ(seen.count("token.revoke:success"), 1u);
   Answer verify = Call("GET", "/api/v1/audit/verify", admin_);
   EXPECT_EQ(verify.body["intact"], true);
