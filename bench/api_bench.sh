@@ -5,14 +5,17 @@
 #   2. `ec2m instances list` (every page, JSON) against `aws ec2 describe-instances` on the
 #      embedded region's EC2 endpoint, same fleet, wall time by hyperfine.
 # Writes bench/results/api.json and prints a table. Builds nothing: `make build` first.
-# Knobs: FLEET (10000) WRK_SECONDS (20) CONNECTIONS (64) THREADS (2) RUNS (5) OUT EC2M.
+# Knobs: FLEET (10000) WRK_SECONDS (15) ROUNDS (5) CONNECTIONS (64) THREADS (2) RUNS (5) OUT EC2M.
+# The two servers take turns, ROUNDS times: each figure is the median over the rounds, and the
+# ratio is the median of the rounds' ratios (one run each was too noisy on 2 shared cores).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC2M=${EC2M:-$root/build/release/ec2m}
 OUT=${OUT:-$root/bench/results/api.json}
 FLEET=${FLEET:-10000}
-WRK_SECONDS=${WRK_SECONDS:-20}
+WRK_SECONDS=${WRK_SECONDS:-15}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-5}
@@ -114,8 +117,25 @@ run_wrk() {
 }
 echo "api_bench: warm-up"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $token" "$url$path" >/dev/null
-read -r ec2m_rps ec2m_p99 ec2m_errors < <(run_wrk -H "Authorization: Bearer $token" "$url$path")
-read -r nginx_rps nginx_p99 nginx_errors < <(run_wrk "http://127.0.0.1:$nginx_port$path")
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$nginx_port$path" >/dev/null
+rounds_json='[]'
+for round in $(seq 1 "$ROUNDS"); do
+  read -r e_rps e_p99 e_errors < <(run_wrk -H "Authorization: Bearer $token" "$url$path")
+  read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$nginx_port$path")
+  echo "api_bench: round $round: ec2m $e_rps req/s p99 $e_p99 ms; nginx $n_rps req/s p99 $n_p99 ms"
+  rounds_json=$(jq -c --argjson e "$e_rps" --argjson ep "$e_p99" --argjson ee "$e_errors" \
+    --argjson n "$n_rps" --argjson np "$n_p99" \
+    '. + [{ec2m_rps: $e, ec2m_p99_ms: $ep, ec2m_non_2xx: $ee, nginx_rps: $n, nginx_p99_ms: $np,
+           ratio: ($e / $n)}]' <<<"$rounds_json")
+done
+median() { jq "[.[].$1] | sort | .[length / 2 | floor]" <<<"$rounds_json"; }
+ec2m_rps=$(median ec2m_rps)
+ec2m_p99=$(median ec2m_p99_ms)
+ec2m_p99_max=$(jq '[.[].ec2m_p99_ms] | max' <<<"$rounds_json")
+ec2m_errors=$(jq '[.[].ec2m_non_2xx] | add' <<<"$rounds_json")
+nginx_rps=$(median nginx_rps)
+nginx_p99=$(median nginx_p99_ms)
+ratio=$(median ratio)
 
 # --- the CLI against the AWS CLI, same fleet
 export EC2M_SERVER=$url EC2M_TOKEN=$token EC2M_CONFIG_DIR=$work/cli
@@ -134,23 +154,25 @@ jq -n --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$(git -C "$root"
   --arg machine "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --argjson fleet "$FLEET" --argjson bytes "$bytes" --argjson connections "$CONNECTIONS" \
-  --argjson seconds "$WRK_SECONDS" \
+  --argjson seconds "$WRK_SECONDS" --argjson rounds "$rounds_json" --argjson ratio "$ratio" \
+  --argjson ec2m_p99_max "$ec2m_p99_max" \
   --argjson ec2m_rps "$ec2m_rps" --argjson ec2m_p99 "$ec2m_p99" --argjson ec2m_errors "$ec2m_errors" \
   --argjson nginx_rps "$nginx_rps" --argjson nginx_p99 "$nginx_p99" \
   --argjson cli_s "$cli_s" --argjson aws_s "$aws_s" \
   --argjson cli_count "$cli_count" --argjson aws_count "$aws_count" \
   '{when: $when, commit: $commit, machine: $machine, load_after: $load, fleet: $fleet,
     rest: {path: "/api/v1/instances?limit=100", response_bytes: $bytes, connections: $connections,
-           seconds: $seconds,
-           ec2m: {rps: $ec2m_rps, p99_ms: $ec2m_p99, non_2xx: $ec2m_errors},
+           seconds: $seconds, rounds: $rounds,
+           ec2m: {rps: $ec2m_rps, p99_ms: $ec2m_p99, p99_max_ms: $ec2m_p99_max,
+                  non_2xx: $ec2m_errors},
            nginx: {rps: $nginx_rps, p99_ms: $nginx_p99},
-           ratio: ($ec2m_rps / $nginx_rps)},
+           ratio: $ratio},
     cli: {instances: $cli_count, aws_instances: $aws_count, ec2m_median_s: $cli_s,
           aws_median_s: $aws_s, ratio: ($aws_s / $cli_s)}}' >"$OUT"
 
-jq -r '"REST GET \(.rest.path) (\(.rest.response_bytes) bytes), \(.rest.connections) connections, \(.rest.seconds) s:",
-  "  ec2m  \(.rest.ec2m.rps) req/s, p99 \(.rest.ec2m.p99_ms) ms, non-2xx \(.rest.ec2m.non_2xx)",
+jq -r '"REST GET \(.rest.path) (\(.rest.response_bytes) bytes), \(.rest.connections) connections, \(.rest.rounds | length) rounds of \(.rest.seconds) s each (medians):",
+  "  ec2m  \(.rest.ec2m.rps) req/s, p99 \(.rest.ec2m.p99_ms) ms (worst round \(.rest.ec2m.p99_max_ms) ms), non-2xx \(.rest.ec2m.non_2xx)",
   "  nginx \(.rest.nginx.rps) req/s, p99 \(.rest.nginx.p99_ms) ms",
-  "  ec2m / nginx = \(.rest.ratio * 100 | floor) %",
+  "  ec2m / nginx = \(.rest.ratio * 100 | floor) % (median of the rounds ratios)",
   "CLI listing \(.cli.instances) instances: ec2m \(.cli.ec2m_median_s) s, aws \(.cli.aws_median_s) s (median of runs): \(.cli.ratio | floor)x",
   "machine: \(.machine); load after: \(.load_after)"' "$OUT"

@@ -40,6 +40,7 @@ struct Reply {
   int status = 200;
   nlohmann::json body;
   std::string text;                                        // when set, sent as is instead of `body`
+  std::shared_ptr<const std::string> shared_text;          // the same, shared with a cache
   std::string content_type = "text/plain; version=0.0.4";  // of `text`
 };
 

@@ -1,6 +1,7 @@
 #include "server/inventory.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -255,6 +256,50 @@ Result<void> Inventory::Refresh(const std::string& env) {
 }
 
 Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
+  return ListIn(Current(), f);
+}
+
+Result<std::shared_ptr<const std::string>> Inventory::ListJson(const InstanceFilter& f) const {
+  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", f.env,
+                                f.state, f.type, f.zone, f.tag_key, f.tag_value, f.text, f.sort,
+                                f.limit, f.cursor, fmt::join(f.visible, ","));
+  auto snapshot = Current();
+  {
+    std::lock_guard lock(snapshot->pages_mu);
+    auto it = snapshot->pages.find(key);
+    if (it != snapshot->pages.end()) {
+      return it->second;
+    }
+  }
+  auto page = ListIn(snapshot, f);
+  EC2M_RETURN_IF_ERROR(page);
+  // The items' JSON was rendered with the snapshot: the page is joined, not re-encoded, into a
+  // string reserved to the byte.
+  size_t size = 64 + page->next_cursor.size();
+  for (const auto& item : page->items) {
+    size += item->json.size() + 1;
+  }
+  std::string text;
+  text.reserve(size);
+  text += "{\"items\":[";
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    text += i == 0 ? "" : ",";
+    text += page->items[i]->json;
+  }
+  text += "],\"next_cursor\":";
+  text += page->next_cursor.empty() ? "null" : "\"" + page->next_cursor + "\"";
+  text += "}";
+  auto shared = std::make_shared<const std::string>(std::move(text));
+  std::lock_guard lock(snapshot->pages_mu);
+  if (snapshot->pages.size() >= kMaxPages) {
+    snapshot->pages.clear();
+  }
+  snapshot->pages.emplace(std::move(key), shared);
+  return shared;
+}
+
+Result<InventoryPage> Inventory::ListIn(std::shared_ptr<const Snapshot> snapshot,
+                                        const InstanceFilter& f) const {
   if (f.limit < 1 || f.limit > 1000) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("limit: expected 1..1000, got {}", f.limit));
@@ -277,7 +322,6 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
     after = *key;
   }
   const std::string text = AsciiLower(f.text);
-  auto snapshot = Current();
   // The listing's order: the id order is kept ready in the snapshot (the common, unfiltered
   // first page costs no sort and no copy); any other order sorts the matching items.
   const bool by_id = field == "id";

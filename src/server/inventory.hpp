@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -89,6 +90,9 @@ class Inventory {
 
   // Errors: kInvalidArgument naming the bad parameter (limit, sort, cursor, env).
   Result<InventoryPage> List(const InstanceFilter& filter) const;
+  // The page as the REST API answers it: {"items":[...],"next_cursor":...}. Rendered once per
+  // snapshot and filter, then shared (consoles and scripts poll the same listing over and over).
+  Result<std::shared_ptr<const std::string>> ListJson(const InstanceFilter& filter) const;
   Result<InventoryItem> Get(const std::string& env, const std::string& id) const;
   // Counts by state name of one environment's snapshot.
   std::map<std::string, int> CountByState(const std::string& env) const;
@@ -115,7 +119,13 @@ class Inventory {
   struct Snapshot {
     std::vector<InventoryItem> items;         // sorted by (env, id)
     std::vector<const InventoryItem*> by_id;  // the same, sorted by (id, env): the default order
+    // ListJson's pages of this snapshot by filter; emptied when it holds kMaxPages.
+    mutable std::mutex pages_mu;
+    mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> pages;
   };
+  static constexpr size_t kMaxPages = 256;
+  Result<InventoryPage> ListIn(std::shared_ptr<const Snapshot> snapshot,
+                               const InstanceFilter& filter) const;
   Result<std::vector<Instance>> Read(const EnvironmentHandle& env, const DescribeRequest& req);
   void Replace(const std::string& env, std::vector<Instance> instances);
   std::shared_ptr<const Snapshot> Current() const;

@@ -187,5 +187,39 @@ TEST_F(InventoryTest, LoopRefreshesAndPauses) {
   inventory_->Stop();
 }
 
+TEST_F(InventoryTest, ListJsonRendersAPageOncePerSnapshot) {
+  InstanceFilter f;
+  f.env = "prod";
+  f.limit = 2;
+  auto first = inventory_->ListJson(f);
+  ASSERT_TRUE(first) << first.error().ToString();
+  auto page = inventory_->List(f);
+  ASSERT_TRUE(page);
+  // The same bytes a JSON document of the page would give.
+  auto doc = nlohmann::json::parse(**first);
+  ASSERT_EQ(doc["items"].size(), 2u);
+  EXPECT_EQ(doc["items"][0], ItemToJson(*page->items[0]));
+  EXPECT_EQ(doc["items"][1], ItemToJson(*page->items[1]));
+  EXPECT_EQ(doc["next_cursor"], page->next_cursor);
+  // Asked again: the very same rendering; another filter: another page.
+  EXPECT_EQ(inventory_->ListJson(f)->get(), first->get());
+  f.cursor = page->next_cursor;
+  auto second = inventory_->ListJson(f);
+  ASSERT_TRUE(second);
+  EXPECT_NE(**second, **first);
+  // A refresh makes a new snapshot, and the page is rendered from it.
+  f.cursor.clear();
+  ASSERT_TRUE(inventory_->Refresh("prod"));
+  auto fresh = inventory_->ListJson(f);
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh->get(), first->get());
+  EXPECT_EQ(**fresh, **first);
+  // The last page says so; errors are those of List.
+  f.limit = 1000;
+  EXPECT_EQ(nlohmann::json::parse(**inventory_->ListJson(f))["next_cursor"], nullptr);
+  f.limit = 0;
+  EXPECT_FALSE(inventory_->ListJson(f));
+}
+
 }  // namespace
 }  // namespace ec2m::server
