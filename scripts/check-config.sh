@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates the environment configs in config/. Every file there (*.md and dotfiles aside) must be
 # JSON that parses (jq), and when an ec2m binary with a `validate` command is built,
-# `ec2m validate --file F` must accept each file too.
+# `ec2m validate ENV --config-dir DIR` must accept each DIR/ENV.json too (schema, references,
+# compliance rules).
 #   scripts/check-config.sh [CONFIG_DIR]      (default: config/)
 # Environment: EC2M_BIN overrides which binary is asked.
 set -euo pipefail
@@ -24,9 +25,9 @@ fi
 ec2m=""
 for candidate in "${EC2M_BIN:-}" build/release/ec2m build/coverage/ec2m; do
   # A binary without the command may still exit 0 on --help (printing its own help), so the
-  # help text must also mention the --file option.
+  # help text must also mention the --config-dir option.
   [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-  if help=$("$candidate" validate --help 2>&1) && grep -q -- '--file' <<<"$help"; then
+  if help=$("$candidate" validate --help 2>&1) && grep -q -- '--config-dir' <<<"$help"; then
     ec2m=$candidate
     break
   fi
@@ -52,7 +53,7 @@ for f in "${files[@]}"; do
       ;;
   esac
   if [ -n "$ec2m" ]; then
-    if ! "$ec2m" validate --file "$f"; then
+    if ! "$ec2m" validate "$(basename "$f" .json)" --config-dir "$(dirname "$f")"; then
       echo "check-config: $f: rejected by $ec2m validate" >&2
       failed=$((failed + 1))
       continue

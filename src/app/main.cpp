@@ -7,6 +7,7 @@
 #include "app/cloud_commands.hpp"
 #include "app/serve.hpp"
 #include "app/sim_serve.hpp"
+#include "app/stack_commands.hpp"
 
 namespace {
 constexpr const char* kVersion = "0.1.0";
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
   ec2m::app::AddServeCommand(app, serve_options, exit_code);
   ec2m::app::ClientOptions client_options;
   ec2m::app::AddClientCommands(app, client_options, exit_code);
+  ec2m::app::StackOptions stack_options;
+  ec2m::app::AddStackCommands(app, stack_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

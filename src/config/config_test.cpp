@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "config/environment.hpp"
 #include "config/json_object.hpp"
@@ -89,8 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"BadAzs", R"({"environment":"dev","region":"r","vpc":{"maxAzs":9}})",
                 "config/dev.json: $.vpc.maxAzs: expected 1..6, got 9"},
         BadCase{"BadCidr", R"({"environment":"dev","region":"r","vpc":{"cidr":"10.0.0/16"}})",
-                "config/dev.json: $.vpc.cidr: expected an IPv4 CIDR like 10.0.0.0/16, got "
-                "\"10.0.0/16\""},
+                "config/dev.json: $.vpc.cidr: expected an IPv4 network /16../28 like 10.0.0.0/16, "
+                "got \"10.0.0/16\""},
         BadCase{"UnknownNested",
                 R"({"environment":"dev","region":"r","cognito":{"mfaRequire":true}})",
                 "config/dev.json: $.cognito.mfaRequire: unknown key (expected one of "
@@ -144,6 +145,87 @@ TEST(EnvironmentTest, LoadsADirectoryAndChecksNames) {
       << mismatch.error().message;
   fs::remove_all(dir);
   EXPECT_FALSE(LoadEnvironments(dir.string()));
+}
+
+// tests/data/env_errors: each NAME.json must be refused with a message containing NAME.expect.
+TEST(EnvironmentTest, ErrorCasesFromDataFiles) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(EC2M_SOURCE_DIR) / "tests/data/env_errors";
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") {
+      continue;
+    }
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ifstream expect_in(fs::path(entry.path()).replace_extension(".expect"));
+    std::string expect;
+    std::getline(expect_in, expect);
+    ASSERT_FALSE(expect.empty()) << entry.path();
+    auto e = ParseEnvironmentConfig(text.str(), entry.path().filename().string());
+    ASSERT_FALSE(e) << entry.path();
+    EXPECT_EQ(e.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(e.error().message.find(expect), std::string::npos)
+        << entry.path().filename() << "\n  got:    " << e.error().message
+        << "\n  wanted: " << expect;
+    ++cases;
+  }
+  EXPECT_GE(cases, 20);
+}
+
+TEST(EnvironmentTest, ResourcesDefaultsAndReferences) {
+  auto e = ParseEnvironmentConfig(R"({
+    "environment": "prod", "region": "us-west-2",
+    "securityGroups": [{"name": "lb", "ingress": [{"port": 443, "cidr": "0.0.0.0/0"}]},
+                       {"name": "web", "ingress": [{"protocol": "all", "source": "lb"}]}],
+    "instanceGroups": [{"name": "web", "image": "ami-0123456789abcdef0",
+                        "instanceType": "t3.micro", "securityGroups": ["web"]}],
+    "maintenanceWindows": [{"days": ["sun"], "start": "02:00", "end": "06:00",
+                            "timeZone": "America/Los_Angeles"}],
+    "approval": {"required": true}})",
+                                  "config/prod.json");
+  ASSERT_TRUE(e) << e.error().ToString();
+  EXPECT_EQ(e->service, "ec2m");
+  EXPECT_TRUE(e->retain());  // prod's default
+  ASSERT_EQ(e->subnet_groups.size(), 2u);
+  EXPECT_EQ(e->subnet_groups[0].name, "public");
+  EXPECT_TRUE(e->subnet_groups[0].is_public);
+  EXPECT_EQ(e->subnet_groups[1].cidr_mask, 24);
+  ASSERT_EQ(e->instance_groups.size(), 1u);
+  const InstanceGroupConfig& g = e->instance_groups[0];
+  EXPECT_EQ(g.subnets, "private");
+  EXPECT_EQ(g.count, 1);
+  EXPECT_TRUE(g.volume.encrypted);
+  EXPECT_EQ(g.health_check.type, "ec2");
+  EXPECT_FALSE(g.termination_protection.has_value());
+  EXPECT_EQ(e->security_groups[1].ingress[0].source_group, "lb");
+  EXPECT_EQ(e->security_groups[0].ingress[0].from_port, 443);
+  EXPECT_EQ(e->security_groups[0].ingress[0].to_port, 443);
+  ASSERT_EQ(e->maintenance_windows.size(), 1u);
+  EXPECT_EQ(e->maintenance_windows[0].time_zone, "America/Los_Angeles");
+  EXPECT_TRUE(e->approval.required);
+  EXPECT_EQ(e->approval.approvals, 1);
+  auto blocks = SubnetBlocks(*e);
+  ASSERT_TRUE(blocks);
+  ASSERT_EQ(blocks->size(), 4u);
+  EXPECT_EQ((*blocks)[3].cidr, "10.0.3.0/24");
+  EXPECT_EQ((*blocks)[3].zone, "us-west-2b");
+  auto dev = ParseEnvironmentConfig(R"({"environment": "dev", "region": "r"})", "dev.json");
+  ASSERT_TRUE(dev);
+  EXPECT_FALSE(dev->retain());
+}
+
+TEST(EnvironmentTest, Cidrs) {
+  EXPECT_EQ(CidrPrefix("10.0.0.0/16"), 16);
+  EXPECT_EQ(CidrPrefix("0.0.0.0/0"), 0);
+  EXPECT_EQ(CidrPrefix("10.0.0.0/16", 17, 28), -1);
+  EXPECT_EQ(CidrPrefix("10.0.0.1/16"), -1);
+  EXPECT_EQ(CidrPrefix("10.0.0.0/33"), -1);
+  EXPECT_EQ(CidrPrefix("256.0.0.0/8"), -1);
+  EXPECT_EQ(CidrPrefix("10.0.0.0/16x"), -1);
+  EXPECT_EQ(CidrPrefix(" 10.0.0.0/16"), -1);
+  EXPECT_EQ(FormatCidr(*ParseCidr("192.168.4.0/22")), "192.168.4.0/22");
 }
 
 TEST(JsonObjectTest, StringsAndMaps) {

@@ -1,6 +1,9 @@
 #include "config/environment.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,24 +26,475 @@ bool IsAccountId(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "10.0.0.0/16": four octets 0..255 and a prefix length 8..28 (what a VPC accepts is /16../28;
-// /8 is allowed for private ranges a team splits further).
-bool IsCidr(const std::string& s) {
-  int a = 0;
-  int b = 0;
-  int c = 0;
-  int d = 0;
+}  // namespace
+
+int CidrPrefix(const std::string& cidr, int min_prefix, int max_prefix) {
+  auto block = ParseCidr(cidr);
+  if (!block || block->prefix < min_prefix || block->prefix > max_prefix) {
+    return -1;
+  }
+  return block->prefix;
+}
+
+std::optional<CidrBlock> ParseCidr(const std::string& s) {
+  unsigned a = 0;
+  unsigned b = 0;
+  unsigned c = 0;
+  unsigned d = 0;
   int len = 0;
   char tail = 0;
-  if (std::sscanf(s.c_str(), "%d.%d.%d.%d/%d%c", &a, &b, &c, &d, &len, &tail) != 5) {
-    return false;
+  if (std::sscanf(s.c_str(), "%u.%u.%u.%u/%d%c", &a, &b, &c, &d, &len, &tail) != 5 || a > 255 ||
+      b > 255 || c > 255 || d > 255 || len < 0 || len > 32 ||
+      s.find_first_not_of("0123456789./") != std::string::npos) {
+    return std::nullopt;
   }
-  for (int octet : {a, b, c, d}) {
-    if (octet < 0 || octet > 255) {
-      return false;
+  CidrBlock block{(a << 24) | (b << 16) | (c << 8) | d, len};
+  const uint32_t host_bits = len == 0 ? 0xffffffffU : (len == 32 ? 0 : (1U << (32 - len)) - 1);
+  if ((block.address & host_bits) != 0) {
+    return std::nullopt;  // host bits set: "10.0.0.1/16" is not a network
+  }
+  return block;
+}
+
+std::string FormatCidr(const CidrBlock& block) {
+  const uint32_t a = block.address;
+  return fmt::format("{}.{}.{}.{}/{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255,
+                     block.prefix);
+}
+
+std::vector<std::string> Zones(const EnvironmentConfig& e) {
+  std::vector<std::string> zones;
+  for (int64_t i = 0; i < e.vpc_max_azs; ++i) {
+    zones.push_back(e.region + static_cast<char>('a' + i));
+  }
+  return zones;
+}
+
+Result<std::vector<SubnetBlock>> SubnetBlocks(const EnvironmentConfig& e) {
+  auto vpc = ParseCidr(e.vpc_cidr);
+  if (!vpc) {
+    return Fail(ErrorCode::kInvalidArgument, e.file + ": $.vpc.cidr: not a network CIDR");
+  }
+  const uint64_t vpc_size = uint64_t{1} << (32 - vpc->prefix);
+  const uint64_t vpc_end = uint64_t{vpc->address} + vpc_size;
+  uint64_t next = vpc->address;
+  std::vector<SubnetBlock> out;
+  const std::vector<std::string> zones = Zones(e);
+  for (size_t g = 0; g < e.subnet_groups.size(); ++g) {
+    const SubnetGroup& group = e.subnet_groups[g];
+    const uint64_t size = uint64_t{1} << (32 - group.cidr_mask);
+    for (size_t z = 0; z < zones.size(); ++z) {
+      next = (next + size - 1) / size * size;  // aligned to its own size
+      if (next + size > vpc_end) {
+        return Fail(
+            ErrorCode::kInvalidArgument,
+            fmt::format("{}: $.vpc.subnets[{}].cidrMask: {} subnets of /{} (one per zone, "
+                        "vpc.maxAzs {}) do not fit in {} after the groups before it",
+                        e.file, g, zones.size(), group.cidr_mask, e.vpc_max_azs, e.vpc_cidr));
+      }
+      out.push_back({group.name, group.is_public, zones[z], static_cast<char>('a' + z),
+                     FormatCidr({static_cast<uint32_t>(next), group.cidr_mask})});
+      next += size;
     }
   }
-  return len >= 8 && len <= 28;
+  return out;
+}
+
+namespace {
+
+// "HH:MM" on a 24-hour clock.
+bool IsClockTime(const std::string& s) {
+  return s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+         std::isdigit(static_cast<unsigned char>(s[1])) &&
+         std::isdigit(static_cast<unsigned char>(s[3])) &&
+         std::isdigit(static_cast<unsigned char>(s[4])) && (s[0] - '0') * 10 + (s[1] - '0') < 24 &&
+         (s[3] - '0') * 10 + (s[4] - '0') < 60;
+}
+
+// "ami-" and 8 or 17 lower-case hex digits.
+bool IsImageId(const std::string& s) {
+  const size_t n = s.size() - 4;
+  return s.rfind("ami-", 0) == 0 && (n == 8 || n == 17) &&
+         s.find_first_not_of("0123456789abcdef", 4) == std::string::npos;
+}
+
+// "t3.micro": a family of lower-case letters, digits and '-', a dot, a size.
+bool IsInstanceType(const std::string& s) {
+  const size_t dot = s.find('.');
+  return dot != std::string::npos && dot > 0 && dot + 1 < s.size() && s.size() <= 32 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string::npos &&
+         s.find('.', dot + 1) == std::string::npos &&
+         std::islower(static_cast<unsigned char>(s[0]));
+}
+
+// "America/Los_Angeles", "UTC": the shape of an IANA zone name (the zone itself is looked up
+// where windows are evaluated).
+bool IsZoneName(const std::string& s) {
+  return !s.empty() && s.size() <= 64 && std::isupper(static_cast<unsigned char>(s[0])) &&
+         s.find_first_not_of(
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+             std::string::npos;
+}
+
+// A name defined twice in one list: "... "web" is already the name of $.instanceGroups[0]".
+template <typename T>
+Result<void> CheckUnique(const std::vector<T>& items, const std::vector<JsonObject>& objects,
+                         std::string_view list) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (items[i].name == items[j].name) {
+        return objects[i].Invalid(
+            "name", fmt::format("\"{}\" is already the name of $.{}[{}]", items[i].name, list, j));
+      }
+    }
+  }
+  return {};
+}
+
+std::string Names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    out += (out.empty() ? "" : ", ") + n;
+  }
+  return out.empty() ? "(none defined)" : out;
+}
+
+Result<std::string> ReadName(JsonObject& o, std::string_view key = "name") {
+  auto name = o.String(key);
+  EC2M_RETURN_IF_ERROR(name);
+  if (!IsName(*name)) {
+    return o.Invalid(key,
+                     "expected lower-case letters, digits and '-' (1..32), got \"" + *name + "\"");
+  }
+  return name;
+}
+
+Result<void> ReadSubnets(JsonObject& vpc, EnvironmentConfig& e) {
+  auto objects = vpc.Objects("subnets");
+  EC2M_RETURN_IF_ERROR(objects);
+  const int prefix = CidrPrefix(e.vpc_cidr);
+  for (JsonObject& o : *objects) {
+    SubnetGroup g;
+    auto name = ReadName(o);
+    EC2M_RETURN_IF_ERROR(name);
+    g.name = *name;
+    auto type = o.String("type");
+    EC2M_RETURN_IF_ERROR(type);
+    if (*type != "public" && *type != "private") {
+      return o.Invalid("type", "expected one of public, private, got \"" + *type + "\"");
+    }
+    g.is_public = *type == "public";
+    auto mask = o.OptInt("cidrMask", prefix + 1, 28);
+    EC2M_RETURN_IF_ERROR(mask);
+    g.cidr_mask = static_cast<int>(mask->value_or(std::max(24, prefix + 1)));
+    EC2M_RETURN_IF_ERROR(o.Finish());
+    e.subnet_groups.push_back(g);
+  }
+  EC2M_RETURN_IF_ERROR(CheckUnique(e.subnet_groups, *objects, "vpc.subnets"));
+  return {};
+}
+
+Result<IngressRule> ReadIngress(JsonObject& o) {
+  IngressRule r;
+  auto protocol = o.StringOr("protocol", "tcp", {"tcp", "udp", "icmp", "all"});
+  EC2M_RETURN_IF_ERROR(protocol);
+  r.protocol = *protocol;
+  auto port = o.OptInt("port", 0, 65535);
+  EC2M_RETURN_IF_ERROR(port);
+  auto from = o.OptInt("fromPort", 0, 65535);
+  EC2M_RETURN_IF_ERROR(from);
+  auto to = o.OptInt("toPort", 0, 65535);
+  EC2M_RETURN_IF_ERROR(to);
+  if (*port && (*from || *to)) {
+    return o.Invalid("port", "give either port or fromPort and toPort, not both");
+  }
+  if (r.protocol == "tcp" || r.protocol == "udp") {
+    if (!*port && (!*from || !*to)) {
+      return o.Invalid(*from ? "toPort" : "fromPort",
+                       "required for " + r.protocol + " (or give one port)");
+    }
+    r.from_port = static_cast<int>(port->value_or(from->value_or(0)));
+    r.to_port = static_cast<int>(port->value_or(to->value_or(0)));
+    if (r.from_port > r.to_port) {
+      return o.Invalid(
+          "toPort", fmt::format("expected at least fromPort ({}), got {}", r.from_port, r.to_port));
+    }
+  } else if (*port || *from || *to) {
+    return o.Invalid(*port ? "port" : (*from ? "fromPort" : "toPort"),
+                     "ports apply to tcp and udp only, not " + r.protocol);
+  }
+  auto cidr = o.StringOr("cidr", "");
+  EC2M_RETURN_IF_ERROR(cidr);
+  auto source = o.StringOr("source", "");
+  EC2M_RETURN_IF_ERROR(source);
+  if (cidr->empty() == source->empty()) {
+    return o.Invalid("cidr", "give exactly one of cidr (addresses) and source (a security group)");
+  }
+  if (!cidr->empty() && CidrPrefix(*cidr, 0, 32) < 0) {
+    return o.Invalid("cidr", "expected an IPv4 CIDR like 0.0.0.0/0, got \"" + *cidr + "\"");
+  }
+  r.cidr = *cidr;
+  r.source_group = *source;
+  auto description = o.StringOr("description", "");
+  EC2M_RETURN_IF_ERROR(description);
+  r.description = *description;
+  EC2M_RETURN_IF_ERROR(o.Finish());
+  return r;
+}
+
+Result<void> ReadSecurityGroups(JsonObject& doc, EnvironmentConfig& e) {
+  auto objects = doc.Objects("securityGroups");
+  EC2M_RETURN_IF_ERROR(objects);
+  std::vector<std::vector<JsonObject>> rules;
+  for (JsonObject& o : *objects) {
+    SecurityGroupConfig g;
+    auto name = ReadName(o);
+    EC2M_RETURN_IF_ERROR(name);
+    g.name = *name;
+    auto description = o.StringOr("description", "ec2m security group " + g.name);
+    EC2M_RETURN_IF_ERROR(description);
+    g.description = *description;
+    auto ingress = o.Objects("ingress");
+    EC2M_RETURN_IF_ERROR(ingress);
+    for (JsonObject& r : *ingress) {
+      auto rule = ReadIngress(r);
+      EC2M_RETURN_IF_ERROR(rule);
+      g.ingress.push_back(*rule);
+    }
+    EC2M_RETURN_IF_ERROR(o.Finish());
+    e.security_groups.push_back(g);
+    rules.push_back(std::move(*ingress));
+  }
+  EC2M_RETURN_IF_ERROR(CheckUnique(e.security_groups, *objects, "securityGroups"));
+  std::vector<std::string> names;
+  for (const auto& g : e.security_groups) {
+    names.push_back(g.name);
+  }
+  for (size_t i = 0; i < e.security_groups.size(); ++i) {
+    for (size_t j = 0; j < e.security_groups[i].ingress.size(); ++j) {
+      const std::string& source = e.security_groups[i].ingress[j].source_group;
+      if (!source.empty() && std::find(names.begin(), names.end(), source) == names.end()) {
+        return rules[i][j].Invalid("source", "expected one of " + Names(names) +
+                                                 " (the securityGroups names), got \"" + source +
+                                                 "\"");
+      }
+    }
+  }
+  return {};
+}
+
+Result<void> ReadHealthCheck(JsonObject& group, HealthCheckConfig& h) {
+  auto obj = group.OptObject("healthCheck");
+  EC2M_RETURN_IF_ERROR(obj);
+  if (!*obj) {
+    return {};
+  }
+  JsonObject& o = **obj;
+  auto type = o.StringOr("type", h.type, {"ec2", "http"});
+  EC2M_RETURN_IF_ERROR(type);
+  h.type = *type;
+  auto path = o.StringOr("path", h.path);
+  EC2M_RETURN_IF_ERROR(path);
+  if (path->empty() || (*path)[0] != '/') {
+    return o.Invalid("path", "expected a path starting with /, got \"" + *path + "\"");
+  }
+  h.path = *path;
+  auto port = o.OptInt("port", 1, 65535);
+  EC2M_RETURN_IF_ERROR(port);
+  h.port = static_cast<int>(port->value_or(h.port));
+  auto interval = o.OptInt("intervalSeconds", 5, 300);
+  EC2M_RETURN_IF_ERROR(interval);
+  h.interval_seconds = static_cast<int>(interval->value_or(h.interval_seconds));
+  auto timeout = o.OptInt("timeoutSeconds", 2, 60);
+  EC2M_RETURN_IF_ERROR(timeout);
+  h.timeout_seconds = static_cast<int>(timeout->value_or(h.timeout_seconds));
+  if (h.timeout_seconds >= h.interval_seconds) {
+    return o.Invalid("timeoutSeconds",
+                     fmt::format("expected less than intervalSeconds ({}), got {}",
+                                 h.interval_seconds, h.timeout_seconds));
+  }
+  auto healthy = o.OptInt("healthyThreshold", 2, 10);
+  EC2M_RETURN_IF_ERROR(healthy);
+  h.healthy_threshold = static_cast<int>(healthy->value_or(h.healthy_threshold));
+  auto unhealthy = o.OptInt("unhealthyThreshold", 2, 10);
+  EC2M_RETURN_IF_ERROR(unhealthy);
+  h.unhealthy_threshold = static_cast<int>(unhealthy->value_or(h.unhealthy_threshold));
+  return o.Finish();
+}
+
+Result<void> ReadVolume(JsonObject& group, VolumeConfig& v) {
+  auto obj = group.OptObject("volume");
+  EC2M_RETURN_IF_ERROR(obj);
+  if (!*obj) {
+    return {};
+  }
+  JsonObject& o = **obj;
+  auto size = o.OptInt("sizeGb", 1, 16384);
+  EC2M_RETURN_IF_ERROR(size);
+  v.size_gb = static_cast<int>(size->value_or(v.size_gb));
+  auto type = o.StringOr("type", v.type, {"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"});
+  EC2M_RETURN_IF_ERROR(type);
+  v.type = *type;
+  auto encrypted = o.OptBool("encrypted");
+  EC2M_RETURN_IF_ERROR(encrypted);
+  v.encrypted = encrypted->value_or(v.encrypted);
+  return o.Finish();
+}
+
+Result<void> ReadInstanceGroups(JsonObject& doc, EnvironmentConfig& e) {
+  auto objects = doc.Objects("instanceGroups");
+  EC2M_RETURN_IF_ERROR(objects);
+  std::vector<std::string> subnet_names;
+  for (const auto& g : e.subnet_groups) {
+    subnet_names.push_back(g.name);
+  }
+  std::vector<std::string> sg_names;
+  for (const auto& g : e.security_groups) {
+    sg_names.push_back(g.name);
+  }
+  for (JsonObject& o : *objects) {
+    InstanceGroupConfig g;
+    auto name = ReadName(o);
+    EC2M_RETURN_IF_ERROR(name);
+    g.name = *name;
+    auto image = o.String("image");
+    EC2M_RETURN_IF_ERROR(image);
+    if (!IsImageId(*image)) {
+      return o.Invalid("image",
+                       "expected an image id like ami-0123456789abcdef0, got \"" + *image + "\"");
+    }
+    g.image = *image;
+    auto type = o.String("instanceType");
+    EC2M_RETURN_IF_ERROR(type);
+    if (!IsInstanceType(*type)) {
+      return o.Invalid("instanceType",
+                       "expected an instance type like t3.micro, got \"" + *type + "\"");
+    }
+    g.instance_type = *type;
+    auto count = o.OptInt("count", 0, 1000);
+    EC2M_RETURN_IF_ERROR(count);
+    g.count = static_cast<int>(count->value_or(g.count));
+    const std::string fallback =
+        std::find(subnet_names.begin(), subnet_names.end(), "private") != subnet_names.end()
+            ? "private"
+            : (subnet_names.empty() ? "" : subnet_names.front());
+    auto subnets = o.StringOr("subnets", fallback);
+    EC2M_RETURN_IF_ERROR(subnets);
+    if (std::find(subnet_names.begin(), subnet_names.end(), *subnets) == subnet_names.end()) {
+      return o.Invalid("subnets", "expected one of " + Names(subnet_names) +
+                                      " (the vpc.subnets names), got \"" + *subnets + "\"");
+    }
+    g.subnets = *subnets;
+    auto groups = o.OptStrings("securityGroups");
+    EC2M_RETURN_IF_ERROR(groups);
+    g.security_groups = groups->value_or(std::vector<std::string>{});
+    for (size_t i = 0; i < g.security_groups.size(); ++i) {
+      const std::string& sg = g.security_groups[i];
+      if (std::find(sg_names.begin(), sg_names.end(), sg) == sg_names.end()) {
+        return o.Invalid(fmt::format("securityGroups[{}]", i),
+                         "expected one of " + Names(sg_names) +
+                             " (the securityGroups names), got \"" + sg + "\"");
+      }
+    }
+    auto user_data = o.StringOr("userData", "");
+    EC2M_RETURN_IF_ERROR(user_data);
+    if (user_data->size() > 16384) {
+      return o.Invalid("userData", fmt::format("expected at most 16384 bytes (EC2's limit), got {}",
+                                               user_data->size()));
+    }
+    g.user_data = *user_data;
+    EC2M_RETURN_IF_ERROR(ReadHealthCheck(o, g.health_check));
+    EC2M_RETURN_IF_ERROR(ReadVolume(o, g.volume));
+    auto protection = o.OptBool("terminationProtection");
+    EC2M_RETURN_IF_ERROR(protection);
+    g.termination_protection = *protection;
+    EC2M_RETURN_IF_ERROR(o.Finish());
+    e.instance_groups.push_back(g);
+  }
+  return CheckUnique(e.instance_groups, *objects, "instanceGroups");
+}
+
+Result<void> ReadTags(JsonObject& doc, EnvironmentConfig& e) {
+  auto tags = doc.OptStringMap("tags");
+  EC2M_RETURN_IF_ERROR(tags);
+  if (!*tags) {
+    return {};
+  }
+  for (const auto& [key, value] : **tags) {
+    const std::string where = "tags." + key;
+    if (key == "ManagedBy" || key == "Environment" || key == "Service" || key == "Name" ||
+        key.rfind("ec2m:", 0) == 0) {
+      return doc.Invalid(where, "set by ec2m on every resource; choose another key");
+    }
+    if (key.rfind("aws:", 0) == 0) {
+      return doc.Invalid(where, "the aws: prefix is reserved by AWS");
+    }
+    if (key.empty() || key.size() > 128 || value.size() > 256) {
+      return doc.Invalid(where, "expected a key of 1..128 characters and a value of at most 256");
+    }
+  }
+  e.tags = std::move(**tags);
+  return {};
+}
+
+Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
+  static const std::vector<std::string> kDays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  auto objects = doc.Objects("maintenanceWindows");
+  EC2M_RETURN_IF_ERROR(objects);
+  for (JsonObject& o : *objects) {
+    MaintenanceWindow w;
+    auto days = o.OptStrings("days");
+    EC2M_RETURN_IF_ERROR(days);
+    w.days = days->value_or(kDays);
+    if (w.days.empty()) {
+      return o.Invalid("days", "expected at least one of mon, tue, wed, thu, fri, sat, sun");
+    }
+    for (size_t i = 0; i < w.days.size(); ++i) {
+      if (std::find(kDays.begin(), kDays.end(), w.days[i]) == kDays.end() ||
+          std::find(w.days.begin(), w.days.begin() + static_cast<std::ptrdiff_t>(i), w.days[i]) !=
+              w.days.begin() + static_cast<std::ptrdiff_t>(i)) {
+        return o.Invalid(fmt::format("days[{}]", i),
+                         "expected one of mon, tue, wed, thu, fri, sat, sun, each once, got \"" +
+                             w.days[i] + "\"");
+      }
+    }
+    for (const char* key : {"start", "end"}) {
+      auto t = o.String(key);
+      EC2M_RETURN_IF_ERROR(t);
+      if (!IsClockTime(*t)) {
+        return o.Invalid(key, "expected a time HH:MM (00:00..23:59), got \"" + *t + "\"");
+      }
+      (std::string_view(key) == "start" ? w.start : w.end) = *t;
+    }
+    if (w.start == w.end) {
+      return o.Invalid("end", "expected a time other than start (" + w.start + ")");
+    }
+    auto zone = o.StringOr("timeZone", w.time_zone);
+    EC2M_RETURN_IF_ERROR(zone);
+    if (!IsZoneName(*zone)) {
+      return o.Invalid(
+          "timeZone", "expected an IANA time zone like America/Los_Angeles, got \"" + *zone + "\"");
+    }
+    w.time_zone = *zone;
+    EC2M_RETURN_IF_ERROR(o.Finish());
+    e.maintenance_windows.push_back(w);
+  }
+  return {};
+}
+
+Result<void> ReadApproval(JsonObject& doc, EnvironmentConfig& e) {
+  auto obj = doc.OptObject("approval");
+  EC2M_RETURN_IF_ERROR(obj);
+  if (!*obj) {
+    return {};
+  }
+  auto required = (*obj)->OptBool("required");
+  EC2M_RETURN_IF_ERROR(required);
+  e.approval.required = required->value_or(e.approval.required);
+  auto approvals = (*obj)->OptInt("approvals", 1, 5);
+  EC2M_RETURN_IF_ERROR(approvals);
+  e.approval.approvals = static_cast<int>(approvals->value_or(e.approval.approvals));
+  return (*obj)->Finish();
 }
 
 Result<void> ReadCloud(JsonObject& doc, CloudConfig& cloud) {
@@ -87,6 +541,13 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
         "expected lower-case letters, digits and '-' (1..32), got \"" + *name + "\"");
   }
   e.name = *name;
+  auto service = doc->StringOr("service", e.service);
+  EC2M_RETURN_IF_ERROR(service);
+  if (!IsName(*service)) {
+    return doc->Invalid(
+        "service", "expected lower-case letters, digits and '-' (1..32), got \"" + *service + "\"");
+  }
+  e.service = *service;
   auto region = doc->String("region");
   EC2M_RETURN_IF_ERROR(region);
   e.region = *region;
@@ -103,16 +564,35 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   if (*vpc) {
     auto cidr = (*vpc)->StringOr("cidr", e.vpc_cidr);
     EC2M_RETURN_IF_ERROR(cidr);
-    if (!IsCidr(*cidr)) {
-      return (*vpc)->Invalid("cidr",
-                             "expected an IPv4 CIDR like 10.0.0.0/16, got \"" + *cidr + "\"");
+    if (CidrPrefix(*cidr, 16, 28) < 0) {
+      return (*vpc)->Invalid(
+          "cidr", "expected an IPv4 network /16../28 like 10.0.0.0/16, got \"" + *cidr + "\"");
     }
     e.vpc_cidr = *cidr;
     auto azs = (*vpc)->OptInt("maxAzs", 1, 6);
     EC2M_RETURN_IF_ERROR(azs);
     e.vpc_max_azs = azs->value_or(e.vpc_max_azs);
+    EC2M_RETURN_IF_ERROR(ReadSubnets(**vpc, e));
     EC2M_RETURN_IF_ERROR((*vpc)->Finish());
   }
+  if (e.subnet_groups.empty()) {
+    // The CDK's default: a public and a private subnet in every zone.
+    const int mask = std::max(24, CidrPrefix(e.vpc_cidr) + 3);
+    e.subnet_groups = {{"public", true, std::min(mask, 28)},
+                       {"private", false, std::min(mask, 28)}};
+  }
+  if (auto blocks = SubnetBlocks(e); !blocks) {
+    return Fail(blocks.error());
+  }
+  EC2M_RETURN_IF_ERROR(ReadSecurityGroups(*doc, e));
+  EC2M_RETURN_IF_ERROR(ReadInstanceGroups(*doc, e));
+  EC2M_RETURN_IF_ERROR(ReadTags(*doc, e));
+  auto removal = doc->StringOr("removalPolicy", e.name == "prod" ? "RETAIN" : "DESTROY",
+                               {"RETAIN", "DESTROY"});
+  EC2M_RETURN_IF_ERROR(removal);
+  e.removal_policy = *removal;
+  EC2M_RETURN_IF_ERROR(ReadWindows(*doc, e));
+  EC2M_RETURN_IF_ERROR(ReadApproval(*doc, e));
   auto cognito = doc->OptObject("cognito");
   EC2M_RETURN_IF_ERROR(cognito);
   if (*cognito) {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,25 +17,131 @@ struct CloudConfig {
   std::string profile;           // aws: the AWS profile for credentials and settings
 };
 
+// A tier of subnets, one per availability zone (like the CDK's subnetConfiguration): each zone's
+// block is carved from the VPC's CIDR in order, `cidr_mask` bits long.
+struct SubnetGroup {
+  std::string name;  // "public", "private"
+  bool is_public = false;
+  int cidr_mask = 24;
+};
+
+struct IngressRule {
+  std::string protocol = "tcp";  // tcp | udp | icmp | all
+  int from_port = 0;
+  int to_port = 0;
+  std::string cidr;          // either a CIDR ...
+  std::string source_group;  // ... or another security group of the file, by name
+  std::string description;
+};
+
+struct SecurityGroupConfig {
+  std::string name;
+  std::string description;
+  std::vector<IngressRule> ingress;
+};
+
+// How an instance group's health is judged: EC2's status checks, plus an HTTP GET when `type` is
+// "http".
+struct HealthCheckConfig {
+  std::string type = "ec2";  // ec2 | http
+  std::string path = "/health";
+  int port = 80;
+  int interval_seconds = 30;
+  int timeout_seconds = 5;
+  int healthy_threshold = 2;
+  int unhealthy_threshold = 3;
+};
+
+struct VolumeConfig {
+  int size_gb = 20;
+  std::string type = "gp3";
+  bool encrypted = true;
+};
+
+struct InstanceGroupConfig {
+  std::string name;
+  std::string image;
+  std::string instance_type;
+  int count = 1;
+  std::string subnets;  // a SubnetGroup's name; instances go round its zones
+  std::vector<std::string> security_groups;
+  std::string user_data;
+  HealthCheckConfig health_check;
+  VolumeConfig volume;
+  std::optional<bool> termination_protection;  // unset: on where removal_policy is RETAIN
+};
+
+// When changes may be applied: `days` (mon..sun) from `start` to `end` ("HH:MM", an end before the
+// start runs past midnight) in `time_zone`. No windows at all means any time.
+struct MaintenanceWindow {
+  std::vector<std::string> days;
+  std::string start;
+  std::string end;
+  std::string time_zone = "UTC";
+};
+
+struct ApprovalRule {
+  bool required = false;
+  int approvals = 1;  // distinct approvers needed
+};
+
 // One environment's config file (config/<name>.json): the specification's keys (environment,
-// region, vpc, cognito, monitoring) plus the account and the cloud. Later issues add instance
-// groups, alarms, maintenance windows and approvals to the same file.
+// region, vpc, cognito, monitoring) plus the account, the cloud and the environment's resources:
+// subnets, security groups, instance groups, tags, removal policy, maintenance windows and the
+// approval rule. References between them are checked when the file is read.
 struct EnvironmentConfig {
-  std::string file;        // where it was read from, for messages
-  std::string name;        // "environment": lower-case letters, digits and '-'
-  std::string region;      // "us-west-2"
-  std::string account_id;  // "accountId": 12 digits
+  std::string file;              // where it was read from, for messages
+  std::string name;              // "environment": lower-case letters, digits and '-'
+  std::string service = "ec2m";  // the first part of every resource's name
+  std::string region;            // "us-west-2"
+  std::string account_id;        // "accountId": 12 digits
   CloudConfig cloud;
   std::string vpc_cidr = "10.0.0.0/16";
-  int64_t vpc_max_azs = 2;  // 1..6
+  int64_t vpc_max_azs = 2;                 // 1..6
+  std::vector<SubnetGroup> subnet_groups;  // default: public /24 and private /24
+  std::vector<SecurityGroupConfig> security_groups;
+  std::vector<InstanceGroupConfig> instance_groups;
+  std::map<std::string, std::string> tags;  // added to every resource
+  std::string removal_policy;               // RETAIN | DESTROY; default RETAIN for prod only
+  std::vector<MaintenanceWindow> maintenance_windows;
+  ApprovalRule approval;
   bool mfa_required = false;
   bool self_signup_enabled = false;
   bool detailed_monitoring = false;
   int64_t log_retention_days = 7;
+
+  bool retain() const { return removal_policy == "RETAIN"; }
 };
 
+// An IPv4 network: "10.0.0.0/16" is {0x0a000000, 16}.
+struct CidrBlock {
+  uint32_t address = 0;
+  int prefix = 0;
+};
+// A network CIDR (no host bits set), or nullopt.
+std::optional<CidrBlock> ParseCidr(const std::string& cidr);
+std::string FormatCidr(const CidrBlock& block);
+// The prefix length of a network CIDR within [min_prefix, max_prefix], or -1.
+int CidrPrefix(const std::string& cidr, int min_prefix = 0, int max_prefix = 32);
+
+// The zones an environment uses: the region's first vpc.maxAzs ("us-west-2a", "us-west-2b").
+std::vector<std::string> Zones(const EnvironmentConfig& e);
+
+// One subnet of a group in one zone, with its block of the VPC's CIDR.
+struct SubnetBlock {
+  std::string group;
+  bool is_public = false;
+  std::string zone;
+  char zone_letter = 'a';
+  std::string cidr;
+};
+// Every group's subnet in every zone, carved from vpc.cidr in order (group by group, zone by
+// zone), each block aligned to its size. Errors: the blocks do not fit, naming the group.
+Result<std::vector<SubnetBlock>> SubnetBlocks(const EnvironmentConfig& e);
+
 // Parses one environment file's text. Errors: kInvalidArgument naming the file, the JSON path,
-// what was expected and what was found; unknown keys are errors.
+// what was expected and what was found; unknown keys, duplicate names, references to names the
+// file does not define, CIDRs that are malformed or do not fit are all errors.
 Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const std::string& file);
 
 // Every *.json in `dir`, sorted by name. Errors: the first file that does not parse; a name that

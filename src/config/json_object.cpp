@@ -151,6 +151,29 @@ Result<std::optional<JsonObject>> JsonObject::OptObject(std::string_view key) {
   return std::optional<JsonObject>(JsonObject(root_, v, source_, path_ + "." + std::string(key)));
 }
 
+Result<std::vector<JsonObject>> JsonObject::Objects(std::string_view key) {
+  const nlohmann::json* v = Find(key);
+  std::vector<JsonObject> out;
+  if (v == nullptr) {
+    return out;
+  }
+  if (!v->is_array()) {
+    return Invalid(key, "expected an array of objects, got " + JsonTypeName(*v) + " " + Shown(*v));
+  }
+  out.reserve(v->size());
+  for (size_t i = 0; i < v->size(); ++i) {
+    const nlohmann::json& item = (*v)[i];
+    const std::string path = fmt::format("{}.{}[{}]", path_, key, i);
+    if (!item.is_object()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: {}: expected an object, got {} {}", source_, path,
+                              JsonTypeName(item), Shown(item)));
+    }
+    out.push_back(JsonObject(root_, &item, source_, path));
+  }
+  return out;
+}
+
 Result<std::optional<std::vector<std::string>>> JsonObject::OptStrings(std::string_view key) {
   const nlohmann::json* v = Find(key);
   if (v == nullptr) {

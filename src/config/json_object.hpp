@@ -36,6 +36,8 @@ class JsonObject {
   Result<std::optional<int64_t>> OptInt(std::string_view key, int64_t min, int64_t max);
   Result<std::optional<bool>> OptBool(std::string_view key);
   Result<std::optional<JsonObject>> OptObject(std::string_view key);
+  // An array of objects, each read at "$.key[i]"; absent gives an empty vector.
+  Result<std::vector<JsonObject>> Objects(std::string_view key);
   Result<std::optional<std::vector<std::string>>> OptStrings(std::string_view key);
   // An object whose values are all strings.
   Result<std::optional<std::map<std::string, std::string>>> OptStringMap(std::string_view key);

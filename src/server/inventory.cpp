@@ -260,9 +260,9 @@ Result<InventoryPage> Inventory::List(const InstanceFilter& f) const {
 }
 
 Result<std::shared_ptr<const std::string>> Inventory::ListJson(const InstanceFilter& f) const {
-  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", f.env,
-                                f.state, f.type, f.zone, f.tag_key, f.tag_value, f.text, f.sort,
-                                f.limit, f.cursor, fmt::join(f.visible, ","));
+  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", f.env, f.state,
+                                f.type, f.zone, f.tag_key, f.tag_value, f.text, f.sort, f.limit,
+                                f.cursor, fmt::join(f.visible, ","));
   auto snapshot = Current();
   {
     std::lock_guard lock(snapshot->pages_mu);
