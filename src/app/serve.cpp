@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "app/environment_cloud.hpp"
 #include "app/stop_signals.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/secure_random.hpp"
@@ -152,22 +153,11 @@ int RunServe(const ServeOptions& options) {
       }
       ec2 = region.get();
     } else {
-      aws::SettingsRequest req;
-      req.profile = env.cloud.profile;
-      req.region = env.region;
-      req.endpoint_url = env.cloud.endpoint;
-      auto settings = aws::ResolveSettings(req, aws::ProcessEnvironment());
-      if (!settings) {
-        Error e = settings.error();
-        e.message = env.file + ": cloud: " + e.message;
-        return cli::ReportError(e);
+      auto client = ConnectEnvironment(env, "", clock, random);
+      if (!client) {
+        return cli::ReportError(client.error());
       }
-      aws::AwsEc2Options ec2_options;
-      ec2_options.region = env.region;
-      ec2_options.endpoint = settings->endpoint_url;
-      ec2_options.credentials = settings->credentials;
-      ec2_options.retry = aws::PolicyFor(settings->retry_mode, settings->max_attempts);
-      clients.push_back(std::make_unique<aws::AwsEc2>(ec2_options, clock, random));
+      clients.push_back(std::move(*client));
       ec2 = clients.back().get();
     }
     handles.push_back({env, ec2});

@@ -83,14 +83,19 @@ int ListenBacklog(int port) {
       if (n <= 0) {
         break;
       }
-      auto left = static_cast<int>(n);
-      for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(h, left);
-           h = NLMSG_NEXT(h, left)) {
+      const auto size = static_cast<size_t>(n);
+      for (size_t offset = 0; offset + sizeof(nlmsghdr) <= size;) {
+        const auto* h = reinterpret_cast<const nlmsghdr*>(buffer + offset);
+        if (h->nlmsg_len < sizeof(nlmsghdr) || offset + h->nlmsg_len > size) {
+          done = true;
+          break;
+        }
+        offset += NLMSG_ALIGN(h->nlmsg_len);
         if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
           done = true;
           break;
         }
-        const auto* diag = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+        const auto* diag = reinterpret_cast<const inet_diag_msg*>(h + 1);
         if (ntohs(diag->id.idiag_sport) == port) {
           backlog = static_cast<int>(diag->idiag_wqueue);
         }

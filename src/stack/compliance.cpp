@@ -55,14 +55,14 @@ std::vector<Finding> CheckCompliance(const config::EnvironmentConfig& env, const
   std::vector<Finding> out;
   auto at = [&env](const std::string& path) { return env.file + ": " + path; };
   for (const Resource& r : t.resources) {
-    for (const auto& [key, want] :
-         {std::pair<std::string, std::string>{"ManagedBy", kManagedBy},
-          {"Environment", env.name},
-          {"Service", env.service}}) {
+    for (const auto& [key, want] : {std::pair<std::string, std::string>{"ManagedBy", kManagedBy},
+                                    {"Environment", env.name},
+                                    {"Service", env.service}}) {
       auto it = r.tags.find(key);
       if (it == r.tags.end() || it->second != want) {
-        out.push_back({"managed-by", at(r.source),
-                       fmt::format("{} ({}) lacks the tag {}={}", r.logical_id, r.type, key, want)});
+        out.push_back(
+            {"managed-by", at(r.source),
+             fmt::format("{} ({}) lacks the tag {}={}", r.logical_id, r.type, key, want)});
       }
     }
   }
@@ -84,10 +84,10 @@ std::vector<Finding> CheckCompliance(const config::EnvironmentConfig& env, const
     for (size_t i = 0; i < env.instance_groups.size(); ++i) {
       const auto& g = env.instance_groups[i];
       if (g.termination_protection == false) {
-        out.push_back(
-            {"retain-in-prod", at(fmt::format("$.instanceGroups[{}].terminationProtection", i)),
-             "instance group " + g.name +
-                 " turns termination protection off in production; remove the setting"});
+        out.push_back({"retain-in-prod",
+                       at(fmt::format("$.instanceGroups[{}].terminationProtection", i)),
+                       "instance group " + g.name +
+                           " turns termination protection off in production; remove the setting"});
       }
     }
   }

@@ -24,7 +24,8 @@ constexpr const char* kGroup =
 
 TEST(ComplianceTest, ACompliantConfigHasNoFindings) {
   EXPECT_TRUE(Check(std::string(R"({"environment": "prod", "region": "us-west-2",
-      "instanceGroups": [)") + kGroup + R"(, "userData": "DB_PASSWORD=${DB_PASSWORD}"}]})")
+      "instanceGroups": [)") +
+                    kGroup + R"(, "userData": "DB_PASSWORD=${DB_PASSWORD}"}]})")
                   .empty());
 }
 
@@ -59,8 +60,7 @@ TEST(ComplianceTest, EachRuleNamesWhereAndWhy) {
     ASSERT_EQ(findings.size(), 1u) << c.text;
     EXPECT_EQ(findings[0].rule, c.rule) << c.text;
     EXPECT_EQ(findings[0].where, c.where) << c.text;
-    EXPECT_NE(findings[0].message.find(c.message_part), std::string::npos)
-        << findings[0].message;
+    EXPECT_NE(findings[0].message.find(c.message_part), std::string::npos) << findings[0].message;
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "core/digest.hpp"
+
 namespace ec2m::stack {
 namespace {
 
@@ -13,6 +15,15 @@ std::string PhysicalName(const config::EnvironmentConfig& env, const std::string
 }
 
 nlohmann::json Ref(const std::string& logical_id) { return {{"Ref", logical_id}}; }
+
+// The first 16 hex digits of the SHA-256 of `keys` of `properties` (absent keys count as null).
+std::string HashOf(const nlohmann::json& properties, const std::vector<std::string>& keys) {
+  nlohmann::json picked = nlohmann::json::object();
+  for (const std::string& k : keys) {
+    picked[k] = properties.contains(k) ? properties[k] : nlohmann::json();
+  }
+  return Sha256Hex(picked.dump()).substr(0, 16);
+}
 
 }  // namespace
 
@@ -28,6 +39,23 @@ std::string Camel(const std::string& name) {
     upper = false;
   }
   return out;
+}
+
+const std::vector<std::string>& SpecProperties(const std::string& type) {
+  static const std::vector<std::string> kInstance = {"UserData", "BlockDeviceMappings"};
+  static const std::vector<std::string> kNone;
+  return type == "AWS::EC2::Instance" ? kInstance : kNone;
+}
+
+const std::vector<std::string>& SettingsProperties(const std::string& type) {
+  static const std::vector<std::string> kInstance = {"DisableApiTermination", "Monitoring",
+                                                     "HealthCheck"};
+  static const std::vector<std::string> kVpc = {"EnableDnsHostnames", "EnableDnsSupport"};
+  static const std::vector<std::string> kNone;
+  if (type == "AWS::EC2::Instance") {
+    return kInstance;
+  }
+  return type == "AWS::EC2::VPC" ? kVpc : kNone;
 }
 
 const Resource* Template::Find(const std::string& logical_id) const {
@@ -74,6 +102,12 @@ Result<Template> Synth(const config::EnvironmentConfig& env) {
     for (const auto& [k, v] : env.tags) {
       r.tags.emplace(k, v);
     }
+    if (!SpecProperties(r.type).empty()) {
+      r.tags[kSpecTag] = HashOf(r.properties, SpecProperties(r.type));
+    }
+    if (!SettingsProperties(r.type).empty()) {
+      r.tags[kSettingsTag] = HashOf(r.properties, SettingsProperties(r.type));
+    }
     r.retain = retain;
     t.resources.push_back(std::move(r));
   };
@@ -91,8 +125,9 @@ Result<Template> Synth(const config::EnvironmentConfig& env) {
   std::map<std::string, std::vector<std::string>> subnets_of;  // group → logical ids, by zone
   for (size_t i = 0; i < blocks->size(); ++i) {
     const config::SubnetBlock& b = (*blocks)[i];
-    const std::string id = "Subnet" + Camel(b.group) +
-                           static_cast<char>(std::toupper(static_cast<unsigned char>(b.zone_letter)));
+    const std::string id =
+        "Subnet" + Camel(b.group) +
+        static_cast<char>(std::toupper(static_cast<unsigned char>(b.zone_letter)));
     subnets_of[b.group].push_back(id);
     add({id,
          "AWS::EC2::Subnet",
@@ -127,8 +162,8 @@ Result<Template> Synth(const config::EnvironmentConfig& env) {
           depends.push_back(source);
         }
       }
-      if (!rule.description.empty()) {
-        r["Description"] = rule.description;
+      if (!rule.description.empty() && !rule.cidr.empty()) {
+        r["Description"] = rule.description;  // EC2 keeps descriptions on address ranges
       }
       ingress.push_back(r);
     }
@@ -159,28 +194,27 @@ Result<Template> Synth(const config::EnvironmentConfig& env) {
         groups.push_back(Ref("SecurityGroup" + Camel(sg)));
         depends.push_back("SecurityGroup" + Camel(sg));
       }
-      nlohmann::json props = {
-          {"ImageId", g.image},
-          {"InstanceType", g.instance_type},
-          {"SubnetId", Ref(subnet)},
-          {"SecurityGroupIds", groups},
-          {"DisableApiTermination", protect},
-          {"Monitoring", env.detailed_monitoring},
-          {"BlockDeviceMappings",
-           {{{"DeviceName", "/dev/xvda"},
-             {"Ebs",
-              {{"VolumeSize", g.volume.size_gb},
-               {"VolumeType", g.volume.type},
-               {"Encrypted", g.volume.encrypted},
-               {"DeleteOnTermination", true}}}}}},
-          {"HealthCheck",
-           {{"Type", g.health_check.type},
-            {"Path", g.health_check.path},
-            {"Port", g.health_check.port},
-            {"IntervalSeconds", g.health_check.interval_seconds},
-            {"TimeoutSeconds", g.health_check.timeout_seconds},
-            {"HealthyThreshold", g.health_check.healthy_threshold},
-            {"UnhealthyThreshold", g.health_check.unhealthy_threshold}}}};
+      nlohmann::json props = {{"ImageId", g.image},
+                              {"InstanceType", g.instance_type},
+                              {"SubnetId", Ref(subnet)},
+                              {"SecurityGroupIds", groups},
+                              {"DisableApiTermination", protect},
+                              {"Monitoring", env.detailed_monitoring},
+                              {"BlockDeviceMappings",
+                               {{{"DeviceName", "/dev/xvda"},
+                                 {"Ebs",
+                                  {{"VolumeSize", g.volume.size_gb},
+                                   {"VolumeType", g.volume.type},
+                                   {"Encrypted", g.volume.encrypted},
+                                   {"DeleteOnTermination", true}}}}}},
+                              {"HealthCheck",
+                               {{"Type", g.health_check.type},
+                                {"Path", g.health_check.path},
+                                {"Port", g.health_check.port},
+                                {"IntervalSeconds", g.health_check.interval_seconds},
+                                {"TimeoutSeconds", g.health_check.timeout_seconds},
+                                {"HealthyThreshold", g.health_check.healthy_threshold},
+                                {"UnhealthyThreshold", g.health_check.unhealthy_threshold}}}};
       if (!g.user_data.empty()) {
         props["UserData"] = g.user_data;
       }

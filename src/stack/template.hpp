@@ -18,6 +18,17 @@ namespace ec2m::stack {
 inline constexpr const char* kManagedBy = "ec2m";
 // The tag that ties a cloud resource to its logical id (how the actual state is found).
 inline constexpr const char* kLogicalIdTag = "ec2m:logical-id";
+// What EC2 cannot describe back is remembered as short hashes in tags, so a plan sees a change
+// without a call per resource: kSpecTag over the properties whose change replaces the resource
+// (an instance's user data and volumes), kSettingsTag over those changed in place (termination
+// protection, monitoring, the health check).
+inline constexpr const char* kSpecTag = "ec2m:spec";
+inline constexpr const char* kSettingsTag = "ec2m:settings";
+
+// The properties of `type` that are compared through kSpecTag / kSettingsTag rather than read
+// from the cloud.
+const std::vector<std::string>& SpecProperties(const std::string& type);
+const std::vector<std::string>& SettingsProperties(const std::string& type);
 
 struct Resource {
   std::string logical_id;  // "Vpc", "SubnetPublicA", "SecurityGroupWeb", "InstanceWeb1"

@@ -80,8 +80,8 @@ TEST(TemplateTest, InstancesGoRoundTheirSubnetsWithGroupsAndEncryptedVolumes) {
     EXPECT_EQ(i->properties["UserData"], "#!/bin/sh\necho hi");
     subnets.push_back(i->properties["SubnetId"]["Ref"]);
   }
-  EXPECT_EQ(subnets, (std::vector<std::string>{"SubnetPrivateA", "SubnetPrivateB",
-                                               "SubnetPrivateA"}));
+  EXPECT_EQ(subnets,
+            (std::vector<std::string>{"SubnetPrivateA", "SubnetPrivateB", "SubnetPrivateA"}));
   const Resource* web = t->Find("SecurityGroupWeb");
   ASSERT_NE(web, nullptr);
   EXPECT_EQ(web->properties["SecurityGroupIngress"][0]["SourceSecurityGroupId"]["Ref"],

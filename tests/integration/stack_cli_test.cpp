@@ -1,5 +1,6 @@
-// `ec2m validate` and `ec2m synth` end to end: the binary on the shipped configs and on broken
-// copies of them, checking what it prints and how it exits.
+// `ec2m validate`, `ec2m synth` and `ec2m diff` end to end: the binary on the shipped configs and
+// on broken copies of them, and diff against `ec2m sim serve` changed by the AWS CLI, checking
+// what it prints and how it exits.
 
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/sim_server.hpp"
 #include "support/subprocess.hpp"
 
 namespace ec2m::testing {
@@ -84,6 +86,47 @@ TEST_F(StackCliTest, InvalidAndNonCompliantConfigsExitOneNamingThePlace) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.json: cannot be read"), std::string::npos);
   EXPECT_EQ(Ec2m({"validate"}).exit_code, 2);  // usage
+}
+
+TEST_F(StackCliTest, DiffReadsTheCloudAndExitsTwoOnChanges) {
+  SimServer sim(dir_.path() + "/sim");
+  ASSERT_TRUE(sim.Start()) << sim.error();
+  CommandResult empty =
+      Ec2m({"diff", "dev", "--config-dir", config_dir_, "--endpoint", sim.endpoint()});
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.out.find("+   create Vpc (AWS::EC2::VPC)"), std::string::npos) << empty.out;
+  EXPECT_NE(empty.out.find("Plan for dev: 9 to create, 0 to update, 0 to replace, 0 to delete"),
+            std::string::npos)
+      << empty.out;
+
+  // A VPC tagged as dev's but no longer in the config: a destructive delete, refused in prod.
+  for (const std::string env : {"dev", "prod"}) {
+    CommandResult made =
+        Aws(sim.endpoint(),
+            {"ec2", "create-vpc", "--cidr-block", "10.42.0.0/16", "--tag-specifications",
+             "ResourceType=vpc,Tags=[{Key=Environment,Value=" + env +
+                 "},{Key=ec2m:logical-id,Value=VpcOld},{Key=ManagedBy,Value=ec2m}]"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  }
+  CommandResult dev = Ec2m(
+      {"diff", "dev", "--config-dir", config_dir_, "--endpoint", sim.endpoint(), "-o", "json"});
+  EXPECT_EQ(dev.exit_code, 2) << dev.err;
+  auto plan = nlohmann::json::parse(dev.out);
+  EXPECT_EQ(plan["summary"]["delete"], 1);
+  EXPECT_EQ(plan["summary"]["refused"], false);
+  EXPECT_EQ(plan["changes"].back()["logical_id"], "VpcOld");
+  EXPECT_EQ(plan["changes"].back()["destructive"], true);
+  CommandResult prod =
+      Ec2m({"diff", "prod", "--config-dir", config_dir_, "--endpoint", sim.endpoint()});
+  EXPECT_EQ(prod.exit_code, 2);
+  EXPECT_NE(prod.out.find("!   delete VpcOld"), std::string::npos) << prod.out;
+  EXPECT_NE(prod.out.find("Refused: it would delete retained resources."), std::string::npos);
+
+  sim.Stop();
+  CommandResult down =
+      Ec2m({"diff", "dev", "--config-dir", config_dir_, "--endpoint", sim.endpoint()});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("reading the cloud at " + sim.endpoint()), std::string::npos) << down.err;
 }
 
 }  // namespace
