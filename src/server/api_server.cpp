@@ -210,7 +210,7 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
     std::shared_ptr<const std::string> text = std::move(reply.shared_text);
     const size_t size = text->size();
     res.set_content_provider(
-        size, reply.content_type.c_str(),
+        size, reply.content_type,
         [text = std::move(text)](size_t offset, size_t length, httplib::DataSink& sink) {
           return sink.write(text->data() + offset, length);
         });

@@ -65,7 +65,8 @@ Result<ActualState> ReadActual(Ec2& ec2, const std::string& environment) {
                              std::move(props), std::move(map)});
   };
 
-  auto vpcs = DescribeAll(req, counted([&](const DescribeRequest& r) { return ec2.DescribeVpcs(r); }));
+  auto vpcs =
+      DescribeAll(req, counted([&](const DescribeRequest& r) { return ec2.DescribeVpcs(r); }));
   EC2M_RETURN_IF_ERROR(vpcs);
   for (const Vpc& v : *vpcs) {
     add("AWS::EC2::VPC", v.vpc_id, v.state, {{"CidrBlock", v.cidr_block}}, v.tags);
@@ -77,8 +78,7 @@ Result<ActualState> ReadActual(Ec2& ec2, const std::string& environment) {
     add("AWS::EC2::Subnet", s.subnet_id, s.state,
         {{"VpcId", s.vpc_id},
          {"CidrBlock", s.cidr_block},
-         {"AvailabilityZone", s.availability_zone},
-         {"MapPublicIpOnLaunch", s.map_public_ip_on_launch}},
+         {"AvailabilityZone", s.availability_zone}},
         s.tags);
   }
   auto groups = DescribeAll(
@@ -93,8 +93,7 @@ Result<ActualState> ReadActual(Ec2& ec2, const std::string& environment) {
         g.tags);
   }
   DescribeRequest live = req;
-  live.filters.push_back(
-      {"instance-state-name", {"pending", "running", "stopping", "stopped"}});
+  live.filters.push_back({"instance-state-name", {"pending", "running", "stopping", "stopped"}});
   auto reservations = DescribeAll(
       live, counted([&](const DescribeRequest& r) { return ec2.DescribeInstances(r); }));
   EC2M_RETURN_IF_ERROR(reservations);

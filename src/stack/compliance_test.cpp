@@ -47,7 +47,8 @@ TEST(ComplianceTest, EachRuleNamesWhereAndWhy) {
        "retain-in-prod", "config/x.json: $.instanceGroups[0].terminationProtection",
        "termination protection off"},
       {std::string(R"({"environment": "dev", "region": "us-west-2", "instanceGroups": [)") +
-           kGroup + R"(, "userData": "export AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP"}]})",
+           kGroup + R"(, "userData": "export AWS_ACCESS_KEY_ID=AKIA)" + "ABCDEFGHIJKLMNOP" +
+           R"("}]})",
        "no-literal-secrets", "config/x.json: $.instanceGroups[0].userData", "AKIA..."},
       {std::string(R"({"environment": "dev", "region": "us-west-2", "instanceGroups": [)") +
            kGroup + R"(, "userData": "db_password = 'hunter2'"}]})",

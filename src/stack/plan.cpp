@@ -19,14 +19,16 @@ struct Compared {
 const std::vector<Compared>& ComparedProperties(const std::string& type) {
   static const std::map<std::string, std::vector<Compared>> kTable = {
       {"AWS::EC2::VPC", {{"CidrBlock", true}}},
-      {"AWS::EC2::Subnet",
-       {{"VpcId", true}, {"CidrBlock", true}, {"AvailabilityZone", true},
-        {"MapPublicIpOnLaunch", true}}},
+      {"AWS::EC2::Subnet", {{"VpcId", true}, {"CidrBlock", true}, {"AvailabilityZone", true}}},
       {"AWS::EC2::SecurityGroup",
-       {{"GroupName", true}, {"GroupDescription", true}, {"VpcId", true},
+       {{"GroupName", true},
+        {"GroupDescription", true},
+        {"VpcId", true},
         {"SecurityGroupIngress", false}}},
       {"AWS::EC2::Instance",
-       {{"ImageId", true}, {"SubnetId", true}, {"SecurityGroupIds", true},
+       {{"ImageId", true},
+        {"SubnetId", true},
+        {"SecurityGroupIds", true},
         {"InstanceType", false}}},
   };
   static const std::vector<Compared> kNone;
@@ -72,9 +74,8 @@ nlohmann::json Resolve(const nlohmann::json& value, const std::map<std::string, 
 nlohmann::json Canonical(const std::string& property, nlohmann::json value) {
   if ((property == "SecurityGroupIngress" || property == "SecurityGroupIds") && value.is_array()) {
     std::vector<nlohmann::json> items(value.begin(), value.end());
-    std::sort(items.begin(), items.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-      return a.dump() < b.dump();
-    });
+    std::sort(items.begin(), items.end(),
+              [](const nlohmann::json& a, const nlohmann::json& b) { return a.dump() < b.dump(); });
     return items;
   }
   return value;
@@ -109,9 +110,9 @@ std::vector<PropertyChange> Differences(const Resource& want, const Found& have,
                                         const std::map<std::string, std::string>& ids) {
   std::vector<PropertyChange> out;
   for (const Compared& c : ComparedProperties(want.type)) {
-    const nlohmann::json to = Canonical(
-        c.property, want.properties.contains(c.property) ? Resolve(want.properties[c.property], ids)
-                                                         : nlohmann::json());
+    const nlohmann::json to = Canonical(c.property, want.properties.contains(c.property)
+                                                        ? Resolve(want.properties[c.property], ids)
+                                                        : nlohmann::json());
     const nlohmann::json from =
         Canonical(c.property, have.properties.contains(c.property) ? have.properties[c.property]
                                                                    : nlohmann::json());
@@ -197,16 +198,22 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
       }
     }
     if (matches.empty()) {
-      plan.changes.push_back({ChangeKind::kCreate, want.logical_id, want.type, want.name, "", {},
-                              "", false, false});
+      plan.changes.push_back(
+          {ChangeKind::kCreate, want.logical_id, want.type, want.name, "", {}, "", false, false});
       continue;
     }
     // The first found is kept; more than one (an interrupted apply of an old version, a copy
     // made by hand) are duplicates, deleted.
     const Found& have = *matches.front();
     for (size_t i = 1; i < matches.size(); ++i) {
-      deletes.push_back({ChangeKind::kDelete, want.logical_id, want.type, "",
-                         matches[i]->physical_id, {}, "a duplicate of " + have.physical_id, true,
+      deletes.push_back({ChangeKind::kDelete,
+                         want.logical_id,
+                         want.type,
+                         "",
+                         matches[i]->physical_id,
+                         {},
+                         "a duplicate of " + have.physical_id,
+                         true,
                          false});
     }
     std::vector<PropertyChange> diff = Differences(want, have, ids);
@@ -215,8 +222,8 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
       ++plan.unchanged;
       continue;
     }
-    const bool replace = std::any_of(diff.begin(), diff.end(),
-                                     [](const PropertyChange& p) { return p.replaces; });
+    const bool replace =
+        std::any_of(diff.begin(), diff.end(), [](const PropertyChange& p) { return p.replaces; });
     if (!replace) {
       ids[want.logical_id] = have.physical_id;
     }
@@ -237,8 +244,15 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
   for (const Found& f : actual.resources) {
     const Resource* want = desired.Find(f.logical_id);
     if (want == nullptr || want->type != f.type) {
-      deletes.push_back({ChangeKind::kDelete, f.logical_id, f.type, "", f.physical_id, {},
-                         "not in the config", true, false});
+      deletes.push_back({ChangeKind::kDelete,
+                         f.logical_id,
+                         f.type,
+                         "",
+                         f.physical_id,
+                         {},
+                         "not in the config",
+                         true,
+                         false});
     }
   }
   for (Change& d : deletes) {
@@ -306,11 +320,12 @@ std::string Plan::Render() const {
       out += "      refused: RemovalPolicy RETAIN keeps it; --allow-delete-retained overrides\n";
     }
   }
-  out += fmt::format("Plan for {}: {} to create, {} to update, {} to replace, {} to delete, {} "
-                     "unchanged.{}\n",
-                     environment, Count(ChangeKind::kCreate), Count(ChangeKind::kUpdate),
-                     Count(ChangeKind::kReplace), Count(ChangeKind::kDelete), unchanged,
-                     refused() ? " Refused: it would delete retained resources." : "");
+  out += fmt::format(
+      "Plan for {}: {} to create, {} to update, {} to replace, {} to delete, {} "
+      "unchanged.{}\n",
+      environment, Count(ChangeKind::kCreate), Count(ChangeKind::kUpdate),
+      Count(ChangeKind::kReplace), Count(ChangeKind::kDelete), unchanged,
+      refused() ? " Refused: it would delete retained resources." : "");
   return out;
 }
 

@@ -103,8 +103,8 @@ TEST(PlanTest, EverythingCreatedInDependencyOrderOnAnEmptyCloud) {
 }
 
 TEST(PlanTest, ScaleUpCreatesOneInstance) {
-  Plan plan = MakePlan(SynthText(Edited("\"count\": 2", "\"count\": 3")),
-                       AsFound(SynthText(kBase)));
+  Plan plan =
+      MakePlan(SynthText(Edited("\"count\": 2", "\"count\": 3")), AsFound(SynthText(kBase)));
   ASSERT_EQ(plan.changes.size(), 1u) << plan.Render();
   EXPECT_EQ(plan.changes[0].kind, ChangeKind::kCreate);
   EXPECT_EQ(plan.changes[0].logical_id, "InstanceWeb3");
@@ -134,8 +134,8 @@ TEST(PlanTest, RulesAndTagsAreUpdates) {
   ASSERT_EQ(rules.changes.size(), 1u) << rules.Render();
   EXPECT_EQ(rules.changes[0].kind, ChangeKind::kUpdate);
   ExpectGolden(rules, "security_group_rule");
-  Plan tags = MakePlan(SynthText(Edited("\"platform\"", "\"payments\"")),
-                       AsFound(SynthText(kBase)));
+  Plan tags =
+      MakePlan(SynthText(Edited("\"platform\"", "\"payments\"")), AsFound(SynthText(kBase)));
   EXPECT_EQ(tags.Count(ChangeKind::kUpdate), 9);
   ExpectGolden(tags, "tags");
 }
@@ -147,8 +147,7 @@ TEST(PlanTest, ANewVpcCidrReplacesEverythingThatHangsOffIt) {
 }
 
 TEST(PlanTest, ScaleDownDeletesButProdRefusesWithoutTheOverride) {
-  Plan dev = MakePlan(SynthText(Edited("\"count\": 2", "\"count\": 1")),
-                      AsFound(SynthText(kBase)));
+  Plan dev = MakePlan(SynthText(Edited("\"count\": 2", "\"count\": 1")), AsFound(SynthText(kBase)));
   ASSERT_EQ(dev.changes.size(), 1u);
   EXPECT_EQ(dev.changes[0].kind, ChangeKind::kDelete);
   EXPECT_FALSE(dev.refused());
@@ -178,6 +177,21 @@ TEST(PlanTest, DuplicatesAndStrangersAreDeleted) {
   auto json = plan.ToJson();
   EXPECT_EQ(json["summary"]["delete"], 2);
   EXPECT_EQ(json["changes"][0]["reason"], "a duplicate of id-InstanceWeb2");
+}
+
+TEST(PlanTest, ASubnetsPublicAddressingIsASettingChangedInPlace) {
+  const std::string tiers =
+      R"("maxAzs": 2, "subnets": [{"name": "public", "type": "public"},
+                                  {"name": "private", "type": "TYPE"}])";
+  std::string before = tiers;
+  before.replace(before.find("TYPE"), 4, "private");
+  std::string after = tiers;
+  after.replace(after.find("TYPE"), 4, "public");
+  Plan plan = MakePlan(SynthText(Edited("\"maxAzs\": 2", after)),
+                       AsFound(SynthText(Edited("\"maxAzs\": 2", before))));
+  ASSERT_EQ(plan.Count(ChangeKind::kUpdate), 2) << plan.Render();
+  EXPECT_EQ(plan.Count(ChangeKind::kReplace), 0);
+  EXPECT_EQ(plan.changes[0].properties[0].property, "MapPublicIpOnLaunch");
 }
 
 // ReadActual against the simulated region: what a plan will see after resources are made with

@@ -51,9 +51,14 @@ const std::vector<std::string>& SettingsProperties(const std::string& type) {
   static const std::vector<std::string> kInstance = {"DisableApiTermination", "Monitoring",
                                                      "HealthCheck"};
   static const std::vector<std::string> kVpc = {"EnableDnsHostnames", "EnableDnsSupport"};
+  // Set after CreateSubnet (ModifySubnetAttribute), so remembered like a setting.
+  static const std::vector<std::string> kSubnet = {"MapPublicIpOnLaunch"};
   static const std::vector<std::string> kNone;
   if (type == "AWS::EC2::Instance") {
     return kInstance;
+  }
+  if (type == "AWS::EC2::Subnet") {
+    return kSubnet;
   }
   return type == "AWS::EC2::VPC" ? kVpc : kNone;
 }

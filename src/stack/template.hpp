@@ -21,7 +21,7 @@ inline constexpr const char* kLogicalIdTag = "ec2m:logical-id";
 // What EC2 cannot describe back is remembered as short hashes in tags, so a plan sees a change
 // without a call per resource: kSpecTag over the properties whose change replaces the resource
 // (an instance's user data and volumes), kSettingsTag over those changed in place (termination
-// protection, monitoring, the health check).
+// protection, monitoring, the health check, a subnet's public addressing).
 inline constexpr const char* kSpecTag = "ec2m:spec";
 inline constexpr const char* kSettingsTag = "ec2m:settings";
 
