@@ -1,0 +1,272 @@
+#include "stack/changesets.hpp"
+
+#include <fmt/core.h>
+
+#include <charconv>
+
+#include "core/digest.hpp"
+
+namespace ec2m::stack {
+namespace {
+
+constexpr const char* kChangeSets = "changesets";
+constexpr const char* kHeads = "changeset_heads";
+constexpr const char* kLocks = "environment_locks";
+constexpr int kMaxRaces = 50;
+
+std::string Key(const std::string& environment, int64_t number) {
+  return fmt::format("{}/{:012d}", environment, number);
+}
+
+nlohmann::json ToJson(const ChangeSet& cs) {
+  nlohmann::json journal = nlohmann::json::array();
+  for (const StepRecord& s : cs.journal) {
+    journal.push_back({{"logical_id", s.logical_id},
+                       {"action", s.action},
+                       {"status", s.status},
+                       {"physical_id", s.physical_id},
+                       {"error", s.error},
+                       {"at", s.at}});
+  }
+  return {{"id", cs.id},
+          {"environment", cs.environment},
+          {"number", cs.number},
+          {"config_version", cs.config_version},
+          {"author", cs.author},
+          {"created_at", cs.created_at},
+          {"config_text", cs.config_text},
+          {"plan", cs.plan},
+          {"status", cs.status},
+          {"journal", journal},
+          {"started_at", cs.started_at},
+          {"finished_at", cs.finished_at},
+          {"duration_ms", cs.duration_ms},
+          {"result", cs.result},
+          {"rollback_of", cs.rollback_of}};
+}
+
+Result<ChangeSet> FromDoc(const Doc& doc) {
+  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Fail(ErrorCode::kInternal, "change set " + doc.key + " does not parse");
+  }
+  ChangeSet cs;
+  cs.id = j.value("id", "");
+  cs.environment = j.value("environment", "");
+  cs.number = j.value("number", int64_t{0});
+  cs.config_version = j.value("config_version", "");
+  cs.author = j.value("author", "");
+  cs.created_at = j.value("created_at", "");
+  cs.config_text = j.value("config_text", "");
+  cs.plan = j.value("plan", nlohmann::json());
+  cs.status = j.value("status", "");
+  for (const auto& s : j.value("journal", nlohmann::json::array())) {
+    cs.journal.push_back({s.value("logical_id", ""), s.value("action", ""), s.value("status", ""),
+                          s.value("physical_id", ""), s.value("error", ""), s.value("at", "")});
+  }
+  cs.started_at = j.value("started_at", "");
+  cs.finished_at = j.value("finished_at", "");
+  cs.duration_ms = j.value("duration_ms", int64_t{0});
+  cs.result = j.value("result", "");
+  cs.rollback_of = j.value("rollback_of", "");
+  cs.version = doc.version;
+  return cs;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::string& id) {
+  const size_t dash = id.rfind('-');
+  if (id.rfind("cs-", 0) != 0 || dash == std::string::npos || dash <= 3 || dash + 1 >= id.size()) {
+    return std::nullopt;
+  }
+  int64_t number = 0;
+  const char* first = id.data() + dash + 1;
+  const char* last = id.data() + id.size();
+  auto [end, ec] = std::from_chars(first, last, number);
+  if (ec != std::errc() || end != last || number < 1) {
+    return std::nullopt;
+  }
+  return std::pair(id.substr(3, dash - 3), number);
+}
+
+Result<ChangeSet> ChangeSets::Create(const std::string& environment, const std::string& author,
+                                     const std::string& config_text, const nlohmann::json& plan,
+                                     const std::string& rollback_of) {
+  for (int race = 0; race < kMaxRaces; ++race) {
+    auto head = store_.GetDoc(kHeads, environment);
+    EC2M_RETURN_IF_ERROR(head);
+    int64_t last = 0;
+    int64_t head_version = 0;
+    if (head->has_value()) {
+      auto j = nlohmann::json::parse((*head)->body, nullptr, false);
+      last = j.is_object() ? j.value("number", int64_t{0}) : 0;
+      head_version = (*head)->version;
+    }
+    ChangeSet cs;
+    cs.number = last + 1;
+    cs.environment = environment;
+    cs.id = fmt::format("cs-{}-{}", environment, cs.number);
+    cs.config_version = Sha256Hex(config_text).substr(0, 12);
+    cs.author = author;
+    cs.created_at = FormatIso8601Millis(clock_.Now());
+    cs.config_text = config_text;
+    cs.plan = plan;
+    cs.rollback_of = rollback_of;
+    const nlohmann::json next_head = {{"number", cs.number}};
+    const std::vector<DocWrite> writes = {
+        {kChangeSets, Key(environment, cs.number), ToJson(cs).dump(), 0},
+        {kHeads, environment, next_head.dump(), head_version},
+    };
+    auto written = store_.WriteDocs(writes);
+    if (written) {
+      cs.version = written->front();
+      return cs;
+    }
+    if (written.error().code != ErrorCode::kAlreadyExists &&
+        written.error().code != ErrorCode::kFailedPrecondition) {
+      return Fail(written.error());
+    }
+  }
+  return Fail(ErrorCode::kUnavailable, "change sets of " + environment +
+                                           ": lost too many races for the next number");
+}
+
+Result<ChangeSet> ChangeSets::Get(const std::string& id) {
+  auto parsed = ParseChangeSetId(id);
+  if (!parsed) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "\"" + id + "\" is not a change set id (cs-<environment>-<number>)");
+  }
+  auto doc = store_.GetDoc(kChangeSets, Key(parsed->first, parsed->second));
+  EC2M_RETURN_IF_ERROR(doc);
+  if (!doc->has_value()) {
+    return Fail(ErrorCode::kNotFound, "change set " + id + " not found");
+  }
+  return FromDoc(**doc);
+}
+
+Result<ChangeSet> ChangeSets::Save(const ChangeSet& cs) {
+  const std::vector<DocWrite> writes = {
+      {kChangeSets, Key(cs.environment, cs.number), ToJson(cs).dump(), cs.version}};
+  auto written = store_.WriteDocs(writes);
+  EC2M_RETURN_IF_ERROR(written);
+  ChangeSet saved = cs;
+  saved.version = written->front();
+  return saved;
+}
+
+Result<std::vector<ChangeSet>> ChangeSets::List(const std::string& environment, int limit,
+                                                int64_t before) {
+  if (limit < 1 || limit > 1000) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("limit: expected 1..1000, got {}", limit));
+  }
+  DocQuery q;
+  q.prefix = environment + "/";
+  q.descending = true;
+  q.limit = limit;
+  if (before > 0) {
+    q.after = Key(environment, before);
+  }
+  auto docs = store_.ListDocs(kChangeSets, q);
+  EC2M_RETURN_IF_ERROR(docs);
+  std::vector<ChangeSet> out;
+  for (const Doc& d : *docs) {
+    auto cs = FromDoc(d);
+    EC2M_RETURN_IF_ERROR(cs);
+    out.push_back(std::move(*cs));
+  }
+  return out;
+}
+
+Result<std::optional<ChangeSet>> ChangeSets::LastSucceededAt(const std::string& environment,
+                                                            TimePoint time) {
+  const std::string cutoff = FormatIso8601Millis(time);
+  int64_t before = 0;
+  for (;;) {
+    auto page = List(environment, 100, before);
+    EC2M_RETURN_IF_ERROR(page);
+    for (ChangeSet& cs : *page) {
+      // ISO 8601 in UTC with milliseconds compares as text.
+      if (cs.status == "succeeded" && cs.created_at <= cutoff) {
+        return std::optional<ChangeSet>(std::move(cs));
+      }
+    }
+    if (page->size() < 100) {
+      return std::optional<ChangeSet>();
+    }
+    before = page->back().number;
+  }
+}
+
+Result<std::optional<std::pair<LockInfo, int64_t>>> EnvironmentLocks::Read(
+    const std::string& environment) {
+  auto doc = store_.GetDoc(kLocks, environment);
+  EC2M_RETURN_IF_ERROR(doc);
+  if (!doc->has_value()) {
+    return std::optional<std::pair<LockInfo, int64_t>>();
+  }
+  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  LockInfo info;
+  info.owner = j.is_object() ? j.value("owner", "") : "";
+  info.acquired_at = j.is_object() ? j.value("acquired_at", "") : "";
+  const int64_t since = j.is_object() ? j.value("acquired_ms", int64_t{0}) : 0;
+  info.age_seconds = (ToUnixMillis(clock_.Now()) - since) / 1000;
+  return std::optional(std::pair(info, (*doc)->version));
+}
+
+Result<void> EnvironmentLocks::Acquire(const std::string& environment, const std::string& owner) {
+  const TimePoint now = clock_.Now();
+  const nlohmann::json body = {{"owner", owner},
+                               {"acquired_at", FormatIso8601Millis(now)},
+                               {"acquired_ms", ToUnixMillis(now)}};
+  const std::vector<DocWrite> writes = {{kLocks, environment, body.dump(), 0}};
+  auto written = store_.WriteDocs(writes);
+  if (written) {
+    return {};
+  }
+  if (written.error().code != ErrorCode::kAlreadyExists) {
+    return Fail(written.error());
+  }
+  auto held = Read(environment);
+  EC2M_RETURN_IF_ERROR(held);
+  const LockInfo info = *held ? (*held)->first : LockInfo{"someone", "", 0};
+  return Fail(ErrorCode::kFailedPrecondition,
+              fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
+                          "time; `ec2m unlock {}` frees it if that apply is gone",
+                          environment, info.owner, info.acquired_at, info.age_seconds,
+                          environment));
+}
+
+Result<void> EnvironmentLocks::Release(const std::string& environment, const std::string& owner) {
+  auto held = Read(environment);
+  EC2M_RETURN_IF_ERROR(held);
+  if (!*held || (*held)->first.owner != owner) {
+    return {};
+  }
+  const std::vector<DocWrite> writes = {{kLocks, environment, std::nullopt, (*held)->second}};
+  auto written = store_.WriteDocs(writes);
+  if (!written && written.error().code != ErrorCode::kFailedPrecondition) {
+    return Fail(written.error());
+  }
+  return {};
+}
+
+Result<std::optional<LockInfo>> EnvironmentLocks::Break(const std::string& environment) {
+  auto held = Read(environment);
+  EC2M_RETURN_IF_ERROR(held);
+  if (!*held) {
+    return std::optional<LockInfo>();
+  }
+  const std::vector<DocWrite> writes = {{kLocks, environment, std::nullopt}};
+  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  return std::optional<LockInfo>((*held)->first);
+}
+
+Result<std::optional<LockInfo>> EnvironmentLocks::Holder(const std::string& environment) {
+  auto held = Read(environment);
+  EC2M_RETURN_IF_ERROR(held);
+  return *held ? std::optional<LockInfo>((*held)->first) : std::optional<LockInfo>();
+}
+
+}  // namespace ec2m::stack

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/store.hpp"
+
+// The record of every change to an environment (a change set) and the one-apply-at-a-time lock,
+// kept as store documents so replicas share them and a crash loses nothing: the apply writes the
+// journal after every step, and the next `provision` (or a resume) reads where it stopped.
+namespace ec2m::stack {
+
+// One step of an apply, as journaled.
+struct StepRecord {
+  std::string logical_id;
+  std::string action;         // create, update, replace, delete
+  std::string status;         // pending, done, failed
+  std::string physical_id;    // what the step made or changed
+  std::string error;          // when failed
+  std::string at;             // when the status was last set (ISO 8601)
+};
+
+struct ChangeSet {
+  std::string id;  // "cs-<environment>-<number>", e.g. "cs-prod-42"
+  std::string environment;
+  int64_t number = 0;          // per environment, from 1
+  std::string config_version;  // the first 12 hex of the config text's SHA-256
+  std::string author;
+  std::string created_at;
+  std::string config_text;  // the config as applied: what a rollback goes back to
+  nlohmann::json plan;      // Plan::ToJson()
+  std::string status = "planned";  // planned, applying, succeeded, failed
+  std::vector<StepRecord> journal;
+  std::string started_at;
+  std::string finished_at;
+  int64_t duration_ms = 0;
+  std::string result;  // a line saying how it ended
+  std::string rollback_of;  // the change set whose config this one restored, if any
+  int64_t version = 0;      // of the stored document (optimistic concurrency)
+};
+
+// "cs-prod-42" → ("prod", 42); nullopt when it is not a change set id.
+std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::string& id);
+
+// Thread-safe as the store is.
+class ChangeSets {
+ public:
+  ChangeSets(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Records a new change set with the environment's next number (replicas never take the same
+  // one: the number comes from a head document written in the same transaction).
+  Result<ChangeSet> Create(const std::string& environment, const std::string& author,
+                           const std::string& config_text, const nlohmann::json& plan,
+                           const std::string& rollback_of = "");
+  // Errors: kNotFound naming the id.
+  Result<ChangeSet> Get(const std::string& id);
+  // Writes `cs` back if nobody changed it since it was read (kFailedPrecondition otherwise) and
+  // returns it with its new version: how the journal is written after every step.
+  Result<ChangeSet> Save(const ChangeSet& cs);
+  // Newest first; at most `limit` (1..1000), those numbered below `before` when it is > 0.
+  Result<std::vector<ChangeSet>> List(const std::string& environment, int limit,
+                                      int64_t before = 0);
+  // The newest succeeded change set created at or before `time`, or nullopt.
+  Result<std::optional<ChangeSet>> LastSucceededAt(const std::string& environment, TimePoint time);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+// Who holds an environment's apply lock and since when.
+struct LockInfo {
+  std::string owner;  // "alice@example.com (cs-prod-42)"
+  std::string acquired_at;
+  int64_t age_seconds = 0;
+};
+
+// One apply per environment at a time, across replicas.
+class EnvironmentLocks {
+ public:
+  EnvironmentLocks(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Errors: kFailedPrecondition "environment prod is locked by ... since ... (N s ago); `ec2m
+  // unlock prod` frees it" when someone holds it.
+  Result<void> Acquire(const std::string& environment, const std::string& owner);
+  // Frees the lock if `owner` holds it (a no-op otherwise, so a stale holder cannot free a lock
+  // taken after it was broken).
+  Result<void> Release(const std::string& environment, const std::string& owner);
+  // `ec2m unlock`: frees it whoever holds it; returns who did.
+  Result<std::optional<LockInfo>> Break(const std::string& environment);
+  Result<std::optional<LockInfo>> Holder(const std::string& environment);
+
+ private:
+  Result<std::optional<std::pair<LockInfo, int64_t>>> Read(const std::string& environment);
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace ec2m::stack
