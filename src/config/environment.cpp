@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/json_object.hpp"
+#include "core/cidr.hpp"
 
 namespace ec2m::config {
 namespace {
@@ -34,32 +35,6 @@ int CidrPrefix(const std::string& cidr, int min_prefix, int max_prefix) {
     return -1;
   }
   return block->prefix;
-}
-
-std::optional<CidrBlock> ParseCidr(const std::string& s) {
-  unsigned a = 0;
-  unsigned b = 0;
-  unsigned c = 0;
-  unsigned d = 0;
-  int len = 0;
-  char tail = 0;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u/%d%c", &a, &b, &c, &d, &len, &tail) != 5 || a > 255 ||
-      b > 255 || c > 255 || d > 255 || len < 0 || len > 32 ||
-      s.find_first_not_of("0123456789./") != std::string::npos) {
-    return std::nullopt;
-  }
-  CidrBlock block{(a << 24) | (b << 16) | (c << 8) | d, len};
-  const uint32_t host_bits = len == 0 ? 0xffffffffU : (len == 32 ? 0 : (1U << (32 - len)) - 1);
-  if ((block.address & host_bits) != 0) {
-    return std::nullopt;  // host bits set: "10.0.0.1/16" is not a network
-  }
-  return block;
-}
-
-std::string FormatCidr(const CidrBlock& block) {
-  const uint32_t a = block.address;
-  return fmt::format("{}.{}.{}.{}/{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255,
-                     block.prefix);
 }
 
 std::vector<std::string> Zones(const EnvironmentConfig& e) {
@@ -93,7 +68,7 @@ Result<std::vector<SubnetBlock>> SubnetBlocks(const EnvironmentConfig& e) {
                         e.file, g, zones.size(), group.cidr_mask, e.vpc_max_azs, e.vpc_cidr));
       }
       out.push_back({group.name, group.is_public, zones[z], static_cast<char>('a' + z),
-                     FormatCidr({static_cast<uint32_t>(next), group.cidr_mask})});
+                     Cidr{static_cast<uint32_t>(next), group.cidr_mask}.ToString()});
       next += size;
     }
   }

@@ -113,14 +113,6 @@ struct EnvironmentConfig {
   bool retain() const { return removal_policy == "RETAIN"; }
 };
 
-// An IPv4 network: "10.0.0.0/16" is {0x0a000000, 16}.
-struct CidrBlock {
-  uint32_t address = 0;
-  int prefix = 0;
-};
-// A network CIDR (no host bits set), or nullopt.
-std::optional<CidrBlock> ParseCidr(const std::string& cidr);
-std::string FormatCidr(const CidrBlock& block);
 // The prefix length of a network CIDR within [min_prefix, max_prefix], or -1.
 int CidrPrefix(const std::string& cidr, int min_prefix = 0, int max_prefix = 32);
 

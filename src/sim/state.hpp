@@ -10,10 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/cidr.hpp"
 #include "core/ec2_types.hpp"
 #include "core/error.hpp"
 #include "core/store.hpp"
-#include "sim/cidr.hpp"
 
 namespace ec2m::sim {
 

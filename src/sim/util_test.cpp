@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sim/cidr.hpp"
+#include "core/cidr.hpp"
 #include "sim/codec.hpp"
 #include "sim/sim_config.hpp"
 #include "sim/wildcard.hpp"

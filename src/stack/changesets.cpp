@@ -128,8 +128,8 @@ Result<ChangeSet> ChangeSets::Create(const std::string& environment, const std::
       return Fail(written.error());
     }
   }
-  return Fail(ErrorCode::kUnavailable, "change sets of " + environment +
-                                           ": lost too many races for the next number");
+  return Fail(ErrorCode::kUnavailable,
+              "change sets of " + environment + ": lost too many races for the next number");
 }
 
 Result<ChangeSet> ChangeSets::Get(const std::string& id) {
@@ -180,7 +180,7 @@ Result<std::vector<ChangeSet>> ChangeSets::List(const std::string& environment, 
 }
 
 Result<std::optional<ChangeSet>> ChangeSets::LastSucceededAt(const std::string& environment,
-                                                            TimePoint time) {
+                                                             TimePoint time) {
   const std::string cutoff = FormatIso8601Millis(time);
   int64_t before = 0;
   for (;;) {
@@ -231,11 +231,11 @@ Result<void> EnvironmentLocks::Acquire(const std::string& environment, const std
   auto held = Read(environment);
   EC2M_RETURN_IF_ERROR(held);
   const LockInfo info = *held ? (*held)->first : LockInfo{"someone", "", 0};
-  return Fail(ErrorCode::kFailedPrecondition,
-              fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
-                          "time; `ec2m unlock {}` frees it if that apply is gone",
-                          environment, info.owner, info.acquired_at, info.age_seconds,
-                          environment));
+  return Fail(
+      ErrorCode::kFailedPrecondition,
+      fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
+                  "time; `ec2m unlock {}` frees it if that apply is gone",
+                  environment, info.owner, info.acquired_at, info.age_seconds, environment));
 }
 
 Result<void> EnvironmentLocks::Release(const std::string& environment, const std::string& owner) {

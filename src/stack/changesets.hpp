@@ -19,11 +19,11 @@ namespace ec2m::stack {
 // One step of an apply, as journaled.
 struct StepRecord {
   std::string logical_id;
-  std::string action;         // create, update, replace, delete
-  std::string status;         // pending, done, failed
-  std::string physical_id;    // what the step made or changed
-  std::string error;          // when failed
-  std::string at;             // when the status was last set (ISO 8601)
+  std::string action;       // create, update, replace, delete
+  std::string status;       // pending, done, failed
+  std::string physical_id;  // what the step made or changed
+  std::string error;        // when failed
+  std::string at;           // when the status was last set (ISO 8601)
 };
 
 struct ChangeSet {
@@ -33,14 +33,14 @@ struct ChangeSet {
   std::string config_version;  // the first 12 hex of the config text's SHA-256
   std::string author;
   std::string created_at;
-  std::string config_text;  // the config as applied: what a rollback goes back to
-  nlohmann::json plan;      // Plan::ToJson()
+  std::string config_text;         // the config as applied: what a rollback goes back to
+  nlohmann::json plan;             // Plan::ToJson()
   std::string status = "planned";  // planned, applying, succeeded, failed
   std::vector<StepRecord> journal;
   std::string started_at;
   std::string finished_at;
   int64_t duration_ms = 0;
-  std::string result;  // a line saying how it ended
+  std::string result;       // a line saying how it ended
   std::string rollback_of;  // the change set whose config this one restored, if any
   int64_t version = 0;      // of the stored document (optimistic concurrency)
 };

@@ -62,8 +62,8 @@ TEST_F(ChangeSetsTest, TheJournalIsSavedStepByStepAndStaleWritesAreRefused) {
   auto stale = sets.Save(*cs);
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, ErrorCode::kFailedPrecondition);
-  saved->journal.push_back({"InstanceWeb1", "create", "failed", "", "InsufficientInstanceCapacity",
-                            "t"});
+  saved->journal.push_back(
+      {"InstanceWeb1", "create", "failed", "", "InsufficientInstanceCapacity", "t"});
   ASSERT_TRUE(sets.Save(*saved));
   auto back = sets.Get(cs->id);
   ASSERT_TRUE(back);
@@ -93,8 +93,8 @@ TEST_F(ChangeSetsTest, ListsNewestFirstAndFindsWhatWasLiveAtATime) {
   EXPECT_EQ((*older)[1].number, 2);
   EXPECT_FALSE(sets.List("prod", 0));
   // 3.5 hours after the first: the fourth (created at +3 h) failed, so the third was live.
-  auto at = sets.LastSucceededAt("prod", FromUnixMillis(1'795'000'000'000) +
-                                             std::chrono::minutes(210));
+  auto at =
+      sets.LastSucceededAt("prod", FromUnixMillis(1'795'000'000'000) + std::chrono::minutes(210));
   ASSERT_TRUE(at);
   ASSERT_TRUE(at->has_value());
   EXPECT_EQ((*at)->config_text, "v3");

@@ -1,10 +1,10 @@
-#include "sim/cidr.hpp"
+#include "core/cidr.hpp"
 
 #include <charconv>
 
 #include <fmt/format.h>
 
-namespace ec2m::sim {
+namespace ec2m {
 
 bool Cidr::Contains(const Cidr& inner) const {
   return inner.prefix >= prefix && (inner.address & Mask()) == address;
@@ -65,4 +65,4 @@ std::optional<Cidr> ParseCidr(std::string_view text) {
   return cidr;
 }
 
-}  // namespace ec2m::sim
+}  // namespace ec2m

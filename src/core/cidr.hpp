@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace ec2m::sim {
+// IPv4 networks, as EC2 writes them: the simulated region's VPCs and subnets, and the blocks an
+// environment config carves its subnets from.
+namespace ec2m {
 
 // An IPv4 network, e.g. 10.0.0.0/16. The address is always the network address.
 struct Cidr {
@@ -24,4 +26,4 @@ std::optional<Cidr> ParseCidr(std::string_view text);
 std::optional<uint32_t> ParseIpv4(std::string_view text);
 std::string FormatIpv4(uint32_t address);
 
-}  // namespace ec2m::sim
+}  // namespace ec2m
