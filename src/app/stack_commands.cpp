@@ -2,11 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "app/environment_cloud.hpp"
 #include "config/environment.hpp"
@@ -33,30 +29,17 @@ struct Loaded {
 
 // CONFIG_DIR/ENV.json read, parsed and resolved; each failure reported on stderr.
 std::optional<Loaded> Load(const StackOptions& o) {
-  const std::string path = o.config_dir + "/" + o.environment + ".json";
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "ec2m: %s: cannot be read (%s)\n", path.c_str(), std::strerror(errno));
+  auto file = config::ReadEnvironmentFile(o.config_dir + "/" + o.environment + ".json");
+  if (!file) {
+    std::fprintf(stderr, "ec2m: %s\n", file.error().message.c_str());
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto env = config::ParseEnvironmentConfig(text.str(), path);
-  if (!env) {
-    std::fprintf(stderr, "ec2m: %s\n", env.error().message.c_str());
-    return std::nullopt;
-  }
-  if (env->name != o.environment) {
-    std::fprintf(stderr, "ec2m: %s: $.environment: expected \"%s\" (the file's name), got \"%s\"\n",
-                 path.c_str(), o.environment.c_str(), env->name.c_str());
-    return std::nullopt;
-  }
-  auto t = stack::Synth(*env);
+  auto t = stack::Synth(file->config);
   if (!t) {
     std::fprintf(stderr, "ec2m: %s\n", t.error().message.c_str());
     return std::nullopt;
   }
-  return Loaded{std::move(*env), text.str(), std::move(*t)};
+  return Loaded{std::move(file->config), std::move(file->text), std::move(*t)};
 }
 
 int Validate(const StackOptions& o) {

@@ -594,6 +594,24 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   return e;
 }
 
+Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return Fail(ErrorCode::kInvalidArgument,
+                path + ": cannot be read (" + std::strerror(errno) + ")");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto env = ParseEnvironmentConfig(text.str(), path);
+  EC2M_RETURN_IF_ERROR(env);
+  const std::string stem = std::filesystem::path(path).stem().string();
+  if (env->name != stem) {
+    return Fail(ErrorCode::kInvalidArgument, path + ": $.environment: expected \"" + stem +
+                                                 "\" (the file's name), got \"" + env->name + "\"");
+  }
+  return EnvironmentFile{std::move(*env), text.str()};
+}
+
 Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -610,21 +628,9 @@ Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir) 
   std::vector<EnvironmentConfig> envs;
   envs.reserve(files.size());
   for (const fs::path& path : files) {
-    std::ifstream in(path);
-    if (!in) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  path.string() + ": cannot be read (" + std::strerror(errno) + ")");
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto env = ParseEnvironmentConfig(text.str(), path.string());
-    EC2M_RETURN_IF_ERROR(env);
-    if (env->name != path.stem().string()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  path.string() + ": $.environment: expected \"" + path.stem().string() +
-                      "\" (the file's name), got \"" + env->name + "\"");
-    }
-    envs.push_back(std::move(*env));
+    auto file = ReadEnvironmentFile(path.string());
+    EC2M_RETURN_IF_ERROR(file);
+    envs.push_back(std::move(file->config));
   }
   return envs;
 }

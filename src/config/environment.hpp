@@ -136,6 +136,17 @@ Result<std::vector<SubnetBlock>> SubnetBlocks(const EnvironmentConfig& e);
 // file does not define, CIDRs that are malformed or do not fit are all errors.
 Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const std::string& file);
 
+// One environment's file as read: the config and the text it came from (compliance rules and
+// change sets need the text).
+struct EnvironmentFile {
+  EnvironmentConfig config;
+  std::string text;
+};
+
+// Reads and parses `path` (".../<name>.json"). Errors: an unreadable file, the file's parse
+// errors, a name that differs from the file's stem.
+Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path);
+
 // Every *.json in `dir`, sorted by name. Errors: the first file that does not parse; a name that
 // differs from the file's stem ("config/dev.json: $.environment: expected \"dev\" (the file's
 // name), got \"prod\""); a missing or unreadable directory.
