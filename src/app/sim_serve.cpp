@@ -1,16 +1,13 @@
 #include "app/sim_serve.hpp"
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "app/stop_signals.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/clock.hpp"
+#include "core/files.hpp"
 #include "core/random.hpp"
 #include "http/listener.hpp"
 #include "sim/endpoint/query_server.hpp"
@@ -24,14 +21,9 @@ namespace {
 Result<sim::SimConfig> LoadConfig(const SimServeOptions& options) {
   sim::SimConfig config;
   if (!options.config_file.empty()) {
-    std::ifstream in(options.config_file);
-    if (!in) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  options.config_file + ": cannot be read (" + std::strerror(errno) + ")");
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto parsed = sim::ParseSimConfig(text.str(), options.config_file);
+    auto text = ReadFile(options.config_file);
+    EC2M_RETURN_IF_ERROR(text);
+    auto parsed = sim::ParseSimConfig(*text, options.config_file);
     EC2M_RETURN_IF_ERROR(parsed);
     config = std::move(*parsed);
   }

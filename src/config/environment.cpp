@@ -4,14 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "config/json_object.hpp"
 #include "core/cidr.hpp"
+#include "core/files.hpp"
 
 namespace ec2m::config {
 namespace {
@@ -595,21 +592,16 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
 }
 
 Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return Fail(ErrorCode::kInvalidArgument,
-                path + ": cannot be read (" + std::strerror(errno) + ")");
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto env = ParseEnvironmentConfig(text.str(), path);
+  auto text = ReadFile(path);
+  EC2M_RETURN_IF_ERROR(text);
+  auto env = ParseEnvironmentConfig(*text, path);
   EC2M_RETURN_IF_ERROR(env);
   const std::string stem = std::filesystem::path(path).stem().string();
   if (env->name != stem) {
     return Fail(ErrorCode::kInvalidArgument, path + ": $.environment: expected \"" + stem +
                                                  "\" (the file's name), got \"" + env->name + "\"");
   }
-  return EnvironmentFile{std::move(*env), text.str()};
+  return EnvironmentFile{std::move(*env), std::move(*text)};
 }
 
 Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir) {

@@ -1,11 +1,7 @@
 #include "config/serve_config.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "config/json_object.hpp"
+#include "core/files.hpp"
 
 namespace ec2m::config {
 
@@ -60,14 +56,9 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
 }
 
 Result<ServeConfig> LoadServeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return Fail(ErrorCode::kInvalidArgument,
-                path + ": cannot be read (" + std::strerror(errno) + ")");
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseServeConfig(text.str(), path);
+  auto text = ReadFile(path);
+  EC2M_RETURN_IF_ERROR(text);
+  return ParseServeConfig(*text, path);
 }
 
 }  // namespace ec2m::config

@@ -2,11 +2,11 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "core/files.hpp"
 
 namespace ec2m::aws {
 
@@ -92,13 +92,9 @@ Result<IniFile> ReadIniFile(const std::string& path) {
     missing.exists = false;
     return missing;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: cannot be read", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseIni(text.str(), path);
+  auto text = ReadFile(path);
+  EC2M_RETURN_IF_ERROR(text);
+  return ParseIni(*text, path);
 }
 
 }  // namespace ec2m::aws
