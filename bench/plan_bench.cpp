@@ -93,21 +93,30 @@ ec2m::Result<void> Make(ec2m::Ec2& ec2, const ec2m::stack::Template& t) {
       EC2M_RETURN_IF_ERROR(vpc);
       ids[r.logical_id] = vpc->vpc_id;
     } else if (r.type == "AWS::EC2::Subnet") {
-      auto subnet = ec2.CreateSubnet({Ref(p["VpcId"], ids), p["CidrBlock"], p["AvailabilityZone"],
-                                      "", {{"subnet", TagsOf(r)}}, false});
+      auto subnet = ec2.CreateSubnet({Ref(p["VpcId"], ids),
+                                      p["CidrBlock"],
+                                      p["AvailabilityZone"],
+                                      "",
+                                      {{"subnet", TagsOf(r)}},
+                                      false});
       EC2M_RETURN_IF_ERROR(subnet);
       ids[r.logical_id] = subnet->subnet_id;
     } else if (r.type == "AWS::EC2::SecurityGroup") {
-      auto sg = ec2.CreateSecurityGroup({p["GroupName"], p["GroupDescription"],
-                                         Ref(p["VpcId"], ids), {{"security-group", TagsOf(r)}},
+      auto sg = ec2.CreateSecurityGroup({p["GroupName"],
+                                         p["GroupDescription"],
+                                         Ref(p["VpcId"], ids),
+                                         {{"security-group", TagsOf(r)}},
                                          false});
       EC2M_RETURN_IF_ERROR(sg);
       ids[r.logical_id] = sg->group_id;
       ec2m::SecurityGroupRulesRequest rules;
       rules.group_id = sg->group_id;
       for (const auto& rule : p["SecurityGroupIngress"]) {
-        rules.permissions.push_back({rule["IpProtocol"], rule["FromPort"].get<int>(),
-                                     rule["ToPort"].get<int>(), {{rule["CidrIp"], ""}}, {}});
+        rules.permissions.push_back({rule["IpProtocol"],
+                                     rule["FromPort"].get<int>(),
+                                     rule["ToPort"].get<int>(),
+                                     {{rule["CidrIp"], ""}},
+                                     {}});
       }
       EC2M_RETURN_IF_ERROR(ec2.AuthorizeSecurityGroupIngress(rules));
     } else {
@@ -184,8 +193,7 @@ int Run(Flags flags) {
     return v.empty() ? 0.0 : v[v.size() / 2];
   };
   if (!plan_of(*t) || last_changes != 0) {
-    std::fprintf(stderr, "plan_bench: the unchanged environment plans %zu changes\n",
-                 last_changes);
+    std::fprintf(stderr, "plan_bench: the unchanged environment plans %zu changes\n", last_changes);
     return 1;
   }
   const auto n = static_cast<int64_t>(runs);
