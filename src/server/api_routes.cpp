@@ -329,7 +329,7 @@ void ApiServer::AddRoutes() {
         }
         auto page = inventory_.ListJson(f);
         EC2M_RETURN_IF_ERROR(page);
-        return Reply{200, nullptr, "", std::move(*page), "application/json"};
+        return Reply{200, nullptr, std::move(*page), "application/json"};
       });
   add("GET", "/api/v1/instances/{env}/{id}", kEnvRole, kViewer, "show an instance",
       [this](Call& call) -> Result<Reply> {
@@ -454,7 +454,7 @@ void ApiServer::AddRoutes() {
       });
   add("GET", "/metrics", kPublic, kViewer, "scrape metrics (Prometheus text)",
       [this](Call&) -> Result<Reply> {
-        return Reply{200, nullptr, metrics_.Render()};
+        return Reply{200, nullptr, std::make_shared<const std::string>(metrics_.Render())};
       });
 }
 

@@ -205,18 +205,14 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   }
   res.status = reply.status;
   res.set_header("X-Request-Id", call.request_id);
-  if (reply.shared_text) {
-    // Written from the shared string itself: no copy of a 30 KB page into the response.
-    std::shared_ptr<const std::string> text = std::move(reply.shared_text);
+  if (reply.text) {
+    std::shared_ptr<const std::string> text = std::move(reply.text);
     const size_t size = text->size();
     res.set_content_provider(
         size, reply.content_type,
         [text = std::move(text)](size_t offset, size_t length, httplib::DataSink& sink) {
           return sink.write(text->data() + offset, length);
         });
-  } else if (!reply.text.empty()) {
-    res.body = std::move(reply.text);  // set_content would copy a listing of 30 KB
-    res.set_header("Content-Type", reply.content_type);
   } else if (!reply.body.is_null()) {
     res.set_content(reply.body.dump(), kJson);
   }

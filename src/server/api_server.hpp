@@ -39,8 +39,9 @@ enum class Access {
 struct Reply {
   int status = 200;
   nlohmann::json body;
-  std::string text;                                        // when set, sent as is instead of `body`
-  std::shared_ptr<const std::string> shared_text;          // the same, shared with a cache
+  // When set, sent as is instead of `body`, from the string itself (a cached listing is shared,
+  // never copied into the response).
+  std::shared_ptr<const std::string> text;
   std::string content_type = "text/plain; version=0.0.4";  // of `text`
 };
 

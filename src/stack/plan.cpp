@@ -257,8 +257,8 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
   }
   for (Change& d : deletes) {
     // What is retained stays retained after it leaves the config: the environment's policy.
-    d.refused = desired.Find(d.logical_id) == nullptr && !options.allow_retained_deletes &&
-                !desired.resources.empty() && desired.resources.front().retain;
+    d.refused =
+        desired.Find(d.logical_id) == nullptr && !options.allow_retained_deletes && desired.retain;
   }
   std::stable_sort(deletes.begin(), deletes.end(), [](const Change& a, const Change& b) {
     return DeleteRank(a.type) < DeleteRank(b.type);

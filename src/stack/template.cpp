@@ -96,8 +96,8 @@ nlohmann::json Template::ToJson() const {
 Result<Template> Synth(const config::EnvironmentConfig& env) {
   auto blocks = config::SubnetBlocks(env);
   EC2M_RETURN_IF_ERROR(blocks);
-  Template t{env.name, env.service, env.account_id, env.region, {}};
   const bool retain = env.retain();
+  Template t{env.name, env.service, env.account_id, env.region, retain, {}};
   auto add = [&](Resource r) {
     r.tags["ManagedBy"] = kManagedBy;
     r.tags["Environment"] = env.name;

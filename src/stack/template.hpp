@@ -47,6 +47,7 @@ struct Template {
   std::string service;
   std::string account_id;
   std::string region;
+  bool retain = false;              // RemovalPolicy RETAIN: what leaves the config stays
   std::vector<Resource> resources;  // dependencies first
 
   const Resource* Find(const std::string& logical_id) const;
