@@ -35,6 +35,9 @@ class Ec2 {
   virtual Result<void> ModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req) = 0;
   virtual Result<InstanceAttribute> DescribeInstanceAttribute(
       const DescribeInstanceAttributeRequest& req) = 0;
+  // Detailed (1-minute) monitoring on / off; fails whole on an unknown id.
+  virtual Result<void> MonitorInstances(const InstanceIdsRequest& req) = 0;
+  virtual Result<void> UnmonitorInstances(const InstanceIdsRequest& req) = 0;
 
   virtual Result<void> CreateTags(const CreateTagsRequest& req) = 0;
   virtual Result<void> DeleteTags(const DeleteTagsRequest& req) = 0;
@@ -42,11 +45,15 @@ class Ec2 {
 
   virtual Result<Vpc> CreateVpc(const CreateVpcRequest& req) = 0;
   virtual Result<Page<Vpc>> DescribeVpcs(const DescribeRequest& req) = 0;
+  // InvalidParameterCombination unless exactly one attribute is set.
+  virtual Result<void> ModifyVpcAttribute(const ModifyVpcAttributeRequest& req) = 0;
   // DependencyViolation while subnets or non-default security groups remain.
   virtual Result<void> DeleteVpc(const DeleteRequest& req) = 0;
 
   virtual Result<Subnet> CreateSubnet(const CreateSubnetRequest& req) = 0;
   virtual Result<Page<Subnet>> DescribeSubnets(const DescribeRequest& req) = 0;
+  // InvalidParameterCombination unless exactly one attribute is set.
+  virtual Result<void> ModifySubnetAttribute(const ModifySubnetAttributeRequest& req) = 0;
   // DependencyViolation while instances use it.
   virtual Result<void> DeleteSubnet(const DeleteRequest& req) = 0;
 

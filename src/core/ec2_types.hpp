@@ -67,6 +67,31 @@ struct GroupIdentifier {
   bool operator==(const GroupIdentifier&) const = default;
 };
 
+// An EBS volume of a block device mapping. On RunInstances: what to create; described back on an
+// instance: the volume's id and attachment status (EC2 describes size, type and encryption
+// through DescribeVolumes; ec2m keeps them here for the simulated region and its own checks).
+// A request parsed off the wire leaves volume_size_gb 0 and volume_type empty when the request
+// did not name them (EC2 then takes the image's root volume, or gp2 for a new volume); so does
+// the client reading an instance, whose XML carries neither.
+struct EbsBlockDevice {
+  int volume_size_gb = 8;
+  std::string volume_type = "gp3";  // gp2, gp3, io1, io2, st1, sc1, standard
+  bool encrypted = false;
+  bool delete_on_termination = true;
+  std::string volume_id;  // described: "vol-..."
+  std::string status;     // described: attaching, attached, detaching, detached
+};
+
+struct BlockDeviceMapping {
+  std::string device_name;  // "/dev/xvda"
+  EbsBlockDevice ebs;
+  bool operator==(const BlockDeviceMapping& o) const {
+    return device_name == o.device_name && ebs.volume_size_gb == o.ebs.volume_size_gb &&
+           ebs.volume_type == o.ebs.volume_type && ebs.encrypted == o.ebs.encrypted &&
+           ebs.delete_on_termination == o.ebs.delete_on_termination;
+  }
+};
+
 struct Instance {
   std::string instance_id;
   std::string image_id;
@@ -85,6 +110,7 @@ struct Instance {
   std::string private_dns_name;
   std::string public_dns_name;
   std::vector<GroupIdentifier> security_groups;
+  std::vector<BlockDeviceMapping> block_device_mappings;
   Tags tags;
   std::string client_token;
   std::string user_data;  // base64, as given to RunInstances
@@ -124,6 +150,7 @@ struct RunInstancesRequest {
   std::vector<std::string> security_group_ids;
   std::vector<std::string> security_group_names;
   std::vector<TagSpecification> tag_specifications;
+  std::vector<BlockDeviceMapping> block_device_mappings;  // BlockDeviceMapping.N.*
   bool disable_api_termination = false;
   bool disable_api_stop = false;
   bool monitoring_enabled = false;
@@ -248,6 +275,23 @@ struct CreateSubnetRequest {
   std::string availability_zone_id;
   std::vector<TagSpecification> tag_specifications;
   bool dry_run = false;
+};
+
+// ModifySubnetAttribute: one attribute per request, as EC2 requires.
+struct ModifySubnetAttributeRequest {
+  std::string subnet_id;
+  std::optional<bool> map_public_ip_on_launch;  // MapPublicIpOnLaunch.Value
+  // Honoured by the simulated region. EC2's API has no DryRun for this call: over the wire it is
+  // refused (UnknownParameter), never carried out.
+  bool dry_run = false;
+};
+
+// ModifyVpcAttribute: one attribute per request, as EC2 requires.
+struct ModifyVpcAttributeRequest {
+  std::string vpc_id;
+  std::optional<bool> enable_dns_support;    // EnableDnsSupport.Value
+  std::optional<bool> enable_dns_hostnames;  // EnableDnsHostnames.Value
+  bool dry_run = false;                      // as ModifySubnetAttributeRequest::dry_run
 };
 
 // Deletes one resource by id (DeleteVpc, DeleteSubnet).

@@ -107,6 +107,15 @@ const Image* FindImage(std::string_view image_id) {
   return it == catalog.end() ? nullptr : &*it;
 }
 
+ImageRootVolume RootVolumeOf(const Image& image) {
+  ImageRootVolume root;
+  root.snapshot_id = "snap-" + image.image_id.substr(image.image_id.find('-') + 1);
+  root.ebs.volume_size_gb = image.platform == "windows" ? 30 : 8;
+  root.ebs.volume_type = "gp3";
+  root.ebs.delete_on_termination = true;
+  return root;
+}
+
 const std::vector<Region>& RegionCatalog() {
   static const std::vector<Region> catalog = [] {
     std::vector<Region> regions;

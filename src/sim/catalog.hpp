@@ -19,6 +19,15 @@ const InstanceTypeInfo* FindInstanceType(std::string_view name);
 const std::vector<Image>& ImageCatalog();
 const Image* FindImage(std::string_view image_id);
 
+// The root volume an image launches with, as its block device mapping gives it: made from the
+// image's snapshot ("snap-" and the image id's hex), 30 GiB for Windows images and 8 GiB
+// otherwise, gp3, deleted on termination. The volume id and status are left empty.
+struct ImageRootVolume {
+  std::string snapshot_id;
+  EbsBlockDevice ebs;
+};
+ImageRootVolume RootVolumeOf(const Image& image);
+
 // The zones of `region`: "<region>a".."<region>d", ids "<abbrev>-az1".."-az4".
 std::vector<AvailabilityZone> ZonesOf(std::string_view region);
 const std::vector<Region>& RegionCatalog();

@@ -118,6 +118,7 @@ Result<void> SimRegion::CreateDefaults() {
   vpc.vpc.cidr_block = "172.31.0.0/16";
   vpc.vpc.is_default = true;
   vpc.vpc.owner_id = config_.account_id;
+  vpc.enable_dns_hostnames = true;
   std::vector<SimRecord> records{Encode(vpc)};
   std::vector<SubnetRecord> subnets;
   const auto zones = ZonesOf(config_.region);

@@ -52,14 +52,23 @@ class SimRegion final : public Ec2 {
   Result<void> ModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req) override;
   Result<InstanceAttribute> DescribeInstanceAttribute(
       const DescribeInstanceAttributeRequest& req) override;
+  // Monitoring shows "enabled" / "disabled" from the call on (EC2 passes through "pending" /
+  // "disabling" for a while; the sim does not).
+  Result<void> MonitorInstances(const InstanceIdsRequest& req) override;
+  Result<void> UnmonitorInstances(const InstanceIdsRequest& req) override;
   Result<void> CreateTags(const CreateTagsRequest& req) override;
   Result<void> DeleteTags(const DeleteTagsRequest& req) override;
   Result<Page<TagDescription>> DescribeTags(const DescribeRequest& req) override;
   Result<Vpc> CreateVpc(const CreateVpcRequest& req) override;
   Result<Page<Vpc>> DescribeVpcs(const DescribeRequest& req) override;
+  // Also InvalidParameterCombination when enabling DNS hostnames while DNS support is off. DNS
+  // hostnames (with DNS support) give running instances with a public address a public DNS name.
+  Result<void> ModifyVpcAttribute(const ModifyVpcAttributeRequest& req) override;
   Result<void> DeleteVpc(const DeleteRequest& req) override;
   Result<Subnet> CreateSubnet(const CreateSubnetRequest& req) override;
   Result<Page<Subnet>> DescribeSubnets(const DescribeRequest& req) override;
+  // MapPublicIpOnLaunch applies to instances launched afterwards, as EC2.
+  Result<void> ModifySubnetAttribute(const ModifySubnetAttributeRequest& req) override;
   Result<void> DeleteSubnet(const DeleteRequest& req) override;
   Result<SecurityGroup> CreateSecurityGroup(const CreateSecurityGroupRequest& req) override;
   Result<Page<SecurityGroup>> DescribeSecurityGroups(const DescribeRequest& req) override;
@@ -87,6 +96,8 @@ class SimRegion final : public Ec2 {
   // same checks, dry run and write, around adding or removing the requested rules.
   enum class IngressChange { kAuthorize, kRevoke };
   Result<void> ChangeIngress(const SecurityGroupRulesRequest& req, IngressChange change);
+  // MonitorInstances (enabled) and UnmonitorInstances: the same lookup, dry run and write.
+  Result<void> SetMonitoring(const InstanceIdsRequest& req, bool enabled);
   // Creates the default VPC, its subnets and security group. REQUIRES: mu_ held.
   Result<void> CreateDefaults();
   // Drops terminated instances whose visibility expired. REQUIRES: mu_ held.

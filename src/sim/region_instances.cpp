@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/block_devices.hpp"
 #include "sim/catalog.hpp"
 #include "sim/filters.hpp"
 #include "sim/region.hpp"
@@ -31,6 +32,21 @@ std::string UserReason(int64_t now_ms) {
   const std::string iso = FormatIso8601(FromUnixMillis(now_ms));
   // EC2: "User initiated (2026-11-27 10:00:00 GMT)".
   return fmt::format("User initiated ({} {} GMT)", iso.substr(0, 10), iso.substr(11, 8));
+}
+
+// A stable public address per instance, from 100.64.0.0/10-like space so large fleets stay
+// unique; the public DNS name only when the VPC has both DNS support and DNS hostnames, as EC2.
+void SetPublicAddress(Instance& i, uint64_t seq, const RegionState& state,
+                      std::string_view region) {
+  const uint32_t public_ip = (100u << 24) | (64u << 16) | static_cast<uint32_t>(seq & 0x3FFFFF);
+  i.public_ip_address = FormatIpv4(public_ip);
+  auto vpc = state.vpcs.find(i.vpc_id);
+  if (vpc != state.vpcs.end() && vpc->second.enable_dns_support &&
+      vpc->second.enable_dns_hostnames) {
+    i.public_dns_name =
+        fmt::format("ec2-{}-{}-{}-{}.{}.compute.amazonaws.com", public_ip >> 24,
+                    (public_ip >> 16) & 0xFF, (public_ip >> 8) & 0xFF, public_ip & 0xFF, region);
+  }
 }
 
 Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t now_ms,
@@ -72,18 +88,16 @@ Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t n
     if (i.state != InstanceState::kTerminated) {
       i.private_ip_address = FormatIpv4(r.private_ip);
       i.private_dns_name = DnsName(r.private_ip, config.region);
-      if (subnet->second.subnet.map_public_ip_on_launch && i.state == InstanceState::kRunning) {
-        // A stable public address per instance, from 203.0.113.0/24-like documentation space
-        // widened to a /12 so large fleets stay unique.
-        const uint32_t public_ip =
-            (100u << 24) | (64u << 16) | static_cast<uint32_t>(r.seq & 0x3FFFFF);
-        i.public_ip_address = FormatIpv4(public_ip);
-        i.public_dns_name =
-            fmt::format("ec2-{}.{}.compute.amazonaws.com",
-                        fmt::format("{}-{}-{}-{}", public_ip >> 24, (public_ip >> 16) & 0xFF,
-                                    (public_ip >> 8) & 0xFF, public_ip & 0xFF),
-                        config.region);
+      if (r.public_ip && i.state == InstanceState::kRunning) {
+        SetPublicAddress(i, r.seq, state, config.region);
       }
+    }
+  }
+  if (i.state != InstanceState::kTerminated) {
+    // Terminated instances have their volumes deleted or detached: EC2 lists none.
+    i.block_device_mappings = r.block_devices;
+    for (BlockDeviceMapping& m : i.block_device_mappings) {
+      m.ebs.status = "attached";
     }
   }
   for (const std::string& gid : r.group_ids) {
@@ -92,6 +106,25 @@ Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t n
         GroupIdentifier{gid, g == state.groups.end() ? std::string() : g->second.group.group_name});
   }
   return i;
+}
+
+// The block-device-mapping.* filters of DescribeInstances (`field` after the prefix).
+bool BlockDeviceValues(const Instance& i, std::string_view field, std::vector<std::string>& out) {
+  for (const BlockDeviceMapping& m : i.block_device_mappings) {
+    if (field == "device-name") {
+      out.push_back(m.device_name);
+    } else if (field == "volume-id") {
+      out.push_back(m.ebs.volume_id);
+    } else if (field == "status") {
+      out.push_back(m.ebs.status);
+    } else if (field == "delete-on-termination") {
+      out.emplace_back(m.ebs.delete_on_termination ? "true" : "false");
+    } else if (field == "attach-time") {
+      out.push_back(FormatIso8601Millis(i.launch_time));
+    }
+  }
+  return field == "device-name" || field == "volume-id" || field == "status" ||
+         field == "delete-on-termination" || field == "attach-time";
 }
 
 bool InstanceValues(const Instance& i, std::string_view name, std::vector<std::string>& out) {
@@ -140,6 +173,8 @@ bool InstanceValues(const Instance& i, std::string_view name, std::vector<std::s
     out.push_back(i.state_transition_reason);
   } else if (name == "monitoring-state") {
     out.emplace_back(i.monitoring_enabled ? "enabled" : "disabled");
+  } else if (name.starts_with("block-device-mapping.")) {
+    return BlockDeviceValues(i, name.substr(21), out);
   } else if (name == "instance.group-id" || name == "instance.group-name") {
     for (const auto& g : i.security_groups) {
       out.push_back(name == "instance.group-id" ? g.group_id : g.group_name);
@@ -189,6 +224,10 @@ std::string Fingerprint(const RunInstancesRequest& req) {
     for (const auto& t : spec.tags) {
       f += "|" + t.key + "=" + t.value;
     }
+  }
+  for (const auto& m : req.block_device_mappings) {
+    f += fmt::format("|bdm:{}:{}:{}:{}:{}", m.device_name, m.ebs.volume_size_gb, m.ebs.volume_type,
+                     m.ebs.encrypted, m.ebs.delete_on_termination);
   }
   return f;
 }
@@ -282,7 +321,8 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
     return Fail(ErrorCode::kInvalidArgument, "The request must contain the parameter ImageId",
                 "MissingParameter");
   }
-  if (FindImage(req.image_id) == nullptr) {
+  const Image* image = FindImage(req.image_id);
+  if (image == nullptr) {
     return IdsNotFound("image", {req.image_id});
   }
   const std::string type = req.instance_type.empty() ? "m1.small" : req.instance_type;
@@ -293,6 +333,8 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
   }
   auto tags = TagsFromSpecs(req.tag_specifications, "instance", {"volume", "network-interface"});
   EC2M_RETURN_IF_ERROR(tags);
+  auto block_devices = ResolveBlockDevices(req.block_device_mappings, *image);
+  EC2M_RETURN_IF_ERROR(block_devices);
 
   // Placement: the subnet, or the zone's default subnet, or the first zone's.
   SubnetRecord* subnet = nullptr;
@@ -446,6 +488,11 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
     r.ebs_optimized = req.ebs_optimized;
     r.disable_api_termination = req.disable_api_termination;
     r.disable_api_stop = req.disable_api_stop;
+    r.public_ip = subnet->subnet.map_public_ip_on_launch;
+    r.block_devices = *block_devices;
+    for (BlockDeviceMapping& m : r.block_devices) {
+      m.ebs.volume_id = NewId("vol");
+    }
     records.push_back(Encode(r));
     launched.push_back(std::move(r));
   }
@@ -468,9 +515,11 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
   subnet->next_hint = offsets.back() + 1;
   for (auto& r : launched) {
     subnet->used[r.private_ip - subnet->cidr.address] = true;
-    // RunInstances answers "pending" whatever the delay, as EC2 does.
+    // RunInstances answers "pending" whatever the delay, as EC2 does, and no block devices: EC2
+    // attaches the volumes after it answers.
     Instance shown = ToInstance(r, st, r.launch_ms - 1, config_);
     shown.state = InstanceState::kPending;
+    shown.block_device_mappings.clear();
     res.instances.push_back(std::move(shown));
     st.seq_by_id.emplace(r.instance_id, r.seq);
     st.instances.emplace(r.seq, std::move(r));
@@ -828,6 +877,33 @@ Result<InstanceAttribute> SimRegion::DescribeInstanceAttribute(
     return DryRunSucceeded();
   }
   return attr;
+}
+
+Result<void> SimRegion::MonitorInstances(const InstanceIdsRequest& req) {
+  EC2M_RETURN_IF_ERROR(InjectFault("MonitorInstances"));
+  return SetMonitoring(req, true);
+}
+
+Result<void> SimRegion::UnmonitorInstances(const InstanceIdsRequest& req) {
+  EC2M_RETURN_IF_ERROR(InjectFault("UnmonitorInstances"));
+  return SetMonitoring(req, false);
+}
+
+Result<void> SimRegion::SetMonitoring(const InstanceIdsRequest& req, bool enabled) {
+  std::lock_guard lock(mu_);
+  auto found = Lookup(*state_, req.instance_ids, NowMs(), config_.delays);
+  EC2M_RETURN_IF_ERROR(found);
+  if (req.dry_run) {
+    return DryRunSucceeded();
+  }
+  std::vector<InstanceRecord> updated;
+  for (const InstanceRecord* r : *found) {
+    if (r->monitoring != enabled) {
+      updated.push_back(*r);
+      updated.back().monitoring = enabled;
+    }
+  }
+  return CommitInstances(updated);
 }
 
 Result<void> SimRegion::CommitInstances(std::vector<InstanceRecord>& updated) {

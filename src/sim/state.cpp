@@ -1,12 +1,21 @@
 #include "sim/state.hpp"
 
+#include "sim/catalog.hpp"
 #include "sim/codec.hpp"
 
 namespace ec2m::sim {
 
 namespace {
 
-constexpr uint64_t kFormatVersion = 1;
+// Every record body begins with its format version. Version 2 appends an instance's public
+// address flag and block devices, and a VPC's DNS attributes; the other kinds are unchanged.
+// Bodies of both versions decode; records are written in the current one.
+constexpr uint64_t kFormatVersion1 = 1;
+constexpr uint64_t kFormatVersion = 2;
+
+bool KnownVersion(uint64_t version) {
+  return version == kFormatVersion1 || version == kFormatVersion;
+}
 
 void PutTags(Encoder& e, const Tags& tags) {
   e.PutU64(tags.size());
@@ -112,6 +121,35 @@ bool GetPermissions(Decoder& d, std::vector<IpPermission>& perms) {
   return d.ok();
 }
 
+void PutBlockDevices(Encoder& e, const std::vector<BlockDeviceMapping>& devices) {
+  e.PutU64(devices.size());
+  for (const BlockDeviceMapping& m : devices) {
+    e.PutString(m.device_name);
+    e.PutI64(m.ebs.volume_size_gb);
+    e.PutString(m.ebs.volume_type);
+    e.PutBool(m.ebs.encrypted);
+    e.PutBool(m.ebs.delete_on_termination);
+    e.PutString(m.ebs.volume_id);
+  }
+}
+
+bool GetBlockDevices(Decoder& d, std::vector<BlockDeviceMapping>& devices) {
+  uint64_t n = 0;
+  if (!d.GetU64(n) || n > 1000) {
+    return false;
+  }
+  devices.resize(n);
+  for (BlockDeviceMapping& m : devices) {
+    d.GetString(m.device_name);
+    d.GetInt(m.ebs.volume_size_gb);
+    d.GetString(m.ebs.volume_type);
+    d.GetBool(m.ebs.encrypted);
+    d.GetBool(m.ebs.delete_on_termination);
+    d.GetString(m.ebs.volume_id);
+  }
+  return d.ok();
+}
+
 SimRecord Record(std::string_view kind, const std::string& id, Encoder& e) {
   return SimRecord{std::string(kind), id, e.Take()};
 }
@@ -172,6 +210,8 @@ SimRecord Encode(const InstanceRecord& r) {
   e.PutBool(r.ebs_optimized);
   e.PutBool(r.disable_api_termination);
   e.PutBool(r.disable_api_stop);
+  e.PutBool(r.public_ip);
+  PutBlockDevices(e, r.block_devices);
   return Record(kKindInstance, r.instance_id, e);
 }
 
@@ -182,6 +222,8 @@ SimRecord Encode(const VpcRecord& r) {
   e.PutString(r.vpc.instance_tenancy);
   e.PutBool(r.vpc.is_default);
   PutTags(e, r.vpc.tags);
+  e.PutBool(r.enable_dns_support);
+  e.PutBool(r.enable_dns_hostnames);
   return Record(kKindVpc, r.vpc.vpc_id, e);
 }
 
@@ -221,9 +263,9 @@ SimRecord Encode(const TokenRecord& r) {
 
 namespace {
 
-bool DecodeInstance(const SimRecord& rec, InstanceRecord& r) {
+// `version` is the record's format version.
+bool DecodeInstance(const SimRecord& rec, InstanceRecord& r, uint64_t& version) {
   Decoder d(rec.body);
-  uint64_t version = 0;
   uint64_t ip = 0;
   uint64_t state = 0;
   uint64_t index = 0;
@@ -251,6 +293,10 @@ bool DecodeInstance(const SimRecord& rec, InstanceRecord& r) {
   d.GetBool(r.ebs_optimized);
   d.GetBool(r.disable_api_termination);
   d.GetBool(r.disable_api_stop);
+  if (version >= kFormatVersion) {
+    d.GetBool(r.public_ip);
+    GetBlockDevices(d, r.block_devices);
+  }
   r.private_ip = static_cast<uint32_t>(ip);
   r.launch_index = static_cast<int>(index);
   const auto parsed = ParseInstanceState(InstanceStateName(static_cast<InstanceState>(state)));
@@ -258,7 +304,7 @@ bool DecodeInstance(const SimRecord& rec, InstanceRecord& r) {
     return false;
   }
   r.state = *parsed;
-  return version == kFormatVersion && d.done();
+  return KnownVersion(version) && d.done();
 }
 
 bool DecodeVpc(const SimRecord& rec, VpcRecord& r) {
@@ -270,7 +316,13 @@ bool DecodeVpc(const SimRecord& rec, VpcRecord& r) {
   d.GetString(r.vpc.instance_tenancy);
   d.GetBool(r.vpc.is_default);
   GetTags(d, r.vpc.tags);
-  return version == kFormatVersion && d.done() && ParseCidr(r.vpc.cidr_block).has_value();
+  if (version >= kFormatVersion) {
+    d.GetBool(r.enable_dns_support);
+    d.GetBool(r.enable_dns_hostnames);
+  } else {
+    r.enable_dns_hostnames = r.vpc.is_default;
+  }
+  return KnownVersion(version) && d.done() && ParseCidr(r.vpc.cidr_block).has_value();
 }
 
 bool DecodeSubnet(const SimRecord& rec, SubnetRecord& r) {
@@ -286,7 +338,7 @@ bool DecodeSubnet(const SimRecord& rec, SubnetRecord& r) {
   d.GetBool(r.subnet.map_public_ip_on_launch);
   GetTags(d, r.subnet.tags);
   auto cidr = ParseCidr(r.subnet.cidr_block);
-  if (version != kFormatVersion || !d.done() || !cidr) {
+  if (!KnownVersion(version) || !d.done() || !cidr) {
     return false;
   }
   r.cidr = *cidr;
@@ -305,7 +357,7 @@ bool DecodeGroup(const SimRecord& rec, GroupRecord& r) {
   GetPermissions(d, r.group.ingress);
   GetPermissions(d, r.group.egress);
   GetTags(d, r.group.tags);
-  return version == kFormatVersion && d.done();
+  return KnownVersion(version) && d.done();
 }
 
 bool DecodeToken(const SimRecord& rec, TokenRecord& r) {
@@ -316,18 +368,35 @@ bool DecodeToken(const SimRecord& rec, TokenRecord& r) {
   d.GetString(r.fingerprint);
   d.GetString(r.reservation_id);
   GetStrings(d, r.instance_ids);
-  return version == kFormatVersion && d.done();
+  return KnownVersion(version) && d.done();
+}
+
+// A version 1 instance: the root volume ec2m described then, whose id was derived from the
+// instance id, and the public address its subnet gave (the subnet's setting could not change).
+void UpgradeVersion1(InstanceRecord& r, const RegionState& state) {
+  auto subnet = state.subnets.find(r.subnet_id);
+  r.public_ip = subnet != state.subnets.end() && subnet->second.subnet.map_public_ip_on_launch;
+  if (const Image* image = FindImage(r.image_id)) {
+    BlockDeviceMapping root{image->root_device_name, RootVolumeOf(*image).ebs};
+    root.ebs.volume_id = "vol-" + r.instance_id.substr(r.instance_id.find('-') + 1);
+    r.block_devices.push_back(std::move(root));
+  }
 }
 
 }  // namespace
 
 Result<RegionState> Decode(const std::vector<SimRecord>& records) {
   RegionState state;
+  std::vector<uint64_t> version1_instances;  // upgraded once every subnet is known
   for (const SimRecord& rec : records) {
     if (rec.kind == kKindInstance) {
       InstanceRecord r;
-      if (!DecodeInstance(rec, r) || state.instances.count(r.seq) > 0) {
+      uint64_t version = 0;
+      if (!DecodeInstance(rec, r, version) || state.instances.count(r.seq) > 0) {
         return Damaged(rec);
+      }
+      if (version == kFormatVersion1) {
+        version1_instances.push_back(r.seq);
       }
       state.next_seq = std::max(state.next_seq, r.seq + 1);
       state.seq_by_id.emplace(r.instance_id, r.seq);
@@ -359,6 +428,9 @@ Result<RegionState> Decode(const std::vector<SimRecord>& records) {
     } else if (rec.kind != kKindMeta) {
       return Damaged(rec);
     }
+  }
+  for (uint64_t seq : version1_instances) {
+    UpgradeVersion1(state.instances.at(seq), state);
   }
   return state;
 }

@@ -51,10 +51,17 @@ struct InstanceRecord {
   bool ebs_optimized = false;
   bool disable_api_termination = false;
   bool disable_api_stop = false;
+  // Whether launch gave the instance a public address: its subnet's MapPublicIpOnLaunch then.
+  bool public_ip = false;
+  // The EBS volumes attached at launch, root first, each with its volume id (status is derived).
+  std::vector<BlockDeviceMapping> block_devices;
 };
 
 struct VpcRecord {
   Vpc vpc;
+  // EC2's defaults for a VPC one creates; the default VPC has both true.
+  bool enable_dns_support = true;
+  bool enable_dns_hostnames = false;
 };
 
 struct SubnetRecord {
@@ -99,7 +106,10 @@ SimRecord Encode(const GroupRecord& r);
 SimRecord Encode(const TokenRecord& r);
 
 // Rebuilds a region from its records. Unknown kinds and undecodable bodies are kInternal naming
-// the record (a damaged store is not silently ignored).
+// the record (a damaged store is not silently ignored). Records of format version 1 (before block
+// devices, public address flags and VPC DNS attributes were kept) still decode: an instance gets
+// the root volume ec2m described then (its id derived from the instance id) and the public
+// address its subnet gave; a VPC gets EC2's DNS defaults.
 Result<RegionState> Decode(const std::vector<SimRecord>& records);
 
 }  // namespace ec2m::sim

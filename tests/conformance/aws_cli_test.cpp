@@ -278,6 +278,101 @@ TEST_F(AwsCliTest, NetworkingAndTags) {
   Ok({"ec2", "delete-vpc", "--vpc-id", vpc_id});
 }
 
+TEST_F(AwsCliTest, BlockDeviceMappings) {
+  const json mappings_arg =
+      json::array({{{"DeviceName", "/dev/xvda"},
+                    {"Ebs", {{"VolumeSize", 20}, {"VolumeType", "gp3"}, {"Encrypted", true}}}},
+                   {{"DeviceName", "/dev/sdf"},
+                    {"Ebs", {{"VolumeSize", 100}, {"DeleteOnTermination", false}}}}});
+  json run = Ok({"ec2", "run-instances", "--image-id", kImage, "--instance-type", "t3.micro",
+                 "--block-device-mappings", mappings_arg.dump()});
+  const auto ids = Ids(run);
+  ASSERT_EQ(ids.size(), 1u);
+  json described = Ok({"ec2", "describe-instances", "--instance-ids", ids[0]});
+  const json& mappings = described["Reservations"][0]["Instances"][0]["BlockDeviceMappings"];
+  ASSERT_EQ(mappings.size(), 2u);
+  EXPECT_EQ(mappings[0]["DeviceName"], "/dev/xvda");
+  const std::string root_volume = mappings[0]["Ebs"]["VolumeId"];
+  EXPECT_TRUE(root_volume.starts_with("vol-") && root_volume.size() == 21) << root_volume;
+  EXPECT_EQ(mappings[0]["Ebs"]["Status"], "attached");
+  EXPECT_EQ(mappings[0]["Ebs"]["DeleteOnTermination"], true);
+  EXPECT_FALSE(mappings[0]["Ebs"]["AttachTime"].get<std::string>().empty());
+  EXPECT_EQ(mappings[1]["DeviceName"], "/dev/sdf");
+  EXPECT_EQ(mappings[1]["Ebs"]["DeleteOnTermination"], false);
+  EXPECT_NE(mappings[1]["Ebs"]["VolumeId"], root_volume);
+
+  FailsWith({"ec2", "run-instances", "--image-id", kImage, "--block-device-mappings",
+             R"([{"DeviceName":"/dev/xvda","Ebs":{"VolumeSize":4}}])"},
+            "InvalidBlockDeviceMapping");
+  FailsWith({"ec2", "run-instances", "--image-id", kImage, "--block-device-mappings",
+             R"([{"DeviceName":"/dev/sdf","Ebs":{"VolumeSize":10,"VolumeType":"gp9"}}])"},
+            "InvalidParameterValue");
+  Ok({"ec2", "terminate-instances", "--instance-ids", ids[0]});
+}
+
+TEST_F(AwsCliTest, SubnetAndVpcAttributes) {
+  json vpc = Ok({"ec2", "create-vpc", "--cidr-block", "10.40.0.0/16"});
+  const std::string vpc_id = vpc["Vpc"]["VpcId"];
+  json subnet = Ok({"ec2", "create-subnet", "--vpc-id", vpc_id, "--cidr-block", "10.40.1.0/24"});
+  const std::string subnet_id = subnet["Subnet"]["SubnetId"];
+  EXPECT_EQ(subnet["Subnet"]["MapPublicIpOnLaunch"], false);
+
+  Ok({"ec2", "modify-subnet-attribute", "--subnet-id", subnet_id, "--map-public-ip-on-launch"});
+  json subnets = Ok({"ec2", "describe-subnets", "--subnet-ids", subnet_id});
+  EXPECT_EQ(subnets["Subnets"][0]["MapPublicIpOnLaunch"], true);
+  json filtered = Ok({"ec2", "describe-subnets", "--filters", "Name=vpc-id,Values=" + vpc_id,
+                      "Name=map-public-ip-on-launch,Values=true"});
+  EXPECT_EQ(filtered["Subnets"].size(), 1u);
+
+  const auto ids = Launch(1, {"--subnet-id", subnet_id});
+  json before = Ok({"ec2", "describe-instances", "--instance-ids", ids[0]});
+  EXPECT_FALSE(before["Reservations"][0]["Instances"][0]["PublicIpAddress"].is_null());
+  EXPECT_EQ(before["Reservations"][0]["Instances"][0]["PublicDnsName"], "");
+  Ok({"ec2", "modify-vpc-attribute", "--vpc-id", vpc_id, "--enable-dns-hostnames",
+      R"({"Value":true})"});
+  json after = Ok({"ec2", "describe-instances", "--instance-ids", ids[0]});
+  EXPECT_TRUE(
+      after["Reservations"][0]["Instances"][0]["PublicDnsName"].get<std::string>().ends_with(
+          ".compute.amazonaws.com"));
+
+  FailsWith({"ec2", "modify-vpc-attribute", "--vpc-id", vpc_id, "--enable-dns-support",
+             R"({"Value":true})", "--enable-dns-hostnames", R"({"Value":true})"},
+            "InvalidParameterCombination");
+  FailsWith({"ec2", "modify-vpc-attribute", "--vpc-id", vpc_id}, "InvalidParameterCombination");
+  FailsWith({"ec2", "modify-vpc-attribute", "--vpc-id", "vpc-00000000000000000",
+             "--enable-dns-support", R"({"Value":false})"},
+            "InvalidVpcID.NotFound");
+  FailsWith({"ec2", "modify-subnet-attribute", "--subnet-id", "subnet-00000000000000000",
+             "--no-map-public-ip-on-launch"},
+            "InvalidSubnetID.NotFound");
+  Ok({"ec2", "terminate-instances", "--instance-ids", ids[0]});
+  Ok({"ec2", "wait", "instance-terminated", "--instance-ids", ids[0]});
+  Ok({"ec2", "delete-subnet", "--subnet-id", subnet_id});
+  Ok({"ec2", "delete-vpc", "--vpc-id", vpc_id});
+}
+
+TEST_F(AwsCliTest, MonitorAndUnmonitorInstances) {
+  const auto ids = Launch(2);
+  json on = Ok(Join({"ec2", "monitor-instances", "--instance-ids"}, ids));
+  ASSERT_EQ(on["InstanceMonitorings"].size(), 2u);
+  EXPECT_EQ(on["InstanceMonitorings"][0]["InstanceId"], ids[0]);
+  EXPECT_EQ(on["InstanceMonitorings"][0]["Monitoring"]["State"], "pending");
+  json described = Ok(Join({"ec2", "describe-instances", "--instance-ids"}, ids));
+  for (const auto& i : described["Reservations"][0]["Instances"]) {
+    EXPECT_EQ(i["Monitoring"]["State"], "enabled");
+  }
+  EXPECT_EQ(Query({"Name=instance-id,Values=" + ids[0], "Name=monitoring-state,Values=enabled"}),
+            std::vector<std::string>{ids[0]});
+  json off = Ok({"ec2", "unmonitor-instances", "--instance-ids", ids[1]});
+  EXPECT_EQ(off["InstanceMonitorings"][0]["Monitoring"]["State"], "disabling");
+  json one = Ok({"ec2", "describe-instances", "--instance-ids", ids[1]});
+  EXPECT_EQ(one["Reservations"][0]["Instances"][0]["Monitoring"]["State"], "disabled");
+  FailsWith({"ec2", "monitor-instances", "--instance-ids", "i-0123456789abcdef0"},
+            "InvalidInstanceID.NotFound");
+  FailsWith({"ec2", "monitor-instances", "--instance-ids", ids[1], "--dry-run"}, "DryRunOperation");
+  Ok(Join({"ec2", "terminate-instances", "--instance-ids"}, ids));
+}
+
 TEST_F(AwsCliTest, Catalogs) {
   json zones = Ok({"ec2", "describe-availability-zones"});
   ASSERT_EQ(zones["AvailabilityZones"].size(), 4u);

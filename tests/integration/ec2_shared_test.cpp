@@ -196,6 +196,52 @@ TEST_P(Ec2SharedTest, NetworkingAndCatalogs) {
   ASSERT_TRUE(ec2().DeleteSecurityGroup({group->group_id}).has_value());
 }
 
+TEST_P(Ec2SharedTest, VolumesMonitoringAndAttributes) {
+  RunInstancesRequest req;
+  req.block_device_mappings = {{"/dev/xvda", {20, "gp3", true, true, "", ""}},
+                               {"/dev/sdf", {100, "", false, false, "", ""}}};
+  const std::string id = Launch(1, req).instances.at(0).instance_id;
+  DescribeRequest one;
+  one.ids = {id};
+  const Instance described = All(one).at(0);
+  // Over the wire an instance carries no size or type: compare what both describe.
+  ASSERT_EQ(described.block_device_mappings.size(), 2u);
+  EXPECT_EQ(described.block_device_mappings[0].device_name, "/dev/xvda");
+  EXPECT_TRUE(described.block_device_mappings[0].ebs.volume_id.starts_with("vol-"));
+  EXPECT_EQ(described.block_device_mappings[0].ebs.status, "attached");
+  EXPECT_TRUE(described.block_device_mappings[0].ebs.delete_on_termination);
+  EXPECT_EQ(described.block_device_mappings[1].device_name, "/dev/sdf");
+  EXPECT_FALSE(described.block_device_mappings[1].ebs.delete_on_termination);
+  req.block_device_mappings = {{"/dev/xvda", {2, "gp3", false, true, "", ""}}};
+  req.image_id = kImage;
+  EXPECT_EQ(CodeOf(ec2().RunInstances(req)), "InvalidBlockDeviceMapping");
+
+  ASSERT_TRUE(ec2().MonitorInstances({{id}}).has_value());
+  EXPECT_TRUE(All(one).at(0).monitoring_enabled);
+  EXPECT_EQ(CodeOf(ec2().UnmonitorInstances({{id}, false, true})), "DryRunOperation");
+  ASSERT_TRUE(ec2().UnmonitorInstances({{id}}).has_value());
+  EXPECT_FALSE(All(one).at(0).monitoring_enabled);
+  EXPECT_EQ(CodeOf(ec2().MonitorInstances({{"i-0123456789abcdef0"}})),
+            "InvalidInstanceID.NotFound");
+
+  auto vpc = ec2().CreateVpc({"10.6.0.0/16"});
+  ASSERT_TRUE(vpc.has_value());
+  auto subnet = ec2().CreateSubnet({vpc->vpc_id, "10.6.1.0/24"});
+  ASSERT_TRUE(subnet.has_value());
+  ASSERT_TRUE(ec2().ModifySubnetAttribute({subnet->subnet_id, true}).has_value());
+  auto subnets = ec2().DescribeSubnets({{subnet->subnet_id}});
+  ASSERT_TRUE(subnets.has_value());
+  EXPECT_TRUE(subnets->items.at(0).map_public_ip_on_launch);
+  EXPECT_TRUE(ec2().ModifyVpcAttribute({vpc->vpc_id, std::nullopt, true}).has_value());
+  EXPECT_EQ(CodeOf(ec2().ModifyVpcAttribute({vpc->vpc_id, true, true})),
+            "InvalidParameterCombination");
+  EXPECT_EQ(CodeOf(ec2().ModifyVpcAttribute({vpc->vpc_id})), "InvalidParameterCombination");
+  EXPECT_EQ(CodeOf(ec2().ModifyVpcAttribute({"vpc-0123456789abcdef0", true})),
+            "InvalidVpcID.NotFound");
+  EXPECT_EQ(CodeOf(ec2().ModifySubnetAttribute({"subnet-0123456789abcdef0", true})),
+            "InvalidSubnetID.NotFound");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     BothImplementations, Ec2SharedTest,
     ::testing::Values(std::pair<std::string, Factory>{"InProcessSim",

@@ -182,6 +182,14 @@ Result<InstanceAttribute> AwsEc2::DescribeInstanceAttribute(
                                  query::ParseDescribeInstanceAttributeResponse);
 }
 
+Result<void> AwsEc2::MonitorInstances(const InstanceIdsRequest& req) {
+  return Call<void>(query::EncodeMonitorInstances(req), ReturnTrue("MonitorInstances"));
+}
+
+Result<void> AwsEc2::UnmonitorInstances(const InstanceIdsRequest& req) {
+  return Call<void>(query::EncodeUnmonitorInstances(req), ReturnTrue("UnmonitorInstances"));
+}
+
 Result<void> AwsEc2::CreateTags(const CreateTagsRequest& req) {
   return Call<void>(query::EncodeCreateTags(req), ReturnTrue("CreateTags"));
 }
@@ -203,6 +211,10 @@ Result<Page<Vpc>> AwsEc2::DescribeVpcs(const DescribeRequest& req) {
   return Call<Page<Vpc>>(query::EncodeDescribeVpcs(req), query::ParseDescribeVpcsResponse);
 }
 
+Result<void> AwsEc2::ModifyVpcAttribute(const ModifyVpcAttributeRequest& req) {
+  return Call<void>(query::EncodeModifyVpcAttribute(req), ReturnTrue("ModifyVpcAttribute"));
+}
+
 Result<void> AwsEc2::DeleteVpc(const DeleteRequest& req) {
   return Call<void>(query::EncodeDeleteVpc(req), ReturnTrue("DeleteVpc"));
 }
@@ -213,6 +225,10 @@ Result<Subnet> AwsEc2::CreateSubnet(const CreateSubnetRequest& req) {
 
 Result<Page<Subnet>> AwsEc2::DescribeSubnets(const DescribeRequest& req) {
   return Call<Page<Subnet>>(query::EncodeDescribeSubnets(req), query::ParseDescribeSubnetsResponse);
+}
+
+Result<void> AwsEc2::ModifySubnetAttribute(const ModifySubnetAttributeRequest& req) {
+  return Call<void>(query::EncodeModifySubnetAttribute(req), ReturnTrue("ModifySubnetAttribute"));
 }
 
 Result<void> AwsEc2::DeleteSubnet(const DeleteRequest& req) {

@@ -52,14 +52,18 @@ class AwsEc2 final : public Ec2 {
   Result<void> ModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req) override;
   Result<InstanceAttribute> DescribeInstanceAttribute(
       const DescribeInstanceAttributeRequest& req) override;
+  Result<void> MonitorInstances(const InstanceIdsRequest& req) override;
+  Result<void> UnmonitorInstances(const InstanceIdsRequest& req) override;
   Result<void> CreateTags(const CreateTagsRequest& req) override;
   Result<void> DeleteTags(const DeleteTagsRequest& req) override;
   Result<Page<TagDescription>> DescribeTags(const DescribeRequest& req) override;
   Result<Vpc> CreateVpc(const CreateVpcRequest& req) override;
   Result<Page<Vpc>> DescribeVpcs(const DescribeRequest& req) override;
+  Result<void> ModifyVpcAttribute(const ModifyVpcAttributeRequest& req) override;
   Result<void> DeleteVpc(const DeleteRequest& req) override;
   Result<Subnet> CreateSubnet(const CreateSubnetRequest& req) override;
   Result<Page<Subnet>> DescribeSubnets(const DescribeRequest& req) override;
+  Result<void> ModifySubnetAttribute(const ModifySubnetAttributeRequest& req) override;
   Result<void> DeleteSubnet(const DeleteRequest& req) override;
   Result<SecurityGroup> CreateSecurityGroup(const CreateSecurityGroupRequest& req) override;
   Result<Page<SecurityGroup>> DescribeSecurityGroups(const DescribeRequest& req) override;

@@ -18,6 +18,8 @@ namespace ec2m::query {
 // The API version every request names.
 inline constexpr std::string_view kApiVersion = "2016-11-15";
 
+// BlockDeviceMapping.N.DeviceName and .Ebs.{VolumeSize (when > 0), VolumeType (when set),
+// Encrypted (when true), DeleteOnTermination (when false: true is what the server reads absent)}.
 Params EncodeRunInstances(const RunInstancesRequest& req);
 Params EncodeDescribeInstances(const DescribeRequest& req);
 Params EncodeDescribeInstanceStatus(const DescribeInstanceStatusRequest& req);
@@ -30,6 +32,8 @@ Params EncodeTerminateInstances(const InstanceIdsRequest& req);
 // UserData). EC2 accepts exactly one per call; this encodes what it is given.
 Params EncodeModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req);
 Params EncodeDescribeInstanceAttribute(const DescribeInstanceAttributeRequest& req);
+Params EncodeMonitorInstances(const InstanceIdsRequest& req);
+Params EncodeUnmonitorInstances(const InstanceIdsRequest& req);
 
 // Tag.N.Key and Tag.N.Value (sent even when empty: a tag with an empty value).
 Params EncodeCreateTags(const CreateTagsRequest& req);
@@ -39,9 +43,16 @@ Params EncodeDescribeTags(const DescribeRequest& req);
 
 Params EncodeCreateVpc(const CreateVpcRequest& req);
 Params EncodeDescribeVpcs(const DescribeRequest& req);
+// Each set attribute as `<Name>.Value` (EnableDnsSupport, EnableDnsHostnames). EC2 accepts exactly
+// one per call; this encodes what it is given. EC2 defines no DryRun for this operation nor for
+// ModifySubnetAttribute: a dry run is sent as DryRun=true, which the server refuses
+// (UnknownParameter) instead of making the change.
+Params EncodeModifyVpcAttribute(const ModifyVpcAttributeRequest& req);
 Params EncodeDeleteVpc(const DeleteRequest& req);
 Params EncodeCreateSubnet(const CreateSubnetRequest& req);
 Params EncodeDescribeSubnets(const DescribeRequest& req);
+// MapPublicIpOnLaunch.Value when set.
+Params EncodeModifySubnetAttribute(const ModifySubnetAttributeRequest& req);
 Params EncodeDeleteSubnet(const DeleteRequest& req);
 
 Params EncodeCreateSecurityGroup(const CreateSecurityGroupRequest& req);

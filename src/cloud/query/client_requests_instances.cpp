@@ -31,6 +31,22 @@ void SetOptional(Params& p, std::string_view key, const std::optional<bool>& val
   }
 }
 
+void SetBlockDeviceMappings(Params& p, const std::vector<BlockDeviceMapping>& mappings) {
+  for (size_t i = 0; i < mappings.size(); ++i) {
+    const std::string item = ItemKey("BlockDeviceMapping", static_cast<int>(i + 1));
+    const EbsBlockDevice& ebs = mappings[i].ebs;
+    p.Set(item + ".DeviceName", mappings[i].device_name);
+    if (ebs.volume_size_gb > 0) {
+      internal::SetInt(p, item + ".Ebs.VolumeSize", ebs.volume_size_gb);
+    }
+    SetIfSet(p, item + ".Ebs.VolumeType", ebs.volume_type);
+    SetIfTrue(p, item + ".Ebs.Encrypted", ebs.encrypted);
+    if (!ebs.delete_on_termination) {
+      p.Set(item + ".Ebs.DeleteOnTermination", "false");
+    }
+  }
+}
+
 }  // namespace
 
 Params EncodeRunInstances(const RunInstancesRequest& req) {
@@ -48,6 +64,7 @@ Params EncodeRunInstances(const RunInstancesRequest& req) {
   internal::SetList(p, "SecurityGroupId", req.security_group_ids);
   internal::SetList(p, "SecurityGroup", req.security_group_names);
   internal::SetTagSpecifications(p, req.tag_specifications);
+  SetBlockDeviceMappings(p, req.block_device_mappings);
   SetIfTrue(p, "DisableApiTermination", req.disable_api_termination);
   SetIfTrue(p, "DisableApiStop", req.disable_api_stop);
   SetIfTrue(p, "Monitoring.Enabled", req.monitoring_enabled);
@@ -85,6 +102,14 @@ Params EncodeRebootInstances(const InstanceIdsRequest& req) {
 
 Params EncodeTerminateInstances(const InstanceIdsRequest& req) {
   return EncodeIdsRequest("TerminateInstances", req);
+}
+
+Params EncodeMonitorInstances(const InstanceIdsRequest& req) {
+  return EncodeIdsRequest("MonitorInstances", req);
+}
+
+Params EncodeUnmonitorInstances(const InstanceIdsRequest& req) {
+  return EncodeIdsRequest("UnmonitorInstances", req);
 }
 
 Params EncodeModifyInstanceAttribute(const ModifyInstanceAttributeRequest& req) {

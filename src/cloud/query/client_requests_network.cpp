@@ -51,6 +51,12 @@ Params EncodeRulesRequest(std::string_view action, const SecurityGroupRulesReque
   return p;
 }
 
+void SetAttributeValue(Params& p, std::string_view name, const std::optional<bool>& value) {
+  if (value) {
+    p.Set(std::string(name) + ".Value", *value ? "true" : "false");
+  }
+}
+
 }  // namespace
 
 Params EncodeCreateVpc(const CreateVpcRequest& req) {
@@ -65,6 +71,15 @@ Params EncodeCreateVpc(const CreateVpcRequest& req) {
 Params EncodeDescribeVpcs(const DescribeRequest& req) {
   Params p = BeginRequest("DescribeVpcs");
   internal::SetDescribe(p, req, DescribeWire{"VpcId"});
+  return p;
+}
+
+Params EncodeModifyVpcAttribute(const ModifyVpcAttributeRequest& req) {
+  Params p = BeginRequest("ModifyVpcAttribute");
+  SetIfSet(p, "VpcId", req.vpc_id);
+  SetAttributeValue(p, "EnableDnsSupport", req.enable_dns_support);
+  SetAttributeValue(p, "EnableDnsHostnames", req.enable_dns_hostnames);
+  SetIfTrue(p, "DryRun", req.dry_run);
   return p;
 }
 
@@ -86,6 +101,14 @@ Params EncodeCreateSubnet(const CreateSubnetRequest& req) {
 Params EncodeDescribeSubnets(const DescribeRequest& req) {
   Params p = BeginRequest("DescribeSubnets");
   internal::SetDescribe(p, req, DescribeWire{"SubnetId"});
+  return p;
+}
+
+Params EncodeModifySubnetAttribute(const ModifySubnetAttributeRequest& req) {
+  Params p = BeginRequest("ModifySubnetAttribute");
+  SetIfSet(p, "SubnetId", req.subnet_id);
+  SetAttributeValue(p, "MapPublicIpOnLaunch", req.map_public_ip_on_launch);
+  SetIfTrue(p, "DryRun", req.dry_run);
   return p;
 }
 

@@ -75,6 +75,14 @@ DescribeRequest SampleDescribe(std::vector<std::string> ids, bool paginated = tr
   return req;
 }
 
+// Every way a mapping's members can be set: all of them; size and type left out (0 and "", the
+// image's root volume); kept past termination, encrypted.
+std::vector<BlockDeviceMapping> SampleMappings() {
+  return {{"/dev/xvda", {20, "gp3", true, true, "", ""}},
+          {"xvdb", {0, "", false, true, "", ""}},
+          {"/dev/sdf", {500, "st1", true, false, "", ""}}};
+}
+
 TEST(ClientRequestsTest, RunInstancesRoundTrip) {
   const RunInstancesRequest req{.image_id = kAmi,
                                 .instance_type = "t3.micro",
@@ -89,6 +97,7 @@ TEST(ClientRequestsTest, RunInstancesRoundTrip) {
                                 .security_group_ids = {kSg1, "sg-0598c7d3"},
                                 .security_group_names = {"default", "web"},
                                 .tag_specifications = SampleTagSpecs("instance"),
+                                .block_device_mappings = SampleMappings(),
                                 .disable_api_termination = true,
                                 .disable_api_stop = true,
                                 .monitoring_enabled = true,
@@ -109,6 +118,7 @@ TEST(ClientRequestsTest, RunInstancesRoundTrip) {
   EXPECT_EQ(got.security_group_ids, req.security_group_ids);
   EXPECT_EQ(got.security_group_names, req.security_group_names);
   ExpectSameTagSpecs(got.tag_specifications, req.tag_specifications);
+  EXPECT_EQ(got.block_device_mappings, req.block_device_mappings);
   EXPECT_TRUE(got.disable_api_termination);
   EXPECT_TRUE(got.disable_api_stop);
   EXPECT_TRUE(got.monitoring_enabled);
@@ -138,6 +148,29 @@ TEST(ClientRequestsTest, RunInstancesWireNames) {
                             {"TagSpecification.1.Tag.1.Value", "web"},
                             {"Monitoring.Enabled", "true"}};
   EXPECT_EQ(p.map(), want);
+}
+
+// The pieces botocore 1.43 sends for BlockDeviceMappings=[{DeviceName=/dev/xvda,
+// Ebs={VolumeSize=20, VolumeType=gp3, Encrypted=true}}, {DeviceName=/dev/sdf, Ebs={VolumeSize=100,
+// DeleteOnTermination=false}}].
+TEST(ClientRequestsTest, RunInstancesBlockDeviceMappingWireNames) {
+  RunInstancesRequest req;
+  req.image_id = kAmi;
+  req.block_device_mappings = {{"/dev/xvda", {20, "gp3", true, true, "", ""}},
+                               {"/dev/sdf", {100, "", false, false, "", ""}}};
+  const Params::Map want = {{"Action", "RunInstances"},
+                            {"Version", "2016-11-15"},
+                            {"ImageId", kAmi},
+                            {"MinCount", "1"},
+                            {"MaxCount", "1"},
+                            {"BlockDeviceMapping.1.DeviceName", "/dev/xvda"},
+                            {"BlockDeviceMapping.1.Ebs.VolumeSize", "20"},
+                            {"BlockDeviceMapping.1.Ebs.VolumeType", "gp3"},
+                            {"BlockDeviceMapping.1.Ebs.Encrypted", "true"},
+                            {"BlockDeviceMapping.2.DeviceName", "/dev/sdf"},
+                            {"BlockDeviceMapping.2.Ebs.VolumeSize", "100"},
+                            {"BlockDeviceMapping.2.Ebs.DeleteOnTermination", "false"}};
+  EXPECT_EQ(EncodeRunInstances(req).map(), want);
 }
 
 // Describe operations sharing DescribeRequest: encoder, parser, and the wire name of the ids.
@@ -250,6 +283,8 @@ TEST(ClientRequestsTest, InstanceIdsRoundTrips) {
       {"StopInstances", EncodeStopInstances, ParseStopInstances, true},
       {"RebootInstances", EncodeRebootInstances, ParseRebootInstances, false},
       {"TerminateInstances", EncodeTerminateInstances, ParseTerminateInstances, false},
+      {"MonitorInstances", EncodeMonitorInstances, ParseMonitorInstances, false},
+      {"UnmonitorInstances", EncodeUnmonitorInstances, ParseUnmonitorInstances, false},
   };
   for (const IdsCase& c : cases) {
     SCOPED_TRACE(c.action);
@@ -350,6 +385,56 @@ TEST(ClientRequestsTest, CreateSubnetRoundTrip) {
   EXPECT_EQ(got.availability_zone_id, req.availability_zone_id);
   ExpectSameTagSpecs(got.tag_specifications, req.tag_specifications);
   EXPECT_TRUE(got.dry_run);
+}
+
+TEST(ClientRequestsTest, ModifyVpcAttributeRoundTrips) {
+  const std::vector<ModifyVpcAttributeRequest> cases = {
+      {kVpc, true, std::nullopt, false},
+      {kVpc, false, std::nullopt, false},
+      {kVpc, std::nullopt, true, false},
+      {kVpc, std::nullopt, false, false},
+      {kVpc, std::nullopt, std::nullopt, false},  // EC2 refuses these two; encoded as given
+      {kVpc, true, true, false},
+  };
+  for (const ModifyVpcAttributeRequest& req : cases) {
+    const ModifyVpcAttributeRequest got =
+        ThroughServer(EncodeModifyVpcAttribute(req), "ModifyVpcAttribute", ParseModifyVpcAttribute);
+    EXPECT_EQ(got.vpc_id, req.vpc_id);
+    EXPECT_EQ(got.enable_dns_support, req.enable_dns_support);
+    EXPECT_EQ(got.enable_dns_hostnames, req.enable_dns_hostnames);
+    EXPECT_EQ(got.dry_run, req.dry_run);
+  }
+  // As botocore sends `--enable-dns-hostnames '{"Value":true}'`.
+  const Params::Map want = {{"Action", "ModifyVpcAttribute"},
+                            {"Version", "2016-11-15"},
+                            {"VpcId", kVpc},
+                            {"EnableDnsHostnames.Value", "true"}};
+  EXPECT_EQ(EncodeModifyVpcAttribute({kVpc, std::nullopt, true, false}).map(), want);
+  // No DryRun in EC2's model: sent, and refused rather than carried out.
+  const Params dry = EncodeModifyVpcAttribute({kVpc, std::nullopt, true, true});
+  EXPECT_EQ(dry.Get("DryRun"), "true");
+  EXPECT_EQ(ParseModifyVpcAttribute(dry).error().aws_code, "UnknownParameter");
+}
+
+TEST(ClientRequestsTest, ModifySubnetAttributeRoundTrips) {
+  for (const ModifySubnetAttributeRequest& req :
+       {ModifySubnetAttributeRequest{kSubnet, true, false},
+        ModifySubnetAttributeRequest{kSubnet, false, false},
+        ModifySubnetAttributeRequest{kSubnet, std::nullopt, false}}) {
+    const ModifySubnetAttributeRequest got = ThroughServer(
+        EncodeModifySubnetAttribute(req), "ModifySubnetAttribute", ParseModifySubnetAttribute);
+    EXPECT_EQ(got.subnet_id, req.subnet_id);
+    EXPECT_EQ(got.map_public_ip_on_launch, req.map_public_ip_on_launch);
+    EXPECT_EQ(got.dry_run, req.dry_run);
+  }
+  // As botocore sends `--map-public-ip-on-launch`.
+  const Params::Map want = {{"Action", "ModifySubnetAttribute"},
+                            {"Version", "2016-11-15"},
+                            {"SubnetId", kSubnet},
+                            {"MapPublicIpOnLaunch.Value", "true"}};
+  EXPECT_EQ(EncodeModifySubnetAttribute({kSubnet, true, false}).map(), want);
+  const Params dry = EncodeModifySubnetAttribute({kSubnet, true, true});
+  EXPECT_EQ(ParseModifySubnetAttribute(dry).error().aws_code, "UnknownParameter");
 }
 
 TEST(ClientRequestsTest, DeleteByIdRoundTrips) {

@@ -31,6 +31,8 @@ Result<std::vector<InstanceStateChange>> ParseInstanceStateChanges(std::string_v
                                                                    std::string_view xml);
 // Operations without output (RebootInstances, ModifyInstanceAttribute, CreateTags, ...): succeeds
 // on `<return>true</return>` or no `<return>` at all; kInternal on `<return>false</return>`.
+// Also for MonitorInstances and UnmonitorInstances, whose `instancesSet` (each instance's
+// monitoring state in transition) the Ec2 interface does not return.
 Result<void> ParseReturnTrue(std::string_view action, std::string_view xml);
 // The attribute is the element beside `instanceId`; `<x><value>v</value></x>` gives value "v",
 // enclaveOptions' `<enabled>` likewise. is_boolean for the boolean attributes of the model.

@@ -131,11 +131,19 @@ TEST(ClientResponsesAwsTest, DescribeInstancesAsEc2SendsIt) {
   EXPECT_EQ(a.security_groups, (std::vector<GroupIdentifier>{{"sg-e4076980", "SecurityGroup1"}}));
   EXPECT_EQ(a.tags, (Tags{{"Name", "Server_1"}}));
   EXPECT_EQ(a.client_token, "xMcwG14507example");
+  ASSERT_EQ(a.block_device_mappings.size(), 1u);
+  EXPECT_EQ(a.block_device_mappings[0].device_name, "/dev/xvda");
+  EXPECT_EQ(a.block_device_mappings[0].ebs.volume_id, "vol-1234567890abcdef0");
+  EXPECT_EQ(a.block_device_mappings[0].ebs.status, "attached");
+  EXPECT_TRUE(a.block_device_mappings[0].ebs.delete_on_termination);
+  EXPECT_EQ(a.block_device_mappings[0].ebs.volume_size_gb, 0);  // not in an instance's XML
+  EXPECT_EQ(a.block_device_mappings[0].ebs.volume_type, "");
   EXPECT_FALSE(a.monitoring_enabled);
   EXPECT_EQ(a.reservation_id, "r-1234567890abcdef0");
   EXPECT_EQ(a.owner_id, "123456789012");
   const Instance& b = r.instances[1];
   EXPECT_EQ(b.state, InstanceState::kStopped);
+  EXPECT_TRUE(b.block_device_mappings.empty());
   EXPECT_EQ(b.launch_time, FromUnixMillis(1525797979000));
   EXPECT_EQ(b.state_reason_code, "Client.UserInitiatedShutdown");
   EXPECT_EQ(b.state_transition_reason, "User initiated (2018-05-09 10:00:00 GMT)");

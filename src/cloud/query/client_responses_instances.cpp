@@ -25,6 +25,24 @@ std::vector<GroupIdentifier> ReadGroupSet(pugi::xml_node parent) {
   return groups;
 }
 
+// `<blockDeviceMapping><item><deviceName/><ebs><volumeId/><status/><deleteOnTermination/>`. The
+// instance's XML carries no size, type or encryption: they read as 0, "" and false.
+std::vector<BlockDeviceMapping> ReadBlockDeviceMappings(XmlReader& r, pugi::xml_node parent) {
+  std::vector<BlockDeviceMapping> mappings;
+  for (pugi::xml_node item : XmlReader::Items(parent, "blockDeviceMapping")) {
+    pugi::xml_node ebs = item.child("ebs");
+    BlockDeviceMapping m;
+    m.device_name = XmlReader::Text(item, "deviceName");
+    m.ebs.volume_size_gb = 0;
+    m.ebs.volume_type.clear();
+    m.ebs.volume_id = XmlReader::Text(ebs, "volumeId");
+    m.ebs.status = XmlReader::Text(ebs, "status");
+    m.ebs.delete_on_termination = r.Bool(ebs, "deleteOnTermination");
+    mappings.push_back(std::move(m));
+  }
+  return mappings;
+}
+
 // Members not in ReadInstance, to keep each on a screen.
 void ReadInstanceDetails(XmlReader& r, pugi::xml_node n, Instance& i) {
   i.security_groups = ReadGroupSet(n);
@@ -33,6 +51,7 @@ void ReadInstanceDetails(XmlReader& r, pugi::xml_node n, Instance& i) {
   i.architecture = XmlReader::Text(n, "architecture");
   i.root_device_type = XmlReader::Text(n, "rootDeviceType");
   i.root_device_name = XmlReader::Text(n, "rootDeviceName");
+  i.block_device_mappings = ReadBlockDeviceMappings(r, n);
   i.virtualization_type = XmlReader::Text(n, "virtualizationType");
   i.client_token = XmlReader::Text(n, "clientToken");
   i.tags = XmlReader::TagSet(n);

@@ -46,6 +46,10 @@ Instance SampleInstance(int n, InstanceState state) {
   i.ami_launch_index = n;
   i.monitoring_enabled = true;
   i.ebs_optimized = true;
+  // As the client reads them back: no size, type or encryption (DescribeVolumes' members).
+  i.block_device_mappings = {
+      {"/dev/sda1", {0, "", false, true, "vol-0123456789abcdef" + std::to_string(n), "attached"}},
+      {"xvdf", {0, "", false, false, "vol-0598c7d356eba48d7", "detaching"}}};
   i.reservation_id = "r-0123456789abcdef0";
   i.owner_id = "123456789012";
   return i;
@@ -75,6 +79,13 @@ void ExpectSameInstance(const Instance& got, const Instance& want) {
   EXPECT_EQ(got.architecture, want.architecture);
   EXPECT_EQ(got.root_device_type, want.root_device_type);
   EXPECT_EQ(got.root_device_name, want.root_device_name);
+  EXPECT_EQ(got.block_device_mappings, want.block_device_mappings);
+  ASSERT_EQ(got.block_device_mappings.size(), want.block_device_mappings.size());
+  for (size_t n = 0; n < want.block_device_mappings.size(); ++n) {
+    EXPECT_EQ(got.block_device_mappings[n].ebs.volume_id,
+              want.block_device_mappings[n].ebs.volume_id);
+    EXPECT_EQ(got.block_device_mappings[n].ebs.status, want.block_device_mappings[n].ebs.status);
+  }
   EXPECT_EQ(got.virtualization_type, want.virtualization_type);
   EXPECT_EQ(got.hypervisor, want.hypervisor);
   EXPECT_EQ(got.platform, want.platform);
@@ -177,6 +188,26 @@ TEST(ClientResponsesTest, ReturnTrueRoundTrips) {
   for (const char* action : {"RebootInstances", "ModifyInstanceAttribute", "CreateTags",
                              "DeleteTags", "DeleteVpc", "DeleteSubnet", "DeleteSecurityGroup",
                              "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"}) {
+    SCOPED_TRACE(action);
+    EXPECT_TRUE(ParseReturnTrue(action, SerializeReturnTrue(action, kRequestId)).has_value());
+  }
+}
+
+TEST(ClientResponsesTest, MonitoringAndAttributeChangesRoundTrip) {
+  EXPECT_TRUE(ParseReturnTrue("MonitorInstances",
+                              SerializeInstanceMonitorings("MonitorInstances", kRequestId,
+                                                           {"i-12345678", "i-87654321"}, "pending"))
+                  .has_value());
+  EXPECT_TRUE(ParseReturnTrue("UnmonitorInstances",
+                              SerializeInstanceMonitorings("UnmonitorInstances", kRequestId,
+                                                           {"i-12345678"}, "disabling"))
+                  .has_value());
+  // The root names the operation: another's answer is an error.
+  EXPECT_FALSE(ParseReturnTrue("UnmonitorInstances",
+                               SerializeInstanceMonitorings("MonitorInstances", kRequestId,
+                                                            {"i-12345678"}, "pending"))
+                   .has_value());
+  for (const char* action : {"ModifyVpcAttribute", "ModifySubnetAttribute"}) {
     SCOPED_TRACE(action);
     EXPECT_TRUE(ParseReturnTrue(action, SerializeReturnTrue(action, kRequestId)).has_value());
   }

@@ -53,6 +53,23 @@ QueryResponse StateOp(Ec2& ec2, const Params& p, std::string_view action, std::s
   });
 }
 
+// Monitor/UnmonitorInstances: the region answers nothing; EC2 answers every instance named with the
+// monitoring state the change leaves it in, "pending" (kEnable) or "disabling".
+template <auto Parse, auto Method, bool kEnable>
+QueryResponse MonitoringOp(Ec2& ec2, const Params& p, std::string_view action,
+                           std::string_view rid) {
+  auto req = Parse(p);
+  if (!req) {
+    return ErrorResponse(req.error(), rid);
+  }
+  auto out = (ec2.*Method)(*req);
+  if (!out) {
+    return ErrorResponse(out.error(), rid);
+  }
+  return QueryResponse{200, SerializeInstanceMonitorings(action, rid, req->instance_ids,
+                                                         kEnable ? "pending" : "disabling")};
+}
+
 const std::map<std::string_view, Handler, std::less<>>& Handlers() {
   static const std::map<std::string_view, Handler, std::less<>> handlers = {
       {"RunInstances", Op<ParseRunInstances, &Ec2::RunInstances, SerializeRunInstances>},
@@ -69,15 +86,21 @@ const std::map<std::string_view, Handler, std::less<>>& Handlers() {
       {"DescribeInstanceAttribute",
        Op<ParseDescribeInstanceAttribute, &Ec2::DescribeInstanceAttribute,
           SerializeDescribeInstanceAttribute>},
+      {"MonitorInstances",
+       MonitoringOp<ParseMonitorInstances, &Ec2::MonitorInstances, /*kEnable=*/true>},
+      {"UnmonitorInstances",
+       MonitoringOp<ParseUnmonitorInstances, &Ec2::UnmonitorInstances, /*kEnable=*/false>},
       {"CreateTags", VoidOp<ParseCreateTags, &Ec2::CreateTags>},
       {"DeleteTags", VoidOp<ParseDeleteTags, &Ec2::DeleteTags>},
       {"DescribeTags", Op<ParseDescribeTags, &Ec2::DescribeTags, SerializeDescribeTags>},
       {"CreateVpc", Op<ParseCreateVpc, &Ec2::CreateVpc, SerializeCreateVpc>},
       {"DescribeVpcs", Op<ParseDescribeVpcs, &Ec2::DescribeVpcs, SerializeDescribeVpcs>},
+      {"ModifyVpcAttribute", VoidOp<ParseModifyVpcAttribute, &Ec2::ModifyVpcAttribute>},
       {"DeleteVpc", VoidOp<ParseDeleteVpc, &Ec2::DeleteVpc>},
       {"CreateSubnet", Op<ParseCreateSubnet, &Ec2::CreateSubnet, SerializeCreateSubnet>},
       {"DescribeSubnets",
        Op<ParseDescribeSubnets, &Ec2::DescribeSubnets, SerializeDescribeSubnets>},
+      {"ModifySubnetAttribute", VoidOp<ParseModifySubnetAttribute, &Ec2::ModifySubnetAttribute>},
       {"DeleteSubnet", VoidOp<ParseDeleteSubnet, &Ec2::DeleteSubnet>},
       {"CreateSecurityGroup",
        Op<ParseCreateSecurityGroup, &Ec2::CreateSecurityGroup, SerializeCreateSecurityGroup>},

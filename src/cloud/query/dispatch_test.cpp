@@ -60,6 +60,8 @@ class FakeEc2 final : public Ec2 {
       const DescribeInstanceAttributeRequest& r) override {
     return Answer(InstanceAttribute{r.instance_id, r.attribute, "false", true});
   }
+  Result<void> MonitorInstances(const InstanceIdsRequest&) override { return AnswerVoid(); }
+  Result<void> UnmonitorInstances(const InstanceIdsRequest&) override { return AnswerVoid(); }
   Result<void> CreateTags(const CreateTagsRequest&) override { return AnswerVoid(); }
   Result<void> DeleteTags(const DeleteTagsRequest&) override { return AnswerVoid(); }
   Result<Page<TagDescription>> DescribeTags(const DescribeRequest&) override {
@@ -67,10 +69,16 @@ class FakeEc2 final : public Ec2 {
   }
   Result<Vpc> CreateVpc(const CreateVpcRequest&) override { return Answer(Vpc{}); }
   Result<Page<Vpc>> DescribeVpcs(const DescribeRequest&) override { return Answer(Page<Vpc>{}); }
+  Result<void> ModifyVpcAttribute(const ModifyVpcAttributeRequest&) override {
+    return AnswerVoid();
+  }
   Result<void> DeleteVpc(const DeleteRequest&) override { return AnswerVoid(); }
   Result<Subnet> CreateSubnet(const CreateSubnetRequest&) override { return Answer(Subnet{}); }
   Result<Page<Subnet>> DescribeSubnets(const DescribeRequest&) override {
     return Answer(Page<Subnet>{});
+  }
+  Result<void> ModifySubnetAttribute(const ModifySubnetAttributeRequest&) override {
+    return AnswerVoid();
   }
   Result<void> DeleteSubnet(const DeleteRequest&) override { return AnswerVoid(); }
   Result<SecurityGroup> CreateSecurityGroup(const CreateSecurityGroupRequest&) override {
@@ -167,6 +175,28 @@ TEST(DispatchTest, SuccessSerializesTheOperationsOutput) {
   EXPECT_NE(reboot.body.find("<requestId>req-1</requestId>"), std::string::npos);
 }
 
+TEST(DispatchTest, MonitoringAnswersTheStateUnderWay) {
+  FakeEc2 ec2;
+  QueryResponse on =
+      Serve(ec2, "Action=MonitorInstances&InstanceId.1=i-12345678&InstanceId.2=i-87654321");
+  EXPECT_EQ(on.status, 200);
+  EXPECT_EQ(RootName(on), "MonitorInstancesResponse");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(on.body.c_str()));
+  const auto items = doc.select_nodes("/MonitorInstancesResponse/instancesSet/item");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_STREQ(items[1].node().child_value("instanceId"), "i-87654321");
+  EXPECT_STREQ(items[1].node().child("monitoring").child_value("state"), "pending");
+  QueryResponse off = Serve(ec2, "Action=UnmonitorInstances&InstanceId.1=i-12345678");
+  EXPECT_NE(off.body.find("<monitoring><state>disabling</state></monitoring>"), std::string::npos)
+      << off.body;
+  ec2.fail = Error{ErrorCode::kNotFound, "The instance ID 'i-12345678' does not exist",
+                   "InvalidInstanceID.NotFound", ""};
+  EXPECT_EQ(ErrorCodeOf(Serve(ec2, "Action=MonitorInstances&InstanceId.1=i-12345678")),
+            "InvalidInstanceID.NotFound");
+  EXPECT_EQ(ec2.calls, 3);
+}
+
 TEST(DispatchTest, RegionErrorsGoThroughTheTable) {
   FakeEc2 ec2;
   ec2.fail = Error{ErrorCode::kFailedPrecondition,
@@ -193,14 +223,18 @@ TEST(DispatchTest, EveryActionIsServed) {
       {"TerminateInstances", "InstanceId.1=i-12345678"},
       {"ModifyInstanceAttribute", "InstanceId=i-12345678&DisableApiStop.Value=true"},
       {"DescribeInstanceAttribute", "InstanceId=i-12345678&Attribute=disableApiStop"},
+      {"MonitorInstances", "InstanceId.1=i-12345678"},
+      {"UnmonitorInstances", "InstanceId.1=i-12345678"},
       {"CreateTags", "ResourceId.1=i-12345678&Tag.1.Key=k"},
       {"DeleteTags", "ResourceId.1=i-12345678"},
       {"DescribeTags", ""},
       {"CreateVpc", "CidrBlock=10.0.0.0%2F16"},
       {"DescribeVpcs", ""},
+      {"ModifyVpcAttribute", "VpcId=vpc-12345678&EnableDnsHostnames.Value=true"},
       {"DeleteVpc", "VpcId=vpc-12345678"},
       {"CreateSubnet", "VpcId=vpc-12345678&CidrBlock=10.0.0.0%2F24"},
       {"DescribeSubnets", ""},
+      {"ModifySubnetAttribute", "SubnetId=subnet-12345678&MapPublicIpOnLaunch.Value=true"},
       {"DeleteSubnet", "SubnetId=subnet-12345678"},
       {"CreateSecurityGroup", "GroupName=g&GroupDescription=d"},
       {"DescribeSecurityGroups", ""},

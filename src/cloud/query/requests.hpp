@@ -16,11 +16,16 @@ namespace ec2m::query {
 // subnet-, sg- + 8 or 17 hex → *.Malformed; ResourceId.N of tags → InvalidID). What they leave to
 // the region: whether ids exist, and every rule that needs state or combines parameters (except
 // the few noted per function). Parameters the model defines but ec2m does not model (e.g.
-// BlockDeviceMapping.N, MetadataOptions.*) are ignored, as are unknown ones.
+// MetadataOptions.*, BlockDeviceMapping.N.Ebs.Iops) are ignored, as are unknown ones, unless
+// ignoring them would change what the request does (noted per function: UnsupportedOperation).
 //
 // Every error is kInvalidArgument with an EC2 code in Error::aws_code.
 
-Result<RunInstancesRequest> ParseRunInstances(const Params& p);  // ImageId required here.
+// ImageId required here. BlockDeviceMapping.N.DeviceName (required once BlockDeviceMapping.N.*
+// appears) and .Ebs.{VolumeSize,VolumeType,Encrypted,DeleteOnTermination}: an absent VolumeSize
+// reads as 0 and an absent VolumeType as "" (EbsBlockDevice), DeleteOnTermination as true.
+// BlockDeviceMapping.N.{NoDevice,VirtualName} and .Ebs.SnapshotId are UnsupportedOperation.
+Result<RunInstancesRequest> ParseRunInstances(const Params& p);
 Result<DescribeRequest> ParseDescribeInstances(const Params& p);
 Result<DescribeInstanceStatusRequest> ParseDescribeInstanceStatus(const Params& p);
 Result<InstanceIdsRequest> ParseStartInstances(const Params& p);
@@ -33,6 +38,9 @@ Result<InstanceIdsRequest> ParseTerminateInstances(const Params& p);
 // GroupId.N, ...) are UnsupportedOperation.
 Result<ModifyInstanceAttributeRequest> ParseModifyInstanceAttribute(const Params& p);
 Result<DescribeInstanceAttributeRequest> ParseDescribeInstanceAttribute(const Params& p);
+// InstanceId.N (required), DryRun.
+Result<InstanceIdsRequest> ParseMonitorInstances(const Params& p);
+Result<InstanceIdsRequest> ParseUnmonitorInstances(const Params& p);
 
 Result<CreateTagsRequest> ParseCreateTags(const Params& p);
 Result<DeleteTagsRequest> ParseDeleteTags(const Params& p);
@@ -40,9 +48,18 @@ Result<DescribeRequest> ParseDescribeTags(const Params& p);
 
 Result<CreateVpcRequest> ParseCreateVpc(const Params& p);
 Result<DescribeRequest> ParseDescribeVpcs(const Params& p);
+// VpcId, EnableDnsSupport.Value, EnableDnsHostnames.Value. That exactly one is set is the
+// region's check (the Ec2 contract). EnableNetworkAddressUsageMetrics.Value is
+// UnsupportedOperation alone, InvalidParameterCombination beside another attribute. The model has
+// no DryRun here: DryRun is UnknownParameter (ignoring it would make a dry run a real change).
+Result<ModifyVpcAttributeRequest> ParseModifyVpcAttribute(const Params& p);
 Result<DeleteRequest> ParseDeleteVpc(const Params& p);
 Result<CreateSubnetRequest> ParseCreateSubnet(const Params& p);
 Result<DescribeRequest> ParseDescribeSubnets(const Params& p);
+// SubnetId, MapPublicIpOnLaunch.Value. The model's other attributes (AssignIpv6AddressOnCreation,
+// EnableDns64, ...) are UnsupportedOperation alone, InvalidParameterCombination beside another.
+// DryRun is UnknownParameter, as for ModifyVpcAttribute.
+Result<ModifySubnetAttributeRequest> ParseModifySubnetAttribute(const Params& p);
 Result<DeleteRequest> ParseDeleteSubnet(const Params& p);
 
 Result<CreateSecurityGroupRequest> ParseCreateSecurityGroup(const Params& p);

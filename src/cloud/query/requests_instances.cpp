@@ -59,6 +59,31 @@ Result<void> ParseRunInstanceFlags(const Params& p, RunInstancesRequest& req) {
   return {};
 }
 
+// BlockDeviceMapping.N: EBS volumes only. What ec2m does not model but would change the volume
+// made (a snapshot, no device, an instance store) is refused rather than ignored.
+Result<std::vector<BlockDeviceMapping>> ParseBlockDeviceMappings(const Params& p) {
+  std::vector<BlockDeviceMapping> mappings;
+  for (int n : p.Indices("BlockDeviceMapping")) {
+    const std::string item = ItemKey("BlockDeviceMapping", n);
+    for (const char* unmodeled : {".NoDevice", ".VirtualName", ".Ebs.SnapshotId"}) {
+      if (p.Has(item + unmodeled)) {
+        return internal::Unsupported("BlockDeviceMapping.N" + std::string(unmodeled));
+      }
+    }
+    BlockDeviceMapping m;
+    EC2M_QUERY_ASSIGN_OR_RETURN(m.device_name, p.GetRequired(item + ".DeviceName"));
+    EC2M_QUERY_ASSIGN_OR_RETURN(const std::optional<int> size,
+                                p.GetInt(item + ".Ebs.VolumeSize", 1));
+    m.ebs.volume_size_gb = size.value_or(0);
+    m.ebs.volume_type = p.Get(item + ".Ebs.VolumeType");
+    EC2M_QUERY_ASSIGN_OR_RETURN(m.ebs.encrypted, p.GetBool(item + ".Ebs.Encrypted", false));
+    EC2M_QUERY_ASSIGN_OR_RETURN(m.ebs.delete_on_termination,
+                                p.GetBool(item + ".Ebs.DeleteOnTermination", true));
+    mappings.push_back(std::move(m));
+  }
+  return mappings;
+}
+
 // One attribute named by the structured form (`DisableApiTermination.Value`) or the legacy one.
 struct AttributeSetting {
   std::string_view name;  // lowerCamel, as the legacy Attribute parameter spells it
@@ -172,6 +197,7 @@ Result<RunInstancesRequest> ParseRunInstances(const Params& p) {
   EC2M_RETURN_IF_ERROR(ValidateIds(IdKind::kSecurityGroup, req.security_group_ids));
   req.security_group_names = p.GetList("SecurityGroup");
   EC2M_QUERY_ASSIGN_OR_RETURN(req.tag_specifications, internal::ParseTagSpecifications(p));
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.block_device_mappings, ParseBlockDeviceMappings(p));
   EC2M_RETURN_IF_ERROR(ParseRunInstanceFlags(p, req));
   return req;
 }
@@ -200,6 +226,10 @@ Result<InstanceIdsRequest> ParseStopInstances(const Params& p) {
 Result<InstanceIdsRequest> ParseRebootInstances(const Params& p) { return ParseIdsRequest(p); }
 
 Result<InstanceIdsRequest> ParseTerminateInstances(const Params& p) { return ParseIdsRequest(p); }
+
+Result<InstanceIdsRequest> ParseMonitorInstances(const Params& p) { return ParseIdsRequest(p); }
+
+Result<InstanceIdsRequest> ParseUnmonitorInstances(const Params& p) { return ParseIdsRequest(p); }
 
 Result<ModifyInstanceAttributeRequest> ParseModifyInstanceAttribute(const Params& p) {
   ModifyInstanceAttributeRequest req;

@@ -1,5 +1,9 @@
 // Request parsers for VPCs, subnets and security groups.
 
+#include <algorithm>
+#include <array>
+#include <span>
+
 #include "cloud/query/request_fields.hpp"
 #include "cloud/query/requests.hpp"
 
@@ -124,7 +128,104 @@ Result<SecurityGroupRulesRequest> ParseRulesRequest(const Params& p) {
   return req;
 }
 
+// An attribute of a Modify{Vpc,Subnet}Attribute request: its wire name and the name EC2's
+// messages give it.
+struct AttributeParam {
+  std::string_view wire;
+  std::string_view name;
+};
+
+constexpr std::array<AttributeParam, 3> kVpcAttributes = {{
+    {"EnableDnsSupport.Value", "enableDnsSupport"},
+    {"EnableDnsHostnames.Value", "enableDnsHostnames"},
+    {"EnableNetworkAddressUsageMetrics.Value", "enableNetworkAddressUsageMetrics"},
+}};
+
+constexpr std::array<AttributeParam, 10> kSubnetAttributes = {{
+    {"AssignIpv6AddressOnCreation.Value", "assignIpv6AddressOnCreation"},
+    {"MapPublicIpOnLaunch.Value", "mapPublicIpOnLaunch"},
+    {"MapCustomerOwnedIpOnLaunch.Value", "mapCustomerOwnedIpOnLaunch"},
+    {"CustomerOwnedIpv4Pool", "customerOwnedIpv4Pool"},
+    {"EnableDns64.Value", "enableDns64"},
+    {"PrivateDnsHostnameTypeOnLaunch", "privateDnsHostnameTypeOnLaunch"},
+    {"EnableResourceNameDnsARecordOnLaunch.Value", "enableResourceNameDnsARecordOnLaunch"},
+    {"EnableResourceNameDnsAAAARecordOnLaunch.Value", "enableResourceNameDnsAAAARecordOnLaunch"},
+    {"EnableLniAtDeviceIndex", "enableLniAtDeviceIndex"},
+    {"DisableLniAtDeviceIndex.Value", "disableLniAtDeviceIndex"},
+}};
+
+// The attributes of `all` that `p` sets, as "a, b", and how many.
+std::pair<std::string, size_t> AttributesSet(const Params& p, std::span<const AttributeParam> all) {
+  std::string names;
+  size_t count = 0;
+  for (const AttributeParam& a : all) {
+    if (p.Has(a.wire)) {
+      names += names.empty() ? "" : ", ";
+      names += a.name;
+      ++count;
+    }
+  }
+  return {names, count};
+}
+
+// Refuses a request that sets an attribute of `all` other than `modeled`: beside another
+// attribute as EC2 refuses any two (`combination` + the names), alone as UnsupportedOperation.
+Result<void> RefuseUnmodeled(const Params& p, std::span<const AttributeParam> all,
+                             std::span<const std::string_view> modeled,
+                             std::string_view combination, std::string_view close) {
+  for (const AttributeParam& a : all) {
+    if (!p.Has(a.wire) || std::find(modeled.begin(), modeled.end(), a.wire) != modeled.end()) {
+      continue;
+    }
+    const auto [names, count] = AttributesSet(p, all);
+    if (count > 1) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  std::string(combination) + names + std::string(close),
+                  "InvalidParameterCombination");
+    }
+    return internal::Unsupported("Modifying the attribute " + std::string(a.name));
+  }
+  return {};
+}
+
+// ModifyVpcAttribute and ModifySubnetAttribute have no DryRun in the model; EC2 refuses the
+// parameter rather than ignore it, and ignoring it here would make a dry run a real change.
+Result<void> RefuseDryRun(const Params& p) {
+  if (p.Has("DryRun")) {
+    return Fail(ErrorCode::kInvalidArgument, "The parameter DryRun is not recognized",
+                "UnknownParameter");
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<ModifyVpcAttributeRequest> ParseModifyVpcAttribute(const Params& p) {
+  ModifyVpcAttributeRequest req;
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.vpc_id, p.GetRequired("VpcId"));
+  EC2M_RETURN_IF_ERROR(ValidateId(IdKind::kVpc, req.vpc_id));
+  static constexpr std::array<std::string_view, 2> kModeled = {"EnableDnsSupport.Value",
+                                                               "EnableDnsHostnames.Value"};
+  EC2M_RETURN_IF_ERROR(RefuseUnmodeled(p, kVpcAttributes, kModeled,
+                                       "Fields for multiple attribute types specified: ", ""));
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.enable_dns_support, p.GetBool("EnableDnsSupport.Value"));
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.enable_dns_hostnames, p.GetBool("EnableDnsHostnames.Value"));
+  EC2M_RETURN_IF_ERROR(RefuseDryRun(p));
+  return req;
+}
+
+Result<ModifySubnetAttributeRequest> ParseModifySubnetAttribute(const Params& p) {
+  ModifySubnetAttributeRequest req;
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.subnet_id, p.GetRequired("SubnetId"));
+  EC2M_RETURN_IF_ERROR(ValidateId(IdKind::kSubnet, req.subnet_id));
+  static constexpr std::array<std::string_view, 1> kModeled = {"MapPublicIpOnLaunch.Value"};
+  EC2M_RETURN_IF_ERROR(RefuseUnmodeled(
+      p, kSubnetAttributes, kModeled,
+      "Only one subnet attribute can be modified at a time. Provided attributes: [", "]"));
+  EC2M_QUERY_ASSIGN_OR_RETURN(req.map_public_ip_on_launch, p.GetBool("MapPublicIpOnLaunch.Value"));
+  EC2M_RETURN_IF_ERROR(RefuseDryRun(p));
+  return req;
+}
 
 Result<CreateVpcRequest> ParseCreateVpc(const Params& p) {
   CreateVpcRequest req;

@@ -124,6 +124,80 @@ TEST(RequestsTest, RunInstancesErrors) {
       "InvalidParameterValue");
 }
 
+// The body botocore 1.43 sends for `aws ec2 run-instances --block-device-mappings` with two
+// mappings (the second without a type, kept past termination).
+TEST(RequestsTest, RunInstancesBlockDeviceMappings) {
+  auto r = ParseRunInstances(
+      Form("Action=RunInstances&Version=2016-11-15&ImageId=ami-0abcdef1234567890&MinCount=1&"
+           "MaxCount=1&BlockDeviceMapping.1.DeviceName=%2Fdev%2Fxvda&BlockDeviceMapping.1.Ebs."
+           "VolumeSize=20&BlockDeviceMapping.1.Ebs.VolumeType=gp3&BlockDeviceMapping.1.Ebs."
+           "Encrypted=true&BlockDeviceMapping.2.DeviceName=%2Fdev%2Fsdf&BlockDeviceMapping.2.Ebs."
+           "VolumeSize=100&BlockDeviceMapping.2.Ebs.DeleteOnTermination=false&"
+           "BlockDeviceMapping.2.Ebs.Iops=3000"));
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  ASSERT_EQ(r->block_device_mappings.size(), 2u);
+  const BlockDeviceMapping& root = r->block_device_mappings[0];
+  EXPECT_EQ(root.device_name, "/dev/xvda");
+  EXPECT_EQ(root.ebs.volume_size_gb, 20);
+  EXPECT_EQ(root.ebs.volume_type, "gp3");
+  EXPECT_TRUE(root.ebs.encrypted);
+  EXPECT_TRUE(root.ebs.delete_on_termination);  // absent: true
+  EXPECT_TRUE(root.ebs.volume_id.empty());
+  const BlockDeviceMapping& data = r->block_device_mappings[1];
+  EXPECT_EQ(data.device_name, "/dev/sdf");
+  EXPECT_EQ(data.ebs.volume_size_gb, 100);
+  EXPECT_EQ(data.ebs.volume_type, "");  // absent: the region's default
+  EXPECT_FALSE(data.ebs.encrypted);
+  EXPECT_FALSE(data.ebs.delete_on_termination);
+
+  auto bare = ParseRunInstances(
+      Form("ImageId=ami-12345678&MinCount=1&MaxCount=1&BlockDeviceMapping.1.DeviceName=xvda"));
+  ASSERT_TRUE(bare.has_value()) << bare.error().ToString();
+  EXPECT_EQ(bare->block_device_mappings[0].ebs.volume_size_gb, 0);  // absent: the image's
+  EXPECT_TRUE(ParseRunInstances(Form("ImageId=ami-12345678&MinCount=1&MaxCount=1"))
+                  ->block_device_mappings.empty());
+}
+
+TEST(RequestsTest, RunInstancesBlockDeviceMappingErrors) {
+  const std::string base = "ImageId=ami-12345678&MinCount=1&MaxCount=1&BlockDeviceMapping.1.";
+  ExpectError(ParseRunInstances(Form(base + "Ebs.VolumeSize=8")), "MissingParameter",
+              "The request must contain the parameter BlockDeviceMapping.1.DeviceName");
+  ExpectError(
+      ParseRunInstances(Form(base + "DeviceName=sdf&BlockDeviceMapping.1.Ebs.VolumeSize=x")),
+      "InvalidParameterValue",
+      "Invalid value 'x' for parameter BlockDeviceMapping.1.Ebs.VolumeSize: expected an "
+      "integer");
+  ExpectError(
+      ParseRunInstances(Form(base + "DeviceName=sdf&BlockDeviceMapping.1.Ebs.VolumeSize=0")),
+      "InvalidParameterValue");
+  ExpectError(ParseRunInstances(Form(base + "DeviceName=sdf&BlockDeviceMapping.1.Ebs.Encrypted=1")),
+              "InvalidParameterValue");
+  ExpectError(ParseRunInstances(
+                  Form(base + "DeviceName=sdf&BlockDeviceMapping.1.Ebs.DeleteOnTermination=no")),
+              "InvalidParameterValue");
+  // What would change the volume made is refused, not ignored.
+  for (const char* unmodeled : {"NoDevice=", "VirtualName=ephemeral0", "Ebs.SnapshotId=snap-1"}) {
+    SCOPED_TRACE(unmodeled);
+    ExpectError(ParseRunInstances(Form(base + "DeviceName=sdf&BlockDeviceMapping.1." + unmodeled)),
+                "UnsupportedOperation");
+  }
+}
+
+TEST(RequestsTest, MonitorAndUnmonitorInstances) {
+  auto m = ParseMonitorInstances(
+      Form("Action=MonitorInstances&Version=2016-11-15&InstanceId.1=i-1234567890abcdef0&"
+           "InstanceId.2=i-0598c7d356eba48d7"));
+  ASSERT_TRUE(m.has_value()) << m.error().ToString();
+  EXPECT_EQ(m->instance_ids, (std::vector<std::string>{kI1, kI2}));
+  EXPECT_FALSE(m->dry_run);
+  auto u = ParseUnmonitorInstances(Form("InstanceId.1=i-1234567890abcdef0&DryRun=true"));
+  ASSERT_TRUE(u.has_value());
+  EXPECT_TRUE(u->dry_run);
+  ExpectError(ParseMonitorInstances(Form("Action=MonitorInstances")), "MissingParameter",
+              "The request must contain the parameter InstanceId");
+  ExpectError(ParseUnmonitorInstances(Form("InstanceId.1=i-xyz")), "InvalidInstanceID.Malformed");
+}
+
 TEST(RequestsTest, InstanceIdsRequests) {
   auto t = ParseTerminateInstances(
       Form("Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-1234567890abcdef0"));
@@ -313,6 +387,85 @@ TEST(RequestsTest, VpcsAndSubnets) {
   auto ds = ParseDeleteSubnet(Form("SubnetId=subnet-12345678"));
   ASSERT_TRUE(ds.has_value());
   EXPECT_EQ(ds->id, "subnet-12345678");
+}
+
+TEST(RequestsTest, ModifyVpcAttribute) {
+  // Body of `aws ec2 modify-vpc-attribute --vpc-id ... --enable-dns-hostnames '{"Value":true}'`.
+  auto r = ParseModifyVpcAttribute(
+      Form("Action=ModifyVpcAttribute&Version=2016-11-15&VpcId=vpc-0123456789abcdef0&"
+           "EnableDnsHostnames.Value=true"));
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->vpc_id, "vpc-0123456789abcdef0");
+  EXPECT_EQ(r->enable_dns_hostnames, std::optional<bool>(true));
+  EXPECT_EQ(r->enable_dns_support, std::nullopt);
+  EXPECT_FALSE(r->dry_run);
+  auto support = ParseModifyVpcAttribute(Form("VpcId=vpc-12345678&EnableDnsSupport.Value=false"));
+  ASSERT_TRUE(support.has_value());
+  EXPECT_EQ(support->enable_dns_support, std::optional<bool>(false));
+  // The model has no DryRun for this operation: refused, never ignored.
+  ExpectError(
+      ParseModifyVpcAttribute(Form("VpcId=vpc-12345678&EnableDnsSupport.Value=false&DryRun=true")),
+      "UnknownParameter", "The parameter DryRun is not recognized");
+  // None or both: the region's InvalidParameterCombination (the Ec2 contract), not the parser's.
+  auto none = ParseModifyVpcAttribute(Form("VpcId=vpc-12345678"));
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->enable_dns_support || none->enable_dns_hostnames);
+  auto both = ParseModifyVpcAttribute(
+      Form("VpcId=vpc-12345678&EnableDnsSupport.Value=true&EnableDnsHostnames.Value=true"));
+  ASSERT_TRUE(both.has_value());
+  EXPECT_TRUE(both->enable_dns_support && both->enable_dns_hostnames);
+
+  ExpectError(ParseModifyVpcAttribute(Form("EnableDnsSupport.Value=true")), "MissingParameter",
+              "The request must contain the parameter VpcId");
+  ExpectError(ParseModifyVpcAttribute(Form("VpcId=vpc-1&EnableDnsSupport.Value=true")),
+              "InvalidVpcID.Malformed");
+  ExpectError(ParseModifyVpcAttribute(Form("VpcId=vpc-12345678&EnableDnsSupport.Value=on")),
+              "InvalidParameterValue");
+  ExpectError(
+      ParseModifyVpcAttribute(Form("VpcId=vpc-12345678&EnableNetworkAddressUsageMetrics.Value=1")),
+      "UnsupportedOperation");
+  ExpectError(ParseModifyVpcAttribute(Form("VpcId=vpc-12345678&EnableDnsHostnames.Value=true&"
+                                           "EnableNetworkAddressUsageMetrics.Value=true")),
+              "InvalidParameterCombination",
+              "Fields for multiple attribute types specified: enableDnsHostnames, "
+              "enableNetworkAddressUsageMetrics");
+}
+
+TEST(RequestsTest, ModifySubnetAttribute) {
+  // Body of `aws ec2 modify-subnet-attribute --subnet-id ... --map-public-ip-on-launch`.
+  auto r = ParseModifySubnetAttribute(
+      Form("Action=ModifySubnetAttribute&Version=2016-11-15&SubnetId=subnet-0123456789abcdef0&"
+           "MapPublicIpOnLaunch.Value=true"));
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->subnet_id, "subnet-0123456789abcdef0");
+  EXPECT_EQ(r->map_public_ip_on_launch, std::optional<bool>(true));
+  auto off =
+      ParseModifySubnetAttribute(Form("SubnetId=subnet-12345678&MapPublicIpOnLaunch.Value=false"));
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ(off->map_public_ip_on_launch, std::optional<bool>(false));
+  ExpectError(ParseModifySubnetAttribute(
+                  Form("SubnetId=subnet-12345678&MapPublicIpOnLaunch.Value=false&DryRun=false")),
+              "UnknownParameter");
+  auto none = ParseModifySubnetAttribute(Form("SubnetId=subnet-12345678"));
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->map_public_ip_on_launch, std::nullopt);  // the region's error
+
+  ExpectError(ParseModifySubnetAttribute(Form("MapPublicIpOnLaunch.Value=true")),
+              "MissingParameter", "The request must contain the parameter SubnetId");
+  ExpectError(ParseModifySubnetAttribute(Form("SubnetId=sub-12345678")),
+              "InvalidSubnetID.Malformed");
+  ExpectError(
+      ParseModifySubnetAttribute(Form("SubnetId=subnet-12345678&MapPublicIpOnLaunch.Value=yes")),
+      "InvalidParameterValue");
+  ExpectError(ParseModifySubnetAttribute(
+                  Form("SubnetId=subnet-12345678&AssignIpv6AddressOnCreation.Value=true")),
+              "UnsupportedOperation");
+  ExpectError(ParseModifySubnetAttribute(
+                  Form("SubnetId=subnet-12345678&AssignIpv6AddressOnCreation.Value=true&"
+                       "MapPublicIpOnLaunch.Value=true")),
+              "InvalidParameterCombination",
+              "Only one subnet attribute can be modified at a time. Provided attributes: "
+              "[assignIpv6AddressOnCreation, mapPublicIpOnLaunch]");
 }
 
 TEST(RequestsTest, SecurityGroups) {

@@ -25,9 +25,14 @@ std::string SerializeDescribeInstanceStatus(std::string_view request_id,
 // StartInstances, StopInstances, TerminateInstances: `instancesSet` of state changes.
 std::string SerializeInstanceStateChanges(std::string_view action, std::string_view request_id,
                                           const std::vector<InstanceStateChange>& changes);
+// MonitorInstances, UnmonitorInstances: `instancesSet` with each instance once, in request order,
+// and `monitoring.state` = `state` (EC2 answers "pending" and "disabling": the change under way).
+std::string SerializeInstanceMonitorings(std::string_view action, std::string_view request_id,
+                                         const std::vector<std::string>& instance_ids,
+                                         std::string_view state);
 // Operations without output (RebootInstances, ModifyInstanceAttribute, CreateTags, DeleteTags,
-// DeleteVpc, DeleteSubnet, DeleteSecurityGroup, Authorize/RevokeSecurityGroupIngress):
-// `<return>true</return>`.
+// ModifyVpcAttribute, DeleteVpc, ModifySubnetAttribute, DeleteSubnet, DeleteSecurityGroup,
+// Authorize/RevokeSecurityGroupIngress): `<return>true</return>`.
 std::string SerializeReturnTrue(std::string_view action, std::string_view request_id);
 std::string SerializeDescribeInstanceAttribute(std::string_view request_id,
                                                const InstanceAttribute& attribute);

@@ -1,5 +1,7 @@
 // Serializers for the instance operations.
 
+#include <set>
+
 #include "cloud/query/response_common.hpp"
 #include "cloud/query/responses.hpp"
 
@@ -31,26 +33,26 @@ void WriteGroupSet(XmlWriter& w, const std::vector<GroupIdentifier>& groups) {
   w.Close("groupSet");
 }
 
-// ec2m does not model volumes: an EBS-backed instance shows its root volume with an id derived
-// from the instance id, so tools that read the root device find one.
+// The instance's volumes as EC2 lists them on an instance (EbsInstanceBlockDevice): id, status,
+// attachment time (the launch time: they are attached at launch) and deleteOnTermination. Size,
+// type and encryption are DescribeVolumes' to tell, not the instance's.
 void WriteBlockDeviceMapping(XmlWriter& w, const Instance& i, const std::string& launch_time) {
-  if (i.root_device_type != "ebs" || i.state == InstanceState::kTerminated) {
+  if (i.block_device_mappings.empty()) {
     w.Empty("blockDeviceMapping");
     return;
   }
-  const size_t dash = i.instance_id.find('-');
-  const std::string volume_id =
-      "vol-" + (dash == std::string::npos ? i.instance_id : i.instance_id.substr(dash + 1));
   w.Open("blockDeviceMapping");
-  w.Open("item");
-  w.Text("deviceName", i.root_device_name);
-  w.Open("ebs");
-  w.Text("volumeId", volume_id);
-  w.Text("status", "attached");
-  w.Text("attachTime", launch_time);
-  w.Bool("deleteOnTermination", true);
-  w.Close("ebs");
-  w.Close("item");
+  for (const BlockDeviceMapping& m : i.block_device_mappings) {
+    w.Open("item");
+    w.Text("deviceName", m.device_name);
+    w.Open("ebs");
+    w.Text("volumeId", m.ebs.volume_id);
+    w.Text("status", m.ebs.status);
+    w.Text("attachTime", launch_time);
+    w.Bool("deleteOnTermination", m.ebs.delete_on_termination);
+    w.Close("ebs");
+    w.Close("item");
+  }
   w.Close("blockDeviceMapping");
 }
 
@@ -207,6 +209,29 @@ std::string SerializeInstanceStateChanges(std::string_view action, std::string_v
     w.Text("instanceId", c.instance_id);
     WriteInstanceState(w, "currentState", c.current);
     WriteInstanceState(w, "previousState", c.previous);
+    w.Close("item");
+  }
+  w.Close("instancesSet");
+  EndResponse(w, action);
+  return w.Take();
+}
+
+std::string SerializeInstanceMonitorings(std::string_view action, std::string_view request_id,
+                                         const std::vector<std::string>& instance_ids,
+                                         std::string_view state) {
+  XmlWriter w(512 + 160 * instance_ids.size());
+  BeginResponse(w, action, request_id);
+  w.Open("instancesSet");
+  std::set<std::string_view> written;
+  for (const std::string& id : instance_ids) {
+    if (!written.insert(id).second) {
+      continue;
+    }
+    w.Open("item");
+    w.Text("instanceId", id);
+    w.Open("monitoring");
+    w.Text("state", state);
+    w.Close("monitoring");
     w.Close("item");
   }
   w.Close("instancesSet");

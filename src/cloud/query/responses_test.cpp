@@ -60,6 +60,9 @@ Instance SampleInstance(int n) {
 TEST(ResponsesTest, DescribeInstancesShape) {
   Page<Reservation> page;
   Reservation r{"r-0123456789abcdef0", "123456789012", {}, {SampleInstance(1)}};
+  r.instances[0].block_device_mappings = {
+      {"/dev/xvda", {20, "gp3", true, true, "vol-00000000000000001", "attached"}},
+      {"/dev/sdf", {100, "gp2", false, false, "vol-0123456789abcdef0", "attached"}}};
   Instance stopped = SampleInstance(2);
   stopped.state = InstanceState::kStopped;
   stopped.state_transition_reason = "User initiated (2016-11-15 10:05:00 GMT)";
@@ -102,9 +105,18 @@ TEST(ResponsesTest, DescribeInstancesShape) {
   EXPECT_EQ(At(first, "architecture"), "x86_64");
   EXPECT_EQ(At(first, "rootDeviceType"), "ebs");
   EXPECT_EQ(At(first, "rootDeviceName"), "/dev/xvda");
-  EXPECT_EQ(At(first, "blockDeviceMapping/item/deviceName"), "/dev/xvda");
-  EXPECT_EQ(At(first, "blockDeviceMapping/item/ebs/volumeId"), "vol-00000000000000001");
-  EXPECT_EQ(At(first, "blockDeviceMapping/item/ebs/status"), "attached");
+  EXPECT_EQ(first.select_nodes("blockDeviceMapping/item").size(), 2u);
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[1]/deviceName"), "/dev/xvda");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[1]/ebs/volumeId"), "vol-00000000000000001");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[1]/ebs/status"), "attached");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[1]/ebs/attachTime"), "2016-11-15T10:00:00.000Z");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[1]/ebs/deleteOnTermination"), "true");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[2]/deviceName"), "/dev/sdf");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[2]/ebs/volumeId"), "vol-0123456789abcdef0");
+  EXPECT_EQ(At(first, "blockDeviceMapping/item[2]/ebs/deleteOnTermination"), "false");
+  // Size, type and encryption are DescribeVolumes' members, not the instance's.
+  EXPECT_FALSE(Exists(first, "blockDeviceMapping/item/ebs/volumeSize"));
+  EXPECT_FALSE(Exists(first, "blockDeviceMapping/item/ebs/encrypted"));
   EXPECT_EQ(At(first, "virtualizationType"), "hvm");
   EXPECT_EQ(At(first, "clientToken"), "tok");
   EXPECT_EQ(At(first, "hypervisor"), "xen");
@@ -121,6 +133,8 @@ TEST(ResponsesTest, DescribeInstancesShape) {
   EXPECT_EQ(At(second, "stateReason/message"),
             "Client.UserInitiatedShutdown: User initiated shutdown");
   EXPECT_EQ(At(second, "monitoring/state"), "enabled");
+  EXPECT_TRUE(Exists(second, "blockDeviceMapping"));  // present and empty, as EC2
+  EXPECT_FALSE(Exists(second, "blockDeviceMapping/item"));
   EXPECT_EQ(At(root, "nextToken"), "next-1");
 }
 
@@ -189,6 +203,29 @@ TEST(ResponsesTest, StateChangesAndReturnTrue) {
   pugi::xml_document doc2;
   pugi::xml_node ok = Root(doc2, SerializeReturnTrue("CreateTags", kRequestId), "CreateTags");
   EXPECT_EQ(At(ok, "return"), "true");
+}
+
+TEST(ResponsesTest, MonitoringChanges) {
+  pugi::xml_document doc;
+  pugi::xml_node root = Root(
+      doc,
+      SerializeInstanceMonitorings("MonitorInstances", kRequestId,
+                                   {"i-12345678", "i-0598c7d356eba48d7", "i-12345678"}, "pending"),
+      "MonitorInstances");
+  EXPECT_EQ(root.select_nodes("instancesSet/item").size(), 2u);  // each instance once
+  EXPECT_EQ(At(root, "instancesSet/item[1]/instanceId"), "i-12345678");
+  EXPECT_EQ(At(root, "instancesSet/item[1]/monitoring/state"), "pending");
+  EXPECT_EQ(At(root, "instancesSet/item[2]/instanceId"), "i-0598c7d356eba48d7");
+  pugi::xml_document doc2;
+  pugi::xml_node off = Root(
+      doc2,
+      SerializeInstanceMonitorings("UnmonitorInstances", kRequestId, {"i-12345678"}, "disabling"),
+      "UnmonitorInstances");
+  EXPECT_EQ(At(off, "instancesSet/item/monitoring/state"), "disabling");
+  for (const char* action : {"ModifyVpcAttribute", "ModifySubnetAttribute"}) {
+    pugi::xml_document d;
+    EXPECT_EQ(At(Root(d, SerializeReturnTrue(action, kRequestId), action), "return"), "true");
+  }
 }
 
 TEST(ResponsesTest, DescribeInstanceStatusAndAttribute) {
@@ -281,9 +318,14 @@ TEST(ResponsesTest, VpcsAndSubnets) {
   EXPECT_EQ(At(sub, "subnet/state"), "available");
   EXPECT_EQ(At(sub, "subnet/subnetArn"), s.subnet_arn);
   pugi::xml_document doc4;
+  Subnet public_subnet = s;
+  public_subnet.map_public_ip_on_launch = true;
   pugi::xml_node subs =
-      Root(doc4, SerializeDescribeSubnets(kRequestId, Page<Subnet>{{s}, ""}), "DescribeSubnets");
+      Root(doc4, SerializeDescribeSubnets(kRequestId, Page<Subnet>{{s, public_subnet}, ""}),
+           "DescribeSubnets");
   EXPECT_EQ(At(subs, "subnetSet/item/subnetId"), "subnet-0123456789abcdef0");
+  EXPECT_EQ(At(subs, "subnetSet/item[1]/mapPublicIpOnLaunch"), "false");
+  EXPECT_EQ(At(subs, "subnetSet/item[2]/mapPublicIpOnLaunch"), "true");
 }
 
 TEST(ResponsesTest, SecurityGroups) {
