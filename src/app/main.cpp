@@ -5,6 +5,7 @@
 
 #include "app/client_commands.hpp"
 #include "app/cloud_commands.hpp"
+#include "app/environment_commands.hpp"
 #include "app/serve.hpp"
 #include "app/sim_serve.hpp"
 #include "app/stack_commands.hpp"
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
   ec2m::app::AddClientCommands(app, client_options, exit_code);
   ec2m::app::StackOptions stack_options;
   ec2m::app::AddStackCommands(app, stack_options, exit_code);
+  ec2m::app::EnvironmentOptions environment_options;
+  ec2m::app::AddEnvironmentCommands(app, environment_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

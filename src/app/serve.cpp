@@ -3,10 +3,13 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "app/environment_cloud.hpp"
 #include "app/stop_signals.hpp"
@@ -17,6 +20,7 @@
 #include "cloud/aws/aws_ec2.hpp"
 #include "config/environment.hpp"
 #include "config/serve_config.hpp"
+#include "core/files.hpp"
 #include "http/listener.hpp"
 #include "server/api_server.hpp"
 #include "server/identity.hpp"
@@ -24,6 +28,7 @@
 #include "server/metrics.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
+#include "stack/provisioner.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -43,8 +48,8 @@ Result<config::ServeConfig> LoadConfig(const ServeOptions& options) {
     c = std::move(*loaded);
     // Relative folders in the file are relative to the file.
     const fs::path base = fs::path(options.config_file).parent_path();
-    for (std::string* dir :
-         {&c.data_dir, &c.environments_dir, &c.console_dir, &c.tls_cert, &c.tls_key}) {
+    for (std::string* dir : {&c.data_dir, &c.environments_dir, &c.console_dir, &c.tls_cert,
+                             &c.tls_key, &c.sim_config}) {
       if (!dir->empty() && fs::path(*dir).is_relative()) {
         *dir = (base / *dir).lexically_normal().string();
       }
@@ -133,6 +138,18 @@ int RunServe(const ServeOptions& options) {
   SystemClock clock;
   auth::SecureRandom random;
 
+  sim::SimConfig sim_base;
+  if (!c->sim_config.empty()) {
+    auto text = ReadFile(c->sim_config);
+    if (!text) {
+      return cli::ReportError(text.error());
+    }
+    auto parsed = sim::ParseSimConfig(*text, c->sim_config);
+    if (!parsed) {
+      return cli::ReportError(parsed.error());
+    }
+    sim_base = std::move(*parsed);
+  }
   // One simulated region per region name the sim environments use; an EC2 client per aws one.
   std::map<std::string, std::unique_ptr<sim::SimRegion>> regions;
   std::vector<std::unique_ptr<aws::AwsEc2>> clients;
@@ -142,7 +159,7 @@ int RunServe(const ServeOptions& options) {
     if (env.cloud.provider == "sim") {
       auto& region = regions[env.region];
       if (!region) {
-        sim::SimConfig sim;
+        sim::SimConfig sim = sim_base;
         sim.region = env.region;
         sim.account_id = env.account_id;
         auto opened = sim::SimRegion::Open(sim, **store, clock, random);
@@ -204,6 +221,24 @@ int RunServe(const ServeOptions& options) {
     ec2_url = "http://" + ec2_listen->first + ":" + std::to_string(*port);
   }
 
+  // Environments as code: every environment's config file and cloud, and the loop that resumes
+  // applies a stopped process left behind (once their lock's lease has run out).
+  std::vector<stack::Target> targets;
+  for (const auto& h : handles) {
+    auto text = ReadFile(h.config.file);
+    if (!text) {
+      return cli::ReportError(text.error());
+    }
+    targets.push_back({h.config.name, std::move(*text), h.config.file, h.ec2});
+  }
+  stack::ProvisionerOptions stack_options;
+  stack_options.lease = std::chrono::seconds(c->apply_lease_seconds);
+  stack_options.on_finished = [&inventory](const std::string& env) {
+    if (auto refreshed = inventory.Refresh(env); !refreshed) {
+      std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
+    }
+  };
+  stack::Provisioner provisioner(**store, clock, std::move(targets), stack_options);
   server::ApiOptions api_options;
   api_options.console_dir = FindConsole(c->console_dir);
   api_options.max_body_bytes = c->max_body_bytes;
@@ -211,7 +246,8 @@ int RunServe(const ServeOptions& options) {
   api_options.quiet = !c->access_log;
   api_options.tls_cert = c->tls_cert;
   api_options.tls_key = c->tls_key;
-  server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options);
+  server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options,
+                        &provisioner);
   auto port = api.Listen(listen->first, listen->second);
   if (!port) {
     return cli::ReportError(port.error());
@@ -235,10 +271,35 @@ int RunServe(const ServeOptions& options) {
   std::printf("Console: %s/\n", url.c_str());
   std::fflush(stdout);
 
+  std::mutex recovery_mu;
+  std::condition_variable recovery_cv;
+  bool stopping = false;
+  // Started once serving (every early return above leaves no thread behind).
+  std::thread recovery([&] {
+    std::unique_lock lock(recovery_mu);
+    do {
+      lock.unlock();
+      auto resumed = provisioner.RecoverInterrupted();
+      if (!resumed) {
+        std::fprintf(stderr, "ec2m: recovering applies: %s\n", resumed.error().ToString().c_str());
+      } else if (*resumed > 0) {
+        std::fprintf(stderr, "ec2m: resumed %d interrupted apply(s)\n", *resumed);
+      }
+      lock.lock();
+    } while (!recovery_cv.wait_for(lock, stack_options.lease / 2, [&] { return stopping; }));
+  });
+
   stop_signals.Wait();
   std::printf("ec2m: stopping (finishing requests in flight)\n");
   std::fflush(stdout);
   api.Stop();
+  {
+    std::lock_guard lock(recovery_mu);
+    stopping = true;
+  }
+  recovery_cv.notify_all();
+  recovery.join();
+  provisioner.Wait();  // an apply in flight finishes its steps (a kill would be safe too)
   inventory.Stop();
   if (ec2_endpoint) {
     ec2_endpoint->Stop();

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <openssl/evp.h>
 
 #include <limits>
 
@@ -18,13 +17,9 @@ constexpr std::string_view kRecoveryAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
 constexpr int kRecoveryGroups = 3;
 constexpr int kRecoveryGroupSize = 4;
 
-// RFC 4648 §5 base64url without padding, via OpenSSL's standard base64.
+// RFC 4648 §5 base64url without padding, from the standard alphabet.
 std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(len));
+  std::string out = Base64Encode(bytes);
   while (!out.empty() && out.back() == '=') {
     out.pop_back();
   }

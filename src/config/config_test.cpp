@@ -34,11 +34,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "syntax error while parsing value - unexpected '}'; "
                 "expected '[', '{', or a literal"},
         BadCase{"NotObject", "[1]", "ec2m.json: $: expected an object, got an array"},
-        BadCase{
-            "UnknownKey", "{\"stor\": \"sqlite\"}",
-            "ec2m.json: $.stor: unknown key (expected one of access_log, admin_email, console_dir, "
-            "data_dir, demo, ec2_listen, environments_dir, listen, log_format, "
-            "max_body_bytes, reconcile_seconds, store, store_url, tls_cert, tls_key)"},
+        BadCase{"UnknownKey", "{\"stor\": \"sqlite\"}",
+                "ec2m.json: $.stor: unknown key (expected one of access_log, admin_email, "
+                "apply_lease_seconds, console_dir, data_dir, demo, ec2_listen, environments_dir, "
+                "listen, log_format, max_body_bytes, reconcile_seconds, sim_config, store, "
+                "store_url, tls_cert, tls_key)"},
         BadCase{"WrongType", "{\"listen\": 8080}",
                 "ec2m.json: $.listen: expected a string, got a number 8080"},
         BadCase{"BadChoice", "{\"store\": \"mysql\"}",

@@ -22,7 +22,13 @@ struct ServeConfig {
   bool access_log = true;                     // one line per request on stderr
   int64_t max_body_bytes = 1 << 20;
   int64_t reconcile_seconds = 30;  // how often the instance inventory is refreshed
-  std::string console_dir;         // the built console (web/dist); "" = found next to the binary
+  // An apply whose process stops renewing its environment's lock this long is taken for dead:
+  // its lock is taken over and its change set resumed.
+  int64_t apply_lease_seconds = 30;
+  // A sim config file (`ec2m sim serve --config`'s format) whose delays and faults the embedded
+  // regions take; their region and account come from the environments.
+  std::string sim_config;
+  std::string console_dir;  // the built console (web/dist); "" = found next to the binary
   std::string admin_email = "admin@ec2m.local";  // the first admin, created on first start
   bool demo = false;  // on first start, launch a few instances into the simulated environments
 };

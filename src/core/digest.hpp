@@ -16,6 +16,9 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
 
+// RFC 4648 base64 with padding (EC2's UserData, ...).
+std::string Base64Encode(std::string_view bytes);
+
 // True when a and b are equal. For equal lengths the time taken does not depend on the contents
 // (CRYPTO_memcmp); different lengths return at once, so use it where the length is public
 // (hashes, signatures, fixed-size codes).

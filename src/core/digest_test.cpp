@@ -20,6 +20,14 @@ TEST(DigestTest, KnownDigests) {
   EXPECT_EQ(HexEncode(""), "");
 }
 
+TEST(DigestTest, Base64OfTheRfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+}
+
 TEST(DigestTest, SameDigestsFromManyThreads) {
   std::vector<std::thread> threads;
   std::vector<std::string> got(8);

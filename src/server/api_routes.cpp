@@ -12,10 +12,6 @@
 namespace ec2m::server {
 namespace {
 
-Result<config::JsonObject> Body(const Call& call) {
-  return config::JsonObject::Parse(call.req.body.empty() ? "{}" : call.req.body, "request body");
-}
-
 Result<int> QueryInt(const Call& call, const std::string& name, int fallback, int min, int max) {
   const std::string text = call.Query(name);
   if (text.empty()) {
@@ -62,16 +58,22 @@ nlohmann::json ResultJson(const ActionResult& r) {
 
 }  // namespace
 
+void ApiServer::AddRoute(std::string method, std::string path, Access access, Role role,
+                         std::string summary, std::function<Result<Reply>(Call&)> handle) {
+  Route route{std::move(method),  std::move(path),   access, role,
+              std::move(summary), std::move(handle), {}};
+  for (std::string_view segment : PathSegments(route.path)) {
+    route.segments.emplace_back(segment);
+  }
+  route.label = route.method + " " + route.path;
+  routes_.push_back(std::move(route));
+}
+
 void ApiServer::AddRoutes() {
   auto add = [this](std::string method, std::string path, Access access, Role role,
                     std::string summary, std::function<Result<Reply>(Call&)> handle) {
-    Route route{std::move(method),  std::move(path),   access, role,
-                std::move(summary), std::move(handle), {}};
-    for (std::string_view segment : PathSegments(route.path)) {
-      route.segments.emplace_back(segment);
-    }
-    route.label = route.method + " " + route.path;
-    routes_.push_back(std::move(route));
+    AddRoute(std::move(method), std::move(path), access, role, std::move(summary),
+             std::move(handle));
   };
   const Access kPublic = Access::kPublic;
   const Access kSignedIn = Access::kSignedIn;
@@ -107,7 +109,7 @@ void ApiServer::AddRoutes() {
   // --- Sign-in and the signed-in user
   add("POST", "/api/v1/auth/login", kPublic, kViewer, "sign in",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto email = body->String("email");
         EC2M_RETURN_IF_ERROR(email);
@@ -127,7 +129,7 @@ void ApiServer::AddRoutes() {
       });
   add("POST", "/api/v1/auth/signup", kPublic, kViewer, "sign up where self sign-up is enabled",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto email = body->String("email");
         EC2M_RETURN_IF_ERROR(email);
@@ -158,7 +160,7 @@ void ApiServer::AddRoutes() {
       });
   add("POST", "/api/v1/me/password", kSignedIn, kViewer, "change the password",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto current = body->String("current");
         EC2M_RETURN_IF_ERROR(current);
@@ -176,7 +178,7 @@ void ApiServer::AddRoutes() {
       });
   add("POST", "/api/v1/me/mfa/verify", kSignedIn, kViewer, "confirm MFA enrolment",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto otp = body->String("otp");
         EC2M_RETURN_IF_ERROR(otp);
@@ -197,7 +199,7 @@ void ApiServer::AddRoutes() {
       });
   add("POST", "/api/v1/tokens", kSignedIn, kViewer, "create an API token",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto name = body->String("name");
         EC2M_RETURN_IF_ERROR(name);
@@ -226,7 +228,7 @@ void ApiServer::AddRoutes() {
   });
   add("POST", "/api/v1/users", kAdmin, kViewer, "create users",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto email = body->String("email");
         EC2M_RETURN_IF_ERROR(email);
@@ -249,7 +251,7 @@ void ApiServer::AddRoutes() {
       });
   add("PATCH", "/api/v1/users/{email}", kAdmin, kViewer, "change users",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto roles_in = body->OptStringMap("roles");
         EC2M_RETURN_IF_ERROR(roles_in);
@@ -356,7 +358,7 @@ void ApiServer::AddRoutes() {
   }
   add("POST", "/api/v1/instances/actions", kEnvRole, Role::kOperator, "act on several instances",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         (void)body->String("env");  // checked by Admit
         auto action = body->String("action");
@@ -382,7 +384,7 @@ void ApiServer::AddRoutes() {
       });
   add("PUT", "/api/v1/instances/{env}/{id}/tags", kEnvRole, Role::kOperator, "edit tags",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto set = body->OptStringMap("set");
         EC2M_RETURN_IF_ERROR(set);
@@ -401,7 +403,7 @@ void ApiServer::AddRoutes() {
       });
   add("POST", "/api/v1/instances/refresh", kSignedIn, kViewer, "refresh the inventory",
       [this](Call& call) -> Result<Reply> {
-        auto body = Body(call);
+        auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
         auto env = body->StringOr("env", "");
         EC2M_RETURN_IF_ERROR(env);

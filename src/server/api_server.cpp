@@ -33,6 +33,10 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
   return out;
 }
 
+Result<config::JsonObject> RequestBody(const Call& call) {
+  return config::JsonObject::Parse(call.req.body.empty() ? "{}" : call.req.body, "request body");
+}
+
 int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
@@ -68,7 +72,8 @@ std::string Call::Query(const std::string& name) const {
 }
 
 ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
-                     Metrics& metrics, const Clock& clock, Random& random, ApiOptions options)
+                     Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
+                     stack::Provisioner* provisioner)
     : store_(store),
       identity_(identity),
       inventory_(inventory),
@@ -77,10 +82,12 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       clock_(clock),
       random_(random),
       options_(std::move(options)),
+      provisioner_(provisioner),
       // A UUID per process and a counter: unique across replicas and restarts without drawing
       // from the CSPRNG on every request.
       request_id_prefix_(NewUuid(random_)) {
   AddRoutes();
+  AddStackRoutes();
 }
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {
@@ -142,8 +149,7 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
   }
   call.env = call.Param("env");
   if (call.env.empty()) {
-    auto body =
-        config::JsonObject::Parse(call.req.body.empty() ? "{}" : call.req.body, "request body");
+    auto body = RequestBody(call);
     EC2M_RETURN_IF_ERROR(body);
     auto env = body->String("env");
     EC2M_RETURN_IF_ERROR(env);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.hpp"
+#include "config/json_object.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -19,6 +20,7 @@
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
+#include "stack/provisioner.hpp"
 
 namespace httplib {
 struct Request;
@@ -85,8 +87,11 @@ struct ApiOptions {
 // handler runs. Thread-safe; borrows everything.
 class ApiServer {
  public:
+  // `provisioner` serves the environments-as-code routes (plan, provision, change sets,
+  // rollback, status, drift, lock); without one they answer 503.
   ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
-            Metrics& metrics, const Clock& clock, Random& random, ApiOptions options);
+            Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
+            stack::Provisioner* provisioner = nullptr);
 
   // See http::Listener::Listen.
   Result<int> Listen(const std::string& host, int port);
@@ -97,7 +102,11 @@ class ApiServer {
   nlohmann::json OpenApi() const;
 
  private:
+  void AddRoute(std::string method, std::string path, Access access, Role role, std::string summary,
+                std::function<Result<Reply>(Call&)> handle);
   void AddRoutes();
+  void AddStackRoutes();
+  Result<stack::Provisioner*> Stack(const Call& call) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).
   void Dispatch(const httplib::Request& req, httplib::Response& res);
@@ -119,12 +128,16 @@ class ApiServer {
   const Clock& clock_;
   Random& random_;
   ApiOptions options_;
+  stack::Provisioner* provisioner_;
   std::vector<Route> routes_;
   std::string console_index_;  // the console's index.html; empty without a console
   const std::string request_id_prefix_;
   std::atomic<uint64_t> next_request_{0};
   http::Listener listener_;
 };
+
+// The request's JSON body as an object ("{}" when empty), read key by key by the handlers.
+Result<config::JsonObject> RequestBody(const Call& call);
 
 // "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}: how routes and requests are split
 // for matching. The views point into `path`.

@@ -10,6 +10,7 @@ namespace ec2m::stack {
 namespace {
 
 constexpr const char* kChangeSets = "changesets";
+constexpr const char* kSteps = "changeset_steps";
 constexpr const char* kHeads = "changeset_heads";
 constexpr const char* kLocks = "environment_locks";
 constexpr int kMaxRaces = 50;
@@ -18,16 +19,18 @@ std::string Key(const std::string& environment, int64_t number) {
   return fmt::format("{}/{:012d}", environment, number);
 }
 
+std::string StepKey(const ChangeSet& cs, int seq) {
+  return fmt::format("{}/{:06d}", Key(cs.environment, cs.number), seq);
+}
+
+nlohmann::json StepJson(const StepRecord& s) {
+  return {{"seq", s.seq},       {"logical_id", s.logical_id},   {"action", s.action},
+          {"status", s.status}, {"physical_id", s.physical_id}, {"error", s.error},
+          {"at", s.at}};
+}
+
+// The stored document: everything but the journal.
 nlohmann::json ToJson(const ChangeSet& cs) {
-  nlohmann::json journal = nlohmann::json::array();
-  for (const StepRecord& s : cs.journal) {
-    journal.push_back({{"logical_id", s.logical_id},
-                       {"action", s.action},
-                       {"status", s.status},
-                       {"physical_id", s.physical_id},
-                       {"error", s.error},
-                       {"at", s.at}});
-  }
   return {{"id", cs.id},
           {"environment", cs.environment},
           {"number", cs.number},
@@ -37,7 +40,6 @@ nlohmann::json ToJson(const ChangeSet& cs) {
           {"config_text", cs.config_text},
           {"plan", cs.plan},
           {"status", cs.status},
-          {"journal", journal},
           {"started_at", cs.started_at},
           {"finished_at", cs.finished_at},
           {"duration_ms", cs.duration_ms},
@@ -60,10 +62,6 @@ Result<ChangeSet> FromDoc(const Doc& doc) {
   cs.config_text = j.value("config_text", "");
   cs.plan = j.value("plan", nlohmann::json());
   cs.status = j.value("status", "");
-  for (const auto& s : j.value("journal", nlohmann::json::array())) {
-    cs.journal.push_back({s.value("logical_id", ""), s.value("action", ""), s.value("status", ""),
-                          s.value("physical_id", ""), s.value("error", ""), s.value("at", "")});
-  }
   cs.started_at = j.value("started_at", "");
   cs.finished_at = j.value("finished_at", "");
   cs.duration_ms = j.value("duration_ms", int64_t{0});
@@ -74,6 +72,22 @@ Result<ChangeSet> FromDoc(const Doc& doc) {
 }
 
 }  // namespace
+
+nlohmann::json ChangeSetJson(const ChangeSet& cs, bool full) {
+  nlohmann::json out = ToJson(cs);
+  out["summary"] = cs.plan.is_object() ? cs.plan.value("summary", nlohmann::json::object())
+                                       : nlohmann::json::object();
+  nlohmann::json journal = nlohmann::json::array();
+  for (const StepRecord& s : cs.journal) {
+    journal.push_back(StepJson(s));
+  }
+  out["journal"] = journal;
+  if (!full) {
+    out.erase("plan");
+    out.erase("config_text");
+  }
+  return out;
+}
 
 std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::string& id) {
   const size_t dash = id.rfind('-');
@@ -143,7 +157,30 @@ Result<ChangeSet> ChangeSets::Get(const std::string& id) {
   if (!doc->has_value()) {
     return Fail(ErrorCode::kNotFound, "change set " + id + " not found");
   }
-  return FromDoc(**doc);
+  auto cs = FromDoc(**doc);
+  EC2M_RETURN_IF_ERROR(cs);
+  DocQuery q;
+  q.prefix = Key(cs->environment, cs->number) + "/";
+  auto steps = store_.ListDocs(kSteps, q);
+  EC2M_RETURN_IF_ERROR(steps);
+  cs->journal.reserve(steps->size());
+  for (const Doc& d : *steps) {
+    auto s = nlohmann::json::parse(d.body, nullptr, false);
+    if (!s.is_object()) {
+      return Fail(ErrorCode::kInternal, "journal entry " + d.key + " does not parse");
+    }
+    cs->journal.push_back({s.value("seq", 0), s.value("logical_id", ""), s.value("action", ""),
+                           s.value("status", ""), s.value("physical_id", ""), s.value("error", ""),
+                           s.value("at", "")});
+  }
+  return cs;
+}
+
+Result<void> ChangeSets::Record(const ChangeSet& cs, const StepRecord& step) {
+  const std::vector<DocWrite> writes = {
+      {kSteps, StepKey(cs, step.seq), StepJson(step).dump(), DocWrite::kAnyVersion}};
+  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  return {};
 }
 
 Result<ChangeSet> ChangeSets::Save(const ChangeSet& cs) {
@@ -211,31 +248,63 @@ Result<std::optional<std::pair<LockInfo, int64_t>>> EnvironmentLocks::Read(
   info.owner = j.is_object() ? j.value("owner", "") : "";
   info.acquired_at = j.is_object() ? j.value("acquired_at", "") : "";
   const int64_t since = j.is_object() ? j.value("acquired_ms", int64_t{0}) : 0;
-  info.age_seconds = (ToUnixMillis(clock_.Now()) - since) / 1000;
+  const int64_t renewed = j.is_object() ? j.value("renewed_ms", since) : since;
+  const int64_t now = ToUnixMillis(clock_.Now());
+  info.age_seconds = (now - since) / 1000;
+  info.idle_seconds = (now - renewed) / 1000;
   return std::optional(std::pair(info, (*doc)->version));
 }
 
-Result<void> EnvironmentLocks::Acquire(const std::string& environment, const std::string& owner) {
+Result<std::optional<LockInfo>> EnvironmentLocks::Acquire(const std::string& environment,
+                                                          const std::string& owner) {
   const TimePoint now = clock_.Now();
   const nlohmann::json body = {{"owner", owner},
                                {"acquired_at", FormatIso8601Millis(now)},
-                               {"acquired_ms", ToUnixMillis(now)}};
-  const std::vector<DocWrite> writes = {{kLocks, environment, body.dump(), 0}};
-  auto written = store_.WriteDocs(writes);
-  if (written) {
-    return {};
+                               {"acquired_ms", ToUnixMillis(now)},
+                               {"renewed_ms", ToUnixMillis(now)}};
+  for (int race = 0; race < kMaxRaces; ++race) {
+    auto held = Read(environment);
+    EC2M_RETURN_IF_ERROR(held);
+    std::optional<LockInfo> dead;
+    int64_t expected = 0;
+    if (*held) {
+      const LockInfo& info = (*held)->first;
+      if (std::chrono::seconds(info.idle_seconds) < lease_) {
+        return Fail(
+            ErrorCode::kFailedPrecondition,
+            fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
+                        "time; `ec2m unlock {}` frees it if that apply is gone",
+                        environment, info.owner, info.acquired_at, info.age_seconds, environment));
+      }
+      dead = info;
+      expected = (*held)->second;
+    }
+    const std::vector<DocWrite> writes = {{kLocks, environment, body.dump(), expected}};
+    auto written = store_.WriteDocs(writes);
+    if (written) {
+      return dead;
+    }
+    if (written.error().code != ErrorCode::kAlreadyExists &&
+        written.error().code != ErrorCode::kFailedPrecondition) {
+      return Fail(written.error());
+    }
   }
-  if (written.error().code != ErrorCode::kAlreadyExists) {
-    return Fail(written.error());
+  return Fail(ErrorCode::kUnavailable, "lock of " + environment + ": lost too many races");
+}
+
+Result<void> EnvironmentLocks::Renew(const std::string& environment, const std::string& owner) {
+  auto doc = store_.GetDoc(kLocks, environment);
+  EC2M_RETURN_IF_ERROR(doc);
+  auto j =
+      doc->has_value() ? nlohmann::json::parse((*doc)->body, nullptr, false) : nlohmann::json();
+  if (!j.is_object() || j.value("owner", "") != owner) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "the lock of " + environment + " is no longer held by " + owner);
   }
-  auto held = Read(environment);
-  EC2M_RETURN_IF_ERROR(held);
-  const LockInfo info = *held ? (*held)->first : LockInfo{"someone", "", 0};
-  return Fail(
-      ErrorCode::kFailedPrecondition,
-      fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
-                  "time; `ec2m unlock {}` frees it if that apply is gone",
-                  environment, info.owner, info.acquired_at, info.age_seconds, environment));
+  j["renewed_ms"] = ToUnixMillis(clock_.Now());
+  const std::vector<DocWrite> writes = {{kLocks, environment, j.dump(), (*doc)->version}};
+  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  return {};
 }
 
 Result<void> EnvironmentLocks::Release(const std::string& environment, const std::string& owner) {

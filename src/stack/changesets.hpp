@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,8 +17,9 @@
 // journal after every step, and the next `provision` (or a resume) reads where it stopped.
 namespace ec2m::stack {
 
-// One step of an apply, as journaled.
+// One step of an apply, as journaled: written when it starts (pending) and when it ends.
 struct StepRecord {
+  int seq = 0;  // its place in the journal, from 1
   std::string logical_id;
   std::string action;       // create, update, replace, delete
   std::string status;       // pending, done, failed
@@ -35,7 +37,7 @@ struct ChangeSet {
   std::string created_at;
   std::string config_text;         // the config as applied: what a rollback goes back to
   nlohmann::json plan;             // Plan::ToJson()
-  std::string status = "planned";  // planned, applying, succeeded, failed
+  std::string status = "planned";  // planned, applying, succeeded, failed, interrupted
   std::vector<StepRecord> journal;
   std::string started_at;
   std::string finished_at;
@@ -44,6 +46,9 @@ struct ChangeSet {
   std::string rollback_of;  // the change set whose config this one restored, if any
   int64_t version = 0;      // of the stored document (optimistic concurrency)
 };
+
+// The REST API's shape of a change set (docs/api.md); `full` adds the plan and the config text.
+nlohmann::json ChangeSetJson(const ChangeSet& cs, bool full);
 
 // "cs-prod-42" → ("prod", 42); nullopt when it is not a change set id.
 std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::string& id);
@@ -58,12 +63,16 @@ class ChangeSets {
   Result<ChangeSet> Create(const std::string& environment, const std::string& author,
                            const std::string& config_text, const nlohmann::json& plan,
                            const std::string& rollback_of = "");
-  // Errors: kNotFound naming the id.
+  // With its journal. Errors: kNotFound naming the id.
   Result<ChangeSet> Get(const std::string& id);
-  // Writes `cs` back if nobody changed it since it was read (kFailedPrecondition otherwise) and
-  // returns it with its new version: how the journal is written after every step.
+  // Writes `cs` (not its journal) back if nobody changed it since it was read
+  // (kFailedPrecondition otherwise) and returns it with its new version.
   Result<ChangeSet> Save(const ChangeSet& cs);
-  // Newest first; at most `limit` (1..1000), those numbered below `before` when it is > 0.
+  // Writes one journal entry of `cs` (a document of its own, so a step costs one small write
+  // however long the journal grows); a later write of the same seq replaces it.
+  Result<void> Record(const ChangeSet& cs, const StepRecord& step);
+  // Newest first, without journals; at most `limit` (1..1000), those numbered below `before`
+  // when it is > 0.
   Result<std::vector<ChangeSet>> List(const std::string& environment, int limit,
                                       int64_t before = 0);
   // The newest succeeded change set created at or before `time`, or nullopt.
@@ -79,16 +88,25 @@ struct LockInfo {
   std::string owner;  // "alice@example.com (cs-prod-42)"
   std::string acquired_at;
   int64_t age_seconds = 0;
+  int64_t idle_seconds = 0;  // since the holder last renewed it
 };
 
-// One apply per environment at a time, across replicas.
+// One apply per environment at a time, across replicas. The holder renews the lock while it
+// works; a lock not renewed for `lease` belongs to an apply that died (a killed process) and the
+// next Acquire takes it over.
 class EnvironmentLocks {
  public:
-  EnvironmentLocks(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  static constexpr std::chrono::seconds kDefaultLease{60};
+  EnvironmentLocks(Store& store, const Clock& clock,
+                   std::chrono::milliseconds lease = kDefaultLease)
+      : store_(store), clock_(clock), lease_(lease) {}
 
-  // Errors: kFailedPrecondition "environment prod is locked by ... since ... (N s ago); `ec2m
-  // unlock prod` frees it" when someone holds it.
-  Result<void> Acquire(const std::string& environment, const std::string& owner);
+  // Returns the dead holder's lock when it took one over. Errors: kFailedPrecondition
+  // "environment prod is locked by ... since ... (N s ago); `ec2m unlock prod` frees it" when a
+  // live holder has it.
+  Result<std::optional<LockInfo>> Acquire(const std::string& environment, const std::string& owner);
+  // Keeps the lease. kFailedPrecondition when `owner` no longer holds the lock (it was broken).
+  Result<void> Renew(const std::string& environment, const std::string& owner);
   // Frees the lock if `owner` holds it (a no-op otherwise, so a stale holder cannot free a lock
   // taken after it was broken).
   Result<void> Release(const std::string& environment, const std::string& owner);
@@ -100,6 +118,7 @@ class EnvironmentLocks {
   Result<std::optional<std::pair<LockInfo, int64_t>>> Read(const std::string& environment);
   Store& store_;
   const Clock& clock_;
+  std::chrono::milliseconds lease_;
 };
 
 }  // namespace ec2m::stack

@@ -54,7 +54,8 @@ TEST_F(ChangeSetsTest, TheJournalIsSavedStepByStepAndStaleWritesAreRefused) {
   auto cs = sets.Create("dev", "ci", "{}", nullptr);
   ASSERT_TRUE(cs);
   cs->status = "applying";
-  cs->journal.push_back({"Vpc", "create", "done", "vpc-1", "", "t"});
+  ASSERT_TRUE(sets.Record(*cs, {1, "Vpc", "create", "pending", "", "", "t"}));
+  ASSERT_TRUE(sets.Record(*cs, {1, "Vpc", "create", "done", "vpc-1", "", "t"}));
   auto saved = sets.Save(*cs);
   ASSERT_TRUE(saved) << saved.error().ToString();
   EXPECT_EQ(saved->version, cs->version + 1);
@@ -62,15 +63,22 @@ TEST_F(ChangeSetsTest, TheJournalIsSavedStepByStepAndStaleWritesAreRefused) {
   auto stale = sets.Save(*cs);
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, ErrorCode::kFailedPrecondition);
-  saved->journal.push_back(
-      {"InstanceWeb1", "create", "failed", "", "InsufficientInstanceCapacity", "t"});
-  ASSERT_TRUE(sets.Save(*saved));
+  ASSERT_TRUE(sets.Record(
+      *saved, {2, "InstanceWeb1", "create", "failed", "", "InsufficientInstanceCapacity", "t"}));
   auto back = sets.Get(cs->id);
   ASSERT_TRUE(back);
   ASSERT_EQ(back->journal.size(), 2u);
+  EXPECT_EQ(back->journal[0].status, "done");  // the later write of step 1 replaced the first
   EXPECT_EQ(back->journal[0].physical_id, "vpc-1");
   EXPECT_EQ(back->journal[1].error, "InsufficientInstanceCapacity");
   EXPECT_EQ(back->status, "applying");
+  // The REST shape: the summary of the plan, the journal; plan and config only in full.
+  const nlohmann::json brief = ChangeSetJson(*back, false);
+  EXPECT_EQ(brief["journal"].size(), 2u);
+  EXPECT_FALSE(brief.contains("config_text"));
+  EXPECT_TRUE(ChangeSetJson(*back, true).contains("config_text"));
+  // Listing leaves journals out.
+  EXPECT_TRUE(sets.List("dev", 10)->front().journal.empty());
 }
 
 TEST_F(ChangeSetsTest, ListsNewestFirstAndFindsWhatWasLiveAtATime) {
@@ -127,8 +135,28 @@ TEST_F(ChangeSetsTest, ConcurrentCreatorsNeverShareANumber) {
   EXPECT_EQ(*numbers.rbegin(), 40);
 }
 
+TEST_F(ChangeSetsTest, ALockNotRenewedWithinItsLeaseIsTakenOver) {
+  EnvironmentLocks locks(*store_, clock_, std::chrono::seconds(30));
+  auto first = locks.Acquire("dev", "alice (cs-dev-1)");
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->has_value());
+  clock_.Advance(std::chrono::seconds(20));
+  ASSERT_TRUE(locks.Renew("dev", "alice (cs-dev-1)"));
+  clock_.Advance(std::chrono::seconds(20));
+  EXPECT_FALSE(locks.Acquire("dev", "bob (cs-dev-2)"));  // renewed 20 s ago: alive
+  clock_.Advance(std::chrono::seconds(15));
+  auto taken = locks.Acquire("dev", "bob (cs-dev-2)");  // 35 s without a renewal: dead
+  ASSERT_TRUE(taken) << taken.error().ToString();
+  ASSERT_TRUE(taken->has_value());
+  EXPECT_EQ((*taken)->owner, "alice (cs-dev-1)");
+  EXPECT_EQ((*taken)->idle_seconds, 35);
+  // The dead holder, should it wake, finds it gone.
+  EXPECT_EQ(locks.Renew("dev", "alice (cs-dev-1)").error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(locks.Renew("dev", "bob (cs-dev-2)"));
+}
+
 TEST_F(ChangeSetsTest, OneApplyPerEnvironmentAtATime) {
-  EnvironmentLocks locks(*store_, clock_);
+  EnvironmentLocks locks(*store_, clock_, std::chrono::seconds(120));
   ASSERT_TRUE(locks.Acquire("prod", "alice (cs-prod-1)"));
   ASSERT_TRUE(locks.Acquire("dev", "bob (cs-dev-1)"));
   clock_.Advance(std::chrono::seconds(95));

@@ -202,10 +202,23 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
           {ChangeKind::kCreate, want.logical_id, want.type, want.name, "", {}, "", false, false});
       continue;
     }
-    // The first found is kept; more than one (an interrupted apply of an old version, a copy
-    // made by hand) are duplicates, deleted.
-    const Found& have = *matches.front();
-    for (size_t i = 1; i < matches.size(); ++i) {
+    // One found is kept: the one closest to the config (the new half of a replacement an
+    // interrupted apply made, rather than the old one), else the first. More than one (an
+    // interrupted replacement, a copy made by hand) are duplicates, deleted.
+    size_t keep = 0;
+    std::vector<PropertyChange> diff = Differences(want, *matches[0], ids);
+    for (size_t i = 1; i < matches.size() && !diff.empty(); ++i) {
+      std::vector<PropertyChange> other = Differences(want, *matches[i], ids);
+      if (other.size() < diff.size()) {
+        keep = i;
+        diff = std::move(other);
+      }
+    }
+    const Found& have = *matches[keep];
+    for (size_t i = 0; i < matches.size(); ++i) {
+      if (i == keep) {
+        continue;
+      }
       deletes.push_back({ChangeKind::kDelete,
                          want.logical_id,
                          want.type,
@@ -216,7 +229,6 @@ Plan MakePlan(const Template& desired, const ActualState& actual, const PlanOpti
                          true,
                          false});
     }
-    std::vector<PropertyChange> diff = Differences(want, have, ids);
     if (diff.empty()) {
       ids[want.logical_id] = have.physical_id;
       ++plan.unchanged;

@@ -194,6 +194,22 @@ TEST(PlanTest, ASubnetsPublicAddressingIsASettingChangedInPlace) {
   EXPECT_EQ(plan.changes[0].properties[0].property, "MapPublicIpOnLaunch");
 }
 
+// An interrupted replacement leaves the old and the new resource under one logical id: the plan
+// keeps the one that matches the config (the new one), whichever the cloud listed first.
+TEST(PlanTest, OfTwoUnderOneLogicalIdTheOneMatchingTheConfigIsKept) {
+  const Template want = SynthText(Edited("\"v1\"", "\"v2\""));
+  ActualState actual = AsFound(SynthText(kBase));  // both instances still at v1
+  Found fresh = AsFound(want).resources.back();    // InstanceWeb2 made at v2
+  fresh.physical_id = "i-new";
+  actual.resources.push_back(fresh);
+  Plan plan = MakePlan(want, actual);
+  // InstanceWeb1 is replaced; InstanceWeb2 keeps i-new and the old one is a duplicate.
+  ASSERT_EQ(plan.Count(ChangeKind::kReplace), 1) << plan.Render();
+  ASSERT_EQ(plan.Count(ChangeKind::kDelete), 1) << plan.Render();
+  EXPECT_EQ(plan.changes.back().physical_id, "id-InstanceWeb2");
+  EXPECT_EQ(plan.changes.back().reason, "a duplicate of i-new");
+}
+
 // ReadActual against the simulated region: what a plan will see after resources are made with
 // the template's tags.
 TEST(ReadActualTest, FindsTaggedResourcesInTheTemplatesShape) {

@@ -245,6 +245,7 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
          {"viewer", "operator", "deployer", "approver", "dev-admin", "global-admin"}},
         {"operator in the environment", {"operator", "deployer", "dev-admin", "global-admin"}},
         {"deployer in the environment", {"deployer", "dev-admin", "global-admin"}},
+        {"admin in the environment", {"dev-admin", "global-admin"}},
     };
     return kHolders.at(access).count(who) != 0;
   };

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <regex>
 
+#include "support/terminal.hpp"
+
 namespace ec2m::testing {
 
 ControlPlane::ControlPlane(std::string dir, const std::map<std::string, std::string>& environments,
@@ -53,6 +55,26 @@ int ControlPlane::Stop() {
   const int status = process_->Stop();
   process_.reset();
   return status;
+}
+
+void ControlPlane::Kill() {
+  if (process_) {
+    process_->Stop(9);
+    process_.reset();
+  }
+}
+
+CommandResult ControlPlane::Ec2mAtTerminal(const std::vector<std::string>& args,
+                                           const std::string& input) const {
+  std::vector<std::string> argv = {EC2M_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunInTerminal(argv, input, {{"EC2M_CONFIG_DIR", dir_ + "/cli"}});
+}
+
+bool ControlPlane::LoginAdmin() const {
+  return Ec2m({"login", "--server", url_, "--email", admin_email_, "--password-stdin"},
+              admin_password_)
+             .exit_code == 0;
 }
 
 CommandResult ControlPlane::Ec2m(const std::vector<std::string>& args,

@@ -24,6 +24,8 @@ class ControlPlane {
   bool Start();
   // SIGTERM; returns the exit status.
   int Stop();
+  // SIGKILL: the process dies wherever it is, as in a crash.
+  void Kill();
 
   const std::string& url() const { return url_; }
   // The first admin's credentials, from the first start's "Admin:" line.
@@ -34,6 +36,11 @@ class ControlPlane {
 
   // Runs `ec2m ARGS...` against this server with its own session folder; `input` goes to stdin.
   CommandResult Ec2m(const std::vector<std::string>& args, const std::string& input = "") const;
+  // The same at a terminal (a pseudo-terminal), `input` typed into it.
+  CommandResult Ec2mAtTerminal(const std::vector<std::string>& args,
+                               const std::string& input) const;
+  // Signs the CLI in as the first admin.
+  bool LoginAdmin() const;
 
  private:
   std::string dir_;

@@ -1,0 +1,234 @@
+// The REST API's environments-as-code routes (docs/api.md, "Environments as code"): config,
+// plan, provision, change sets, rollback, status, drift and the apply lock.
+
+#include <fmt/core.h>
+#include <httplib.h>
+
+#include <charconv>
+
+#include "config/json_object.hpp"
+#include "core/digest.hpp"
+#include "server/api_server.hpp"
+#include "stack/compliance.hpp"
+
+namespace ec2m::server {
+namespace {
+
+nlohmann::json PlanJson(const stack::PlanResult& p) {
+  return {{"plan", p.plan.ToJson()},
+          {"rendered", p.plan.Render()},
+          {"config_version", p.config_version}};
+}
+
+// The body of plan and provision: {"config"?: text, "allow_delete_retained"?: bool}.
+struct PlanBody {
+  std::optional<std::string> config;
+  bool allow_delete_retained = false;
+};
+Result<PlanBody> ReadPlanBody(const Call& call) {
+  auto body = RequestBody(call);
+  EC2M_RETURN_IF_ERROR(body);
+  auto text = body->OptString("config");
+  EC2M_RETURN_IF_ERROR(text);
+  auto allow = body->OptBool("allow_delete_retained");
+  EC2M_RETURN_IF_ERROR(allow);
+  EC2M_RETURN_IF_ERROR(body->Finish());
+  return PlanBody{*text, allow->value_or(false)};
+}
+
+Reply StartedReply(const stack::Started& s) {
+  nlohmann::json body = PlanJson(s.plan);
+  body["changeset"] = s.change_set ? stack::ChangeSetJson(*s.change_set, false) : nullptr;
+  return Reply{s.change_set ? 202 : 200, std::move(body)};
+}
+
+}  // namespace
+
+Result<stack::Provisioner*> ApiServer::Stack(const Call& call) const {
+  if (provisioner_ == nullptr || !provisioner_->Has(call.env)) {
+    return Fail(ErrorCode::kUnavailable,
+                "environment " + call.env + " is not managed as code by this server");
+  }
+  return provisioner_;
+}
+
+void ApiServer::AddStackRoutes() {
+  const Access kEnvRole = Access::kEnvRole;
+  AddRoute("GET", "/api/v1/environments/{env}/config", kEnvRole, Role::kViewer,
+           "read an environment's config", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto current = (*p)->CurrentConfig(call.env);
+             EC2M_RETURN_IF_ERROR(current);
+             return Reply{200,
+                          {{"environment", call.env},
+                           {"text", current->first},
+                           {"version", Sha256Hex(current->first).substr(0, 12)},
+                           {"applied_change_set", current->second.empty()
+                                                      ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(current->second)}}};
+           });
+  AddRoute("POST", "/api/v1/environments/{env}/plan", kEnvRole, Role::kViewer,
+           "plan a config against the cloud", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto body = ReadPlanBody(call);
+             EC2M_RETURN_IF_ERROR(body);
+             auto planned = (*p)->MakePlanFor(call.env, body->config, body->allow_delete_retained);
+             EC2M_RETURN_IF_ERROR(planned);
+             return Reply{200, PlanJson(*planned)};
+           });
+  AddRoute("POST", "/api/v1/environments/{env}/provision", kEnvRole, Role::kDeployer,
+           "apply a config as a change set", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto body = ReadPlanBody(call);
+             EC2M_RETURN_IF_ERROR(body);
+             auto started = (*p)->Provision(call.env, call.who->user.email, body->config,
+                                            body->allow_delete_retained);
+             AuditAction(call, "environment.provision", call.env,
+                         started ? nullptr : &started.error(),
+                         started && started->change_set ? started->change_set->id : "no changes");
+             EC2M_RETURN_IF_ERROR(started);
+             return StartedReply(*started);
+           });
+  AddRoute("POST", "/api/v1/environments/{env}/rollback", kEnvRole, Role::kDeployer,
+           "roll an environment back", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto body = RequestBody(call);
+             EC2M_RETURN_IF_ERROR(body);
+             auto target = body->StringOr("target", "previous");
+             EC2M_RETURN_IF_ERROR(target);
+             auto confirm = body->StringOr("confirm", "");
+             EC2M_RETURN_IF_ERROR(confirm);
+             EC2M_RETURN_IF_ERROR(body->Finish());
+             if (stack::IsProduction(call.env) && *confirm != "ROLLBACK") {
+               return Fail(ErrorCode::kInvalidArgument,
+                           "request body: $.confirm: a production rollback needs \"ROLLBACK\", "
+                           "got \"" +
+                               *confirm + "\"");
+             }
+             auto started = (*p)->Rollback(call.env, call.who->user.email, *target);
+             AuditAction(call, "environment.rollback", call.env,
+                         started ? nullptr : &started.error(),
+                         "to " + *target +
+                             (started && started->change_set ? " as " + started->change_set->id
+                                                             : std::string(": no changes")));
+             EC2M_RETURN_IF_ERROR(started);
+             return StartedReply(*started);
+           });
+  AddRoute(
+      "GET", "/api/v1/environments/{env}/changesets", kEnvRole, Role::kViewer, "list change sets",
+      [this](Call& call) -> Result<Reply> {
+        auto p = Stack(call);
+        EC2M_RETURN_IF_ERROR(p);
+        int limit = 20;
+        int64_t before = 0;
+        for (auto [name, out, max] :
+             {std::tuple<const char*, int64_t*, int64_t>{"limit", nullptr, 1000},
+              {"before", &before, INT64_MAX}}) {
+          const std::string text = call.Query(name);
+          if (text.empty()) {
+            continue;
+          }
+          int64_t n = 0;
+          auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+          if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > max) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        fmt::format("{}: expected an integer 1..{}, got \"{}\"", name, max, text));
+          }
+          if (out == nullptr) {
+            limit = static_cast<int>(n);
+          } else {
+            *out = n;
+          }
+        }
+        auto list = (*p)->change_sets().List(call.env, limit, before);
+        EC2M_RETURN_IF_ERROR(list);
+        nlohmann::json items = nlohmann::json::array();
+        for (const stack::ChangeSet& cs : *list) {
+          items.push_back(stack::ChangeSetJson(cs, false));
+        }
+        const bool more = static_cast<int>(list->size()) == limit && list->back().number > 1;
+        return Reply{200,
+                     {{"items", items},
+                      {"next_cursor", more ? nlohmann::json(std::to_string(list->back().number))
+                                           : nlohmann::json(nullptr)}}};
+      });
+  AddRoute("GET", "/api/v1/environments/{env}/changesets/{id}", kEnvRole, Role::kViewer,
+           "read a change set", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto cs = (*p)->change_sets().Get(call.Param("id"));
+             EC2M_RETURN_IF_ERROR(cs);
+             if (cs->environment != call.env) {
+               return Fail(ErrorCode::kNotFound,
+                           "change set " + call.Param("id") + " not found in " + call.env);
+             }
+             return Reply{200, stack::ChangeSetJson(*cs, true)};
+           });
+  AddRoute("GET", "/api/v1/environments/{env}/status", kEnvRole, Role::kViewer,
+           "check an environment's health", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             const std::string check = call.Query("check");
+             auto report = (*p)->Status(call.env, check.empty() ? "all" : check);
+             EC2M_RETURN_IF_ERROR(report);
+             return Reply{200, stack::StatusJson(*report)};
+           });
+  AddRoute("GET", "/api/v1/environments/{env}/drift", kEnvRole, Role::kViewer,
+           "find changes made outside ec2m", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto drift = (*p)->Drift(call.env);
+             EC2M_RETURN_IF_ERROR(drift);
+             return Reply{200, stack::DriftJson(call.env, *drift)};
+           });
+  AddRoute("GET", "/api/v1/environments/{env}/resources", kEnvRole, Role::kViewer,
+           "list an environment's resources", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto found = (*p)->Resources(call.env);
+             EC2M_RETURN_IF_ERROR(found);
+             nlohmann::json items = nlohmann::json::array();
+             for (const stack::Found& f : found->resources) {
+               items.push_back({{"logical_id", f.logical_id},
+                                {"type", f.type},
+                                {"physical_id", f.physical_id},
+                                {"state", f.state}});
+             }
+             return Reply{200, {{"environment", call.env}, {"items", items}}};
+           });
+  AddRoute("GET", "/api/v1/environments/{env}/lock", kEnvRole, Role::kViewer,
+           "see who holds the apply lock", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto held = (*p)->locks().Holder(call.env);
+             EC2M_RETURN_IF_ERROR(held);
+             if (!held->has_value()) {
+               return Reply{200, {{"locked", false}}};
+             }
+             return Reply{200,
+                          {{"locked", true},
+                           {"owner", (*held)->owner},
+                           {"acquired_at", (*held)->acquired_at},
+                           {"age_seconds", (*held)->age_seconds},
+                           {"idle_seconds", (*held)->idle_seconds}}};
+           });
+  AddRoute("DELETE", "/api/v1/environments/{env}/lock", kEnvRole, Role::kAdmin,
+           "break the apply lock", [this](Call& call) -> Result<Reply> {
+             auto p = Stack(call);
+             EC2M_RETURN_IF_ERROR(p);
+             auto broken = (*p)->locks().Break(call.env);
+             AuditAction(call, "environment.unlock", call.env, broken ? nullptr : &broken.error(),
+                         broken && broken->has_value() ? "held by " + (*broken)->owner : "free");
+             EC2M_RETURN_IF_ERROR(broken);
+             if (!broken->has_value()) {
+               return Reply{200, {{"released", false}}};
+             }
+             return Reply{200, {{"released", true}, {"owner", (*broken)->owner}}};
+           });
+}
+
+}  // namespace ec2m::server
