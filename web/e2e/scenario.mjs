@@ -1,8 +1,13 @@
 // @ts-check
 // The console's end-to-end scenario, run by e2e/run.mjs in Debian's chromium against a real
 // `ec2m serve`: sign in → the demo instances are listed → stop one → it becomes stopped → the
-// audit log has its instance.stop entry and the chain verifies. Selectors are roles and labels,
-// as a person (or a screen reader) finds things; data-testid only for the state cell.
+// audit log has its instance.stop entry and the chain verifies → the Environments page plans the
+// environment, provisions it and follows the change set until it succeeds, and the history lists
+// it. Selectors are roles and labels, as a person (or a screen reader) finds things; data-testid
+// only for the state cell.
+//
+// E2E_SKIP_ENVIRONMENTS=1 skips the Environments steps (reported as skipped, never as passed):
+// only for a server built before the environments-as-code routes existed.
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
@@ -55,8 +60,15 @@ async function stateOf(row) {
   return ((await row.getByTestId('instance-state').textContent()) ?? '').replace('…', '').trim();
 }
 
+const SKIP_ENVIRONMENTS =
+  process.env.E2E_SKIP_ENVIRONMENTS === '1' ? 'E2E_SKIP_ENVIRONMENTS=1 (a server without environments as code)' : '';
+
 /**
- * @typedef {{ name: string, run: (page: Page, ctx: Record<string, string>) => Promise<string | void> }} Step
+ * @typedef {{
+ *   name: string,
+ *   skip?: string,
+ *   run: (page: Page, ctx: Record<string, string>) => Promise<string | void>,
+ * }} Step
  * @type {Step[]}
  */
 export const steps = [
@@ -171,6 +183,111 @@ export const steps = [
         throw new Error(`${await bad.first().textContent()}`);
       }
       return (await ok.first().textContent()) ?? '';
+    },
+  },
+  {
+    name: 'the environments page opens on the environment',
+    skip: SKIP_ENVIRONMENTS,
+    async run(page, ctx) {
+      const env = ctx.env ?? 'dev';
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
+      await page.evaluate((h) => {
+        window.location.hash = h;
+      }, `#/environments?env=${env}`);
+      await page.getByRole('heading', { name: `Environment ${env}` }).waitFor({ timeout: SHORT });
+      const status = page.getByRole('region', { name: 'Status' });
+      const badge = status.locator('.overall .status-badge');
+      await badge.or(status.getByRole('alert')).first().waitFor({ timeout: SHORT });
+      if ((await badge.count()) === 0) {
+        return `status not available: ${await status.getByRole('alert').first().textContent()}`;
+      }
+      return `status ${await badge.textContent()}`;
+    },
+  },
+  {
+    name: 'plan the environment',
+    skip: SKIP_ENVIRONMENTS,
+    async run(page, ctx) {
+      const panel = page.getByRole('region', { name: 'Plan' });
+      await panel.getByRole('button', { name: 'Plan', exact: true }).click();
+      const summary = panel.locator('.plan-summary');
+      const error = panel.getByRole('alert');
+      await summary.or(error).first().waitFor({ timeout: LONG });
+      if ((await error.count()) > 0) {
+        throw new Error(`the plan failed: ${await error.first().textContent()}`);
+      }
+      const rows = await panel
+        .getByRole('table', { name: `Plan for ${ctx.env}` })
+        .getByRole('row')
+        .count();
+      const line = (await summary.textContent()) ?? '';
+      if (rows < 2) {
+        throw new Error(`a fresh environment should have something to create: ${line}`);
+      }
+      return line;
+    },
+  },
+  {
+    name: 'provision it and follow the change set until it succeeds',
+    skip: SKIP_ENVIRONMENTS,
+    async run(page, ctx) {
+      const panel = page.getByRole('region', { name: 'Plan' });
+      const provision = panel.getByRole('button', { name: 'Provision', exact: true });
+      if ((await provision.count()) === 0) {
+        throw new Error(`no Provision button after the plan: ${await panel.locator('.plan-summary').textContent()}`);
+      }
+      await provision.click();
+      // prod asks "are you sure?" first; other environments start at once.
+      const sure = page.getByRole('alertdialog', { name: `Provision ${ctx.env}?` });
+      const progress = page.getByRole('region', { name: /^Progress of cs-/ });
+      const failed = panel.getByRole('alert');
+      await progress.or(sure).or(failed).first().waitFor({ timeout: SHORT });
+      if ((await sure.count()) > 0) {
+        await sure.getByRole('button', { name: `Yes, provision ${ctx.env}` }).click();
+        await progress.or(failed).first().waitFor({ timeout: SHORT });
+      }
+      if ((await progress.count()) === 0) {
+        throw new Error(`provision failed: ${await failed.first().textContent()}`);
+      }
+      const heading = (await progress.getByRole('heading').textContent()) ?? '';
+      const id = heading.replace(/^Progress of /, '');
+      ctx.changeset = id;
+      const line = progress.getByRole('status');
+      const seen = new Set();
+      const final = await eventually(
+        `${id} to finish`,
+        async () => {
+          const text = ((await line.textContent()) ?? '').trim();
+          seen.add(text.replace(/: \d+ of \d+ steps? done\.$/, ''));
+          return /^\S+ (succeeded|failed|interrupted)/.test(text) ? text : '';
+        },
+        LONG * 3,
+      );
+      const rows = await progress
+        .getByRole('table', { name: `Journal of ${id}` })
+        .getByRole('row')
+        .count();
+      const steps = Math.max(0, rows - 1); // less the head row; no table while the journal is empty
+      if (!final.startsWith(`${id} succeeded`)) {
+        throw new Error(`${final} (journal: ${steps} steps)`);
+      }
+      return `${final}; ${steps} journal steps; seen ${[...seen].join(' → ')}`;
+    },
+  },
+  {
+    name: 'the change set is in the history',
+    skip: SKIP_ENVIRONMENTS,
+    async run(page, ctx) {
+      const table = page.getByRole('table', { name: `Change sets of ${ctx.env}, newest first` });
+      const row = table
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: `Details of ${ctx.changeset}` }) });
+      await eventually(
+        `${ctx.changeset} listed as succeeded`,
+        async () => (await row.count()) === 1 && ((await row.textContent()) ?? '').includes('succeeded'),
+        SHORT,
+      );
+      return ((await row.textContent()) ?? '').slice(0, 160);
     },
   },
 ];

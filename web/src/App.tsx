@@ -8,6 +8,7 @@ import type { Environment, User } from './api/types';
 import { Header } from './components/Header';
 import { SessionContext, type Session } from './context';
 import { AuditPage } from './pages/AuditPage';
+import { EnvironmentsPage } from './pages/EnvironmentsPage';
 import { InstancesPage } from './pages/InstancesPage';
 import { MfaPage } from './pages/MfaPage';
 import { SignInPage } from './pages/SignInPage';
@@ -23,6 +24,8 @@ function Page({ route }: { route: Route }) {
   switch (route.path) {
     case '/instances':
       return <InstancesPage params={route.params} />;
+    case '/environments':
+      return <EnvironmentsPage params={route.params} />;
     case '/audit':
       return <AuditPage />;
     case '/users':

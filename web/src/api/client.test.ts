@@ -231,3 +231,48 @@ describe('paths', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('environments as code', () => {
+  it('lists change sets by limit and before, keeping a number or string next_cursor as text', async () => {
+    const { api, calls } = client((req) =>
+      req.url.searchParams.get('before')
+        ? { body: { items: [], next_cursor: null } }
+        : { body: { items: [{ id: 'cs-dev-9', number: 9 }], next_cursor: 9 } },
+    );
+    expect((await api.changesets('dev', null)).next_cursor).toBe('9');
+    expect((await api.changesets('dev', 9, 50)).next_cursor).toBeNull();
+    expect(calls.map((c) => c.url.pathname + c.url.search)).toEqual([
+      '/api/v1/environments/dev/changesets?limit=20',
+      '/api/v1/environments/dev/changesets?limit=50&before=9',
+    ]);
+  });
+
+  it('reads the change set provision started, as an object, an id or none', async () => {
+    const answers = [{ changeset: { id: 'cs-dev-3' } }, { changeset: 'cs-dev-4' }, { changeset: null }];
+    const { api, calls } = client(() => ({ status: 202, body: { ...answers.shift(), plan: null, rendered: '' } }));
+    expect((await api.provision('dev')).changesetId).toBe('cs-dev-3');
+    expect((await api.provision('dev')).changesetId).toBe('cs-dev-4');
+    expect((await api.provision('dev')).changesetId).toBeNull();
+    expect(calls[0]?.body).toEqual({});
+  });
+
+  it('sends confirm with a rollback only when given', async () => {
+    const { api, calls } = client(() => ({ status: 202, body: { changeset: 'cs-prod-5', plan: null, rendered: '' } }));
+    await api.rollback('prod', 'previous', 'ROLLBACK');
+    await api.rollback('dev', 'cs-dev-1');
+    expect(calls.map((c) => [c.url.pathname, c.body])).toEqual([
+      ['/api/v1/environments/prod/rollback', { target: 'previous', confirm: 'ROLLBACK' }],
+      ['/api/v1/environments/dev/rollback', { target: 'cs-dev-1' }],
+    ]);
+  });
+
+  it('encodes the environment and change set id, and unlocks with DELETE', async () => {
+    const { api, calls } = client(() => ({ body: {} }));
+    await api.changeset('my env', 'cs-my env-1');
+    await api.unlock('dev');
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
+      'GET /api/v1/environments/my%20env/changesets/cs-my%20env-1',
+      'DELETE /api/v1/environments/dev/lock',
+    ]);
+  });
+});

@@ -6,15 +6,24 @@ import { ApiError, errorFromResponse } from './errors';
 import type { TokenStore } from './session';
 import type {
   ActionResult,
+  Applied,
   AuditEntry,
   AuditVerification,
+  ChangeSet,
   CreatedUser,
+  DriftReport,
   Environment,
+  EnvironmentConfig,
+  EnvironmentStatus,
   Instance,
   InstanceAction,
+  LockRelease,
+  LockState,
   LoginResult,
   MfaEnrollment,
   Page,
+  Plan,
+  PlanResult,
   RoleMap,
   SingleActionResult,
   User,
@@ -61,6 +70,14 @@ function asPage<T>(raw: unknown, what: string): Page<T> {
 }
 
 const enc = encodeURIComponent;
+
+/** Provision's and rollback's answer, whether `changeset` is the change set or its id. */
+function asApplied(raw: unknown): Applied {
+  const r = (raw ?? {}) as { changeset?: unknown; plan?: Plan | null; rendered?: string };
+  const cs = r.changeset as { id?: unknown } | string | null | undefined;
+  const id = typeof cs === 'string' ? cs : typeof cs?.id === 'string' ? cs.id : null;
+  return { changesetId: id || null, plan: r.plan ?? null, rendered: r.rendered ?? '' };
+}
 
 export class ApiClient {
   private readonly tokens: TokenStore;
@@ -207,6 +224,69 @@ export class ApiClient {
 
   setTags(env: string, id: string, set: Record<string, string>, remove: string[]): Promise<Instance> {
     return this.request('PUT', `/api/v1/instances/${enc(env)}/${enc(id)}/tags`, { body: { set, remove } });
+  }
+
+  // --- environments as code ---
+
+  private envPath(env: string, rest: string): string {
+    return `/api/v1/environments/${enc(env)}/${rest}`;
+  }
+
+  environmentConfig(env: string): Promise<EnvironmentConfig> {
+    return this.request('GET', this.envPath(env, 'config'));
+  }
+
+  environmentStatus(env: string): Promise<EnvironmentStatus> {
+    return this.request('GET', this.envPath(env, 'status'));
+  }
+
+  drift(env: string): Promise<DriftReport> {
+    return this.request('GET', this.envPath(env, 'drift'));
+  }
+
+  lock(env: string): Promise<LockState> {
+    return this.request('GET', this.envPath(env, 'lock'));
+  }
+
+  unlock(env: string): Promise<LockRelease> {
+    return this.request('DELETE', this.envPath(env, 'lock'));
+  }
+
+  /** The plan of the environment's current config. */
+  plan(env: string): Promise<PlanResult> {
+    return this.request('POST', this.envPath(env, 'plan'), { body: {} });
+  }
+
+  async provision(env: string): Promise<Applied> {
+    return asApplied(await this.request<unknown>('POST', this.envPath(env, 'provision'), { body: {} }));
+  }
+
+  /** `target`: "previous", a change set id or an RFC 3339 time; prod needs confirm "ROLLBACK". */
+  async rollback(env: string, target: string, confirm?: 'ROLLBACK'): Promise<Applied> {
+    const body = confirm ? { target, confirm } : { target };
+    return asApplied(await this.request<unknown>('POST', this.envPath(env, 'rollback'), { body }));
+  }
+
+  /**
+   * Change sets newest first, those numbered below `before` when given. The list pages by
+   * number, so next_cursor may come as a number or a string: either way it is kept as text.
+   */
+  async changesets(env: string, before: number | null, limit = 20): Promise<Page<ChangeSet>> {
+    const raw = await this.request<{ items?: unknown; next_cursor?: unknown } | null>(
+      'GET',
+      this.envPath(env, 'changesets'),
+      { query: { limit, before } },
+    );
+    if (!raw || !Array.isArray(raw.items)) {
+      throw new ApiError(200, 'internal', `unexpected answer for ${env}'s change sets: no items list`);
+    }
+    const next = raw.next_cursor;
+    const cursor = typeof next === 'number' || (typeof next === 'string' && next !== '') ? String(next) : null;
+    return { items: raw.items as ChangeSet[], next_cursor: cursor };
+  }
+
+  changeset(env: string, id: string): Promise<ChangeSet> {
+    return this.request('GET', this.envPath(env, `changesets/${enc(id)}`));
   }
 
   // --- audit ---

@@ -44,6 +44,9 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
         <NavLink path="/instances" current={path}>
           Instances
         </NavLink>
+        <NavLink path="/environments" current={path}>
+          Environments
+        </NavLink>
         {user.admin && (
           <NavLink path="/audit" current={path}>
             Audit

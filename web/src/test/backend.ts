@@ -2,6 +2,7 @@
 // e2e tests run against the real `ec2m serve`). Only what the tests below need.
 
 import type { Instance, User } from '../api/types';
+import { EnvironmentsBackend } from './environments';
 import { apiError, type Answer, type Recorded } from './fakeFetch';
 import { instance } from './instances';
 
@@ -19,6 +20,8 @@ export class Backend {
   /** Set to make every authenticated request answer 401 (a revoked session). */
   revoked = false;
   users: User[] = [];
+  /** /api/v1/environments/{env}/... (environments as code). */
+  envs = new EnvironmentsBackend();
   audit = [
     {
       seq: 2,
@@ -102,7 +105,7 @@ export class Backend {
         verb === 'stop' ? 'stopping' : verb === 'start' ? 'pending' : verb === 'terminate' ? 'shutting-down' : i.state;
       return { body: { id, previous_state: previous, state: i.state } };
     }
-    return this.more(req) ?? apiError(404, 'not_found', `no route ${req.method} ${path}`);
+    return this.more(req) ?? this.envs.handle(req) ?? apiError(404, 'not_found', `no route ${req.method} ${path}`);
   };
 
   private more(req: Recorded): Answer | null {
