@@ -47,10 +47,11 @@ std::optional<TimePoint> ParseTime(const std::string& text) {
   if (n != 8) {
     ms = 0;
   }
-  const std::chrono::sys_days day{std::chrono::year(y) / mo / d};
-  if (!std::chrono::year_month_day(day).ok()) {
-    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(y) / mo / d};
+  if (!date.ok()) {
+    return std::nullopt;  // 2001-02-30
   }
+  const std::chrono::sys_days day{date};
   return TimePoint(day) + std::chrono::hours(h) + std::chrono::minutes(mi) +
          std::chrono::seconds(s) + std::chrono::milliseconds(ms);
 }
@@ -370,8 +371,11 @@ void Provisioner::RunApply(const Target& target, ChangeSet cs, const PlanResult&
   const TimePoint began = clock_.Now();
   ApplyOptions options = options_.apply;
   options.first_seq = static_cast<int>(cs.journal.size()) + 1;
+  // Called from the apply's worker threads.
+  std::mutex renew_mu;
   TimePoint renewed = began;
   options.heartbeat = [&] {
+    std::lock_guard lock(renew_mu);
     if (clock_.Now() - renewed >= options_.lease / 3) {
       renewed = clock_.Now();
       (void)locks_.Renew(target.name, owner);
