@@ -1,6 +1,6 @@
-// A confirmation in the page (an alertdialog, as TerminateConfirm): either a plain question whose
-// default answer is no (the focus starts on the cancel button, as in "Are you sure? (y/N)"), or
-// one that waits until an exact word is typed. Escape cancels.
+// A confirmation in the page (an alertdialog): either a plain question whose default answer is no
+// (the focus starts on the cancel button, as in "Are you sure? (y/N)"), or one that waits until
+// the right text is typed (an exact word, or what `accepts` takes). Escape cancels.
 
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 
@@ -9,6 +9,9 @@ interface Props {
   children: ReactNode;
   /** The text to type before the confirm button works; none: a plain question. */
   word?: string;
+  /** Instead of one exact word: which typed texts confirm, and the label that says so. */
+  accepts?: (text: string) => boolean;
+  typeLabel?: string;
   confirmLabel: string;
   cancelLabel?: string;
   busy?: boolean;
@@ -16,14 +19,26 @@ interface Props {
   onCancel: () => void;
 }
 
-export function ConfirmDialog({ title, children, word, confirmLabel, cancelLabel, busy, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({
+  title,
+  children,
+  word,
+  accepts,
+  typeLabel,
+  confirmLabel,
+  cancelLabel,
+  busy,
+  onConfirm,
+  onCancel,
+}: Props) {
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const id = useId();
-  const ok = word === undefined || text === word;
+  const typed = word !== undefined || accepts !== undefined;
+  const ok = accepts ? accepts(text) : word === undefined || text === word;
 
-  useEffect(() => (word === undefined ? cancel.current : input.current)?.focus(), [word]);
+  useEffect(() => (typed ? input.current : cancel.current)?.focus(), [typed]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -43,9 +58,9 @@ export function ConfirmDialog({ title, children, word, confirmLabel, cancelLabel
       <h2 id={`${id}-title`}>{title}</h2>
       <div id={`${id}-desc`}>{children}</div>
       <form onSubmit={submit}>
-        {word !== undefined && (
+        {typed && (
           <>
-            <label htmlFor={`${id}-input`}>Type {word} to confirm</label>
+            <label htmlFor={`${id}-input`}>{typeLabel ?? `Type ${word ?? ''} to confirm`}</label>
             <input
               id={`${id}-input`}
               ref={input}
