@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "endpoint.hpp"
+#include "environment_config.hpp"
 #include "flags.hpp"
 #include "stack/actual.hpp"
 #include "stack/plan.hpp"
@@ -37,36 +38,11 @@ Exit status: 0 done, 1 a call failed or the plan of the unchanged environment wa
 2 bad usage.
 )";
 
-constexpr int kSecurityGroups = 10;
-constexpr int kMaxGroupSize = 1000;
-
-// The environment's config: 1 VPC + 6 subnets + 10 security groups + instances = `resources`.
-std::string ConfigText(int resources, const std::string& instance_type) {
-  const int instances = resources - 1 - 6 - kSecurityGroups;
-  const int groups = (instances + kMaxGroupSize - 1) / kMaxGroupSize;
-  std::string sgs;
-  for (int i = 0; i < kSecurityGroups; ++i) {
-    sgs += fmt::format(R"({}{{"name": "sg{}", "ingress": [{{"port": {}, "cidr": "10.0.0.0/8"}}]}})",
-                       i == 0 ? "" : ",", i, 8000 + i);
-  }
-  std::string igs;
-  for (int g = 0; g < groups; ++g) {
-    const int count = instances / groups + (g < instances % groups ? 1 : 0);
-    igs += fmt::format(
-        R"({}{{"name": "app{}", "image": "ami-0abcdef1234567890", "instanceType": "{}",
-             "count": {}, "securityGroups": ["sg{}"]}})",
-        g == 0 ? "" : ",", g, instance_type, count, g % kSecurityGroups);
-  }
-  return fmt::format(R"({{"environment": "bench", "region": "us-west-2",
-    "vpc": {{"cidr": "10.0.0.0/16", "maxAzs": 3,
-            "subnets": [{{"name": "public", "type": "public", "cidrMask": 24}},
-                        {{"name": "private", "type": "private", "cidrMask": 20}}]}},
-    "securityGroups": [{}], "instanceGroups": [{}]}})",
-                     sgs, igs);
-}
-
 ec2m::Result<ec2m::stack::Template> Synth(int resources, const std::string& instance_type) {
-  auto env = ec2m::config::ParseEnvironmentConfig(ConfigText(resources, instance_type), "bench");
+  auto env = ec2m::config::ParseEnvironmentConfig(
+      ec2m::bench::EnvironmentConfigText(resources - ec2m::bench::kNetworkResources, instance_type,
+                                         ""),
+      "bench");
   EC2M_RETURN_IF_ERROR(env);
   return ec2m::stack::Synth(*env);
 }
@@ -211,9 +187,10 @@ int Run(Flags flags) {
       "\"plan\": {\"read_p50_ms\": %.1f, \"compare_p50_ms\": %.1f, %s}, "
       "\"plan_with_changes\": {\"changes\": %zu, \"read_p50_ms\": %.1f, "
       "\"compare_p50_ms\": %.1f, %s}}\n",
-      t->resources.size(), static_cast<int>(resources) - 17, calls, setup_s, unchanged_read,
-      unchanged_compare, ec2m::bench::TimingJsonMembers(unchanged).c_str(), last_changes,
-      median_of(read_ms), median_of(plan_ms), ec2m::bench::TimingJsonMembers(with_changes).c_str());
+      t->resources.size(), static_cast<int>(resources) - ec2m::bench::kNetworkResources, calls,
+      setup_s, unchanged_read, unchanged_compare, ec2m::bench::TimingJsonMembers(unchanged).c_str(),
+      last_changes, median_of(read_ms), median_of(plan_ms),
+      ec2m::bench::TimingJsonMembers(with_changes).c_str());
   return unchanged.errors + with_changes.errors == 0 ? 0 : 1;
 }
 

@@ -111,7 +111,6 @@ class Applier {
           std::string change_set_id, const JournalSink& journal, const Clock& clock,
           const ApplyOptions& options)
       : ec2_(ec2),
-        desired_(desired),
         plan_(plan),
         change_set_id_(std::move(change_set_id)),
         journal_(journal),
@@ -123,9 +122,12 @@ class Applier {
         replaced.insert(c.logical_id);
       }
     }
+    for (const Resource& r : desired.resources) {
+      wanted_[r.logical_id] = &r;
+    }
     for (const Found& f : actual.resources) {
       found_[f.physical_id] = &f;
-      const Resource* want = desired.Find(f.logical_id);
+      const Resource* want = Wanted(f.logical_id);
       // What stays keeps its id; the plan's kept resource is the one its changes name.
       if (want != nullptr && want->type == f.type && !replaced.count(f.logical_id) &&
           !ids_.count(f.logical_id)) {
@@ -162,7 +164,8 @@ class Applier {
     if (!Failed()) {
       RunDeletes(deletes);
     }
-    if (!journal_error_.message.empty()) {
+    if (journal_failed_.load()) {
+      std::lock_guard lock(journal_mu_);
       return Fail(journal_error_);
     }
     report_.calls = calls_.load();
@@ -170,6 +173,11 @@ class Applier {
   }
 
  private:
+  const Resource* Wanted(const std::string& logical_id) const {
+    auto it = wanted_.find(logical_id);
+    return it == wanted_.end() ? nullptr : it->second;
+  }
+
   void Beat() {
     if (options_.heartbeat) {
       options_.heartbeat();
@@ -178,7 +186,7 @@ class Applier {
 
   bool Failed() {
     std::lock_guard lock(mu_);
-    return report_.failed > 0 || !journal_error_.message.empty();
+    return report_.failed > 0 || journal_failed_.load();
   }
 
   template <typename F>
@@ -190,39 +198,45 @@ class Applier {
   // Journals a step's start; returns its seq.
   int Begin(const std::string& logical_id, const std::string& action,
             const std::string& physical_id) {
-    std::lock_guard lock(mu_);
-    const int seq = options_.first_seq + report_.steps++;
-    WriteLocked(
-        {seq, logical_id, action, "pending", physical_id, "", FormatIso8601Millis(clock_.Now())});
+    int seq = 0;
+    {
+      std::lock_guard lock(mu_);
+      seq = options_.first_seq + report_.steps++;
+    }
+    Write({seq, logical_id, action, "pending", physical_id, "", FormatIso8601Millis(clock_.Now())});
     return seq;
   }
 
   // Journals a step's end; false when it failed.
   bool End(int seq, const std::string& logical_id, const std::string& action,
            const Result<std::string>& outcome) {
-    std::lock_guard lock(mu_);
     StepRecord r{seq, logical_id, action, "done", "", "", FormatIso8601Millis(clock_.Now())};
     if (outcome) {
       r.physical_id = *outcome;
     } else {
       r.status = "failed";
       r.error = outcome.error().ToString();
+      std::lock_guard lock(mu_);
       ++report_.failed;
       if (report_.first_error.empty()) {
         report_.first_error = fmt::format("{}: {}: {}", logical_id, action, r.error);
       }
     }
-    WriteLocked(r);
-    return outcome.has_value() && journal_error_.message.empty();
+    Write(r);
+    return outcome.has_value() && !journal_failed_.load();
   }
 
-  void WriteLocked(const StepRecord& r) {
-    if (!journal_error_.message.empty()) {
+  // Journal writes go one at a time but outside mu_: a slow write (a store's checkpoint, a
+  // network round trip) holds up the next write, not the workers resolving ids and making calls.
+  void Write(const StepRecord& r) {
+    std::lock_guard lock(journal_mu_);
+    if (journal_failed_.load()) {
       return;
     }
     Beat();
     if (auto written = journal_(r); !written) {
       journal_error_ = written.error();
+      journal_failed_.store(true);
     }
   }
 
@@ -521,7 +535,7 @@ class Applier {
     }
     std::vector<std::vector<size_t>> deps(build.size());
     for (size_t i = 0; i < build.size(); ++i) {
-      const Resource* r = desired_.Find(build[i]->logical_id);
+      const Resource* r = Wanted(build[i]->logical_id);
       for (const std::string& d : r == nullptr ? std::vector<std::string>{} : r->depends_on) {
         if (auto it = index.find(d); it != index.end()) {
           deps[i].push_back(it->second);
@@ -530,7 +544,7 @@ class Applier {
     }
     RunGraph(build.size(), deps, options_.parallelism, [&](size_t i) {
       const Change& c = *build[i];
-      const Resource* r = desired_.Find(c.logical_id);
+      const Resource* r = Wanted(c.logical_id);
       const std::string action(ChangeKindName(c.kind));
       const int seq =
           Begin(c.logical_id, action, c.kind == ChangeKind::kUpdate ? c.physical_id : "");
@@ -701,19 +715,21 @@ class Applier {
   }
 
   Ec2& ec2_;
-  const Template& desired_;
   const Plan& plan_;
   const std::string change_set_id_;
   const JournalSink& journal_;
   const Clock& clock_;
   const ApplyOptions& options_;
-  std::map<std::string, const Found*> found_;  // by physical id
+  std::map<std::string, const Found*> found_;      // by physical id
+  std::map<std::string, const Resource*> wanted_;  // by logical id
 
+  std::mutex journal_mu_;  // one journal write at a time; guards journal_error_
+  Error journal_error_;
+  std::atomic<bool> journal_failed_{false};
   std::mutex mu_;                           // guards what follows
   std::map<std::string, std::string> ids_;  // logical → physical
   std::vector<std::string> launched_;
   ApplyReport report_;
-  Error journal_error_;
   std::atomic<int> calls_{0};
 };
 
