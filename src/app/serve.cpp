@@ -233,8 +233,10 @@ int RunServe(const ServeOptions& options) {
   }
   stack::ProvisionerOptions stack_options;
   stack_options.lease = std::chrono::seconds(c->apply_lease_seconds);
-  stack_options.on_finished = [&inventory](const std::string& env) {
-    if (auto refreshed = inventory.Refresh(env); !refreshed) {
+  stack_options.on_finished = [&inventory, &audit](const stack::ChangeSet& cs) {
+    (void)audit.Append({cs.author, "environment.apply", cs.id, cs.environment, "",
+                        cs.status == "succeeded" ? "success" : "failure", cs.result});
+    if (auto refreshed = inventory.Refresh(cs.environment); !refreshed) {
       std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
     }
   };

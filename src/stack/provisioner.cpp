@@ -104,7 +104,7 @@ Provisioner::Provisioner(Store& store, const Clock& clock, std::vector<Target> t
 
 Provisioner::~Provisioner() {
   Wait();
-  for (auto& t : threads_) {
+  for (auto& [id, t] : threads_) {
     t.join();
   }
 }
@@ -162,6 +162,21 @@ Result<PlanResult> Provisioner::MakePlanFor(const std::string& environment,
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("{}: $.environment: expected \"{}\", got \"{}\"", file, environment,
                             env->name));
+  }
+  // The server reaches the environment's cloud as its own file says: a config for another
+  // region, account or cloud would be planned against the wrong one.
+  auto own = config::ParseEnvironmentConfig(target->config_text, file);
+  EC2M_RETURN_IF_ERROR(own);
+  for (const auto& [path, got, want] :
+       {std::tuple<const char*, const std::string&, const std::string&>{"$.region", env->region,
+                                                                        own->region},
+        {"$.accountId", env->account_id, own->account_id},
+        {"$.cloud.provider", env->cloud.provider, own->cloud.provider}}) {
+    if (got != want) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: {}: expected \"{}\" (the server's environment {}), got \"{}\"",
+                              file, path, want, environment, got));
+    }
   }
   auto desired = Synth(*env);
   EC2M_RETURN_IF_ERROR(desired);
@@ -357,13 +372,25 @@ Result<Started> Provisioner::Start(const Target& target, const std::string& auth
     return Fail(saved.error());
   }
   Started started{*saved, planned};
-  std::lock_guard lock(mu_);
-  ++running_;
-  threads_.emplace_back(
-      [this, &target, cs = *saved, planned = std::move(planned), owner]() mutable {
-        RunApply(target, std::move(cs), planned, owner, false);
-      });
+  Launch(target, *saved, std::move(planned), owner, false);
   return started;
+}
+
+void Provisioner::Launch(const Target& target, ChangeSet cs, PlanResult planned, std::string owner,
+                         bool resumed) {
+  std::lock_guard lock(mu_);
+  for (const std::thread::id& id : ended_) {
+    auto it = threads_.find(id);
+    it->second.join();
+    threads_.erase(it);
+  }
+  ended_.clear();
+  ++running_;
+  std::thread t([this, &target, cs = std::move(cs), planned = std::move(planned),
+                 owner = std::move(owner),
+                 resumed]() mutable { RunApply(target, std::move(cs), planned, owner, resumed); });
+  const std::thread::id id = t.get_id();
+  threads_.emplace(id, std::move(t));
 }
 
 void Provisioner::RunApply(const Target& target, ChangeSet cs, const PlanResult& planned,
@@ -420,10 +447,11 @@ void Provisioner::RunApply(const Target& target, ChangeSet cs, const PlanResult&
   }
   (void)locks_.Release(target.name, owner);
   if (options_.on_finished) {
-    options_.on_finished(target.name);
+    options_.on_finished(cs);
   }
   std::lock_guard lock(mu_);
   --running_;
+  ended_.push_back(std::this_thread::get_id());
   idle_.notify_all();
 }
 
@@ -452,13 +480,8 @@ Result<int> Provisioner::RecoverInterrupted() {
       (void)locks_.Release(target.name, owner);
       continue;
     }
-    std::lock_guard lock(mu_);
-    ++running_;
     ++resumed;
-    threads_.emplace_back(
-        [this, &target, cs = std::move(*cs), planned = std::move(*planned), owner]() mutable {
-          RunApply(target, std::move(cs), planned, owner, true);
-        });
+    Launch(target, std::move(*cs), std::move(*planned), owner, true);
   }
   return resumed;
 }

@@ -39,9 +39,9 @@ struct Target {
 struct ProvisionerOptions {
   ApplyOptions apply;
   std::chrono::milliseconds lease{30'000};  // an apply not heard from this long is dead
-  // Called (on the apply's thread) when an apply of an environment ended: the server refreshes
-  // its instance inventory.
-  std::function<void(const std::string&)> on_finished;
+  // Called (on the apply's thread) with the change set when an apply ended: the server audits
+  // the result and refreshes its instance inventory.
+  std::function<void(const ChangeSet&)> on_finished;
 };
 
 // A plan as the API shows it, with what it was made from.
@@ -134,6 +134,9 @@ class Provisioner {
   const Target* Find(const std::string& environment) const;
   Result<Started> Start(const Target& target, const std::string& author, PlanResult planned,
                         const std::string& rollback_of);
+  // Runs RunApply on a thread of its own (joining the threads of applies that ended).
+  void Launch(const Target& target, ChangeSet cs, PlanResult planned, std::string owner,
+              bool resumed);
   // The body of a background apply: runs it, journals, finishes the change set, frees the lock.
   void RunApply(const Target& target, ChangeSet cs, const PlanResult& planned,
                 const std::string& owner, bool resumed);
@@ -147,7 +150,8 @@ class Provisioner {
   std::mutex mu_;
   std::condition_variable idle_;
   int running_ = 0;
-  std::vector<std::thread> threads_;
+  std::map<std::thread::id, std::thread> threads_;
+  std::vector<std::thread::id> ended_;  // threads_ whose apply ended, to join
 };
 
 }  // namespace ec2m::stack

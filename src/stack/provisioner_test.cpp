@@ -29,7 +29,7 @@ class ProvisionerTest : public ::testing::Test {
     region_ = std::move(*region);
     ProvisionerOptions options;
     options.lease = std::chrono::seconds(30);
-    options.on_finished = [this](const std::string& env) { finished_.push_back(env); };
+    options.on_finished = [this](const ChangeSet& cs) { finished_.push_back(cs.id); };
     provisioner_ = std::make_unique<Provisioner>(
         *store_, clock_,
         std::vector<Target>{{"dev", Config(1, "v0"), "config/dev.json", region_.get()}}, options);
@@ -62,7 +62,7 @@ TEST_F(ProvisionerTest, ProvisionsRecordsAndThenHasNothingToDo) {
   EXPECT_EQ(first.author, "alice@example.com");
   EXPECT_NE(first.result.find("applied: 8 created"), std::string::npos) << first.result;
   EXPECT_EQ(first.journal.back().status, "done");
-  EXPECT_EQ(finished_, std::vector<std::string>{"dev"});
+  EXPECT_EQ(finished_, std::vector<std::string>{first.id});
   EXPECT_EQ(provisioner_->CurrentConfig("dev")->second, first.id);
   auto again = provisioner_->Provision("dev", "alice@example.com", std::nullopt, false);
   ASSERT_TRUE(again);
@@ -84,6 +84,13 @@ TEST_F(ProvisionerTest, BadConfigsAndUnknownEnvironmentsChangeNothing) {
   auto wrong = provisioner_->Provision("dev", "a", qa, false);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().message, "config/dev.json: $.environment: expected \"dev\", got \"qa1\"");
+  std::string elsewhere = Config(1, "v1");
+  elsewhere.replace(elsewhere.find("us-west-2"), 9, "eu-west-1");
+  auto moved = provisioner_->Provision("dev", "a", elsewhere, false);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().message,
+            "config/dev.json: $.region: expected \"us-west-2\" (the server's environment dev), "
+            "got \"eu-west-1\"");
   auto broken = provisioner_->Provision("dev", "a", "{", false);
   ASSERT_FALSE(broken);
   EXPECT_EQ(broken.error().code, ErrorCode::kInvalidArgument);

@@ -119,6 +119,12 @@ TEST_F(ProvisionTest, ProvisionChangeRollBackAndWatchDrift) {
   EXPECT_NE(env_text.str().find("EC2M_CHANGE_SET=cs-dev-1"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/outputs/dev.outputs.json"));
 
+  // The audit trail has who asked and how the apply ended.
+  CommandResult audit = plane_->Ec2m({"audit", "export"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_NE(audit.out.find("\"action\":\"environment.provision\""), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("\"action\":\"environment.apply\""), std::string::npos) << audit.out;
+
   // Nothing to do: exit 0 and no change set.
   CommandResult again = Provision("dev");
   EXPECT_EQ(again.exit_code, 0) << again.err;
