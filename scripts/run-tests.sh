@@ -3,6 +3,7 @@
 #   scripts/run-tests.sh BUILD_DIR
 # Environment:
 #   LABELS        ctest label regex to select (-L), e.g. LABELS=unit or LABELS='unit|integration'
+#   SKIP_LABELS   ctest label regex to leave out (-LE), e.g. SKIP_LABELS=conformance
 #   TEST_TIMEOUT  per-test timeout in seconds (default 300)
 #   JOBS          parallel tests (default: nproc)
 set -euo pipefail
@@ -26,6 +27,9 @@ if [ -n "${LABELS:-}" ]; then
 else
   # A whole-tree run that finds nothing means the build is broken, not that all is well.
   args+=(--no-tests=error)
+fi
+if [ -n "${SKIP_LABELS:-}" ]; then
+  args+=(-LE "$SKIP_LABELS")
 fi
 
 echo "run-tests: ctest ${args[*]}"
