@@ -248,8 +248,10 @@ int RunServe(const ServeOptions& options) {
   api_options.quiet = !c->access_log;
   api_options.tls_cert = c->tls_cert;
   api_options.tls_key = c->tls_key;
+  server::Services services;
+  services.provisioner = &provisioner;
   server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options,
-                        &provisioner);
+                        services);
   auto port = api.Listen(listen->first, listen->second);
   if (!port) {
     return cli::ReportError(port.error());

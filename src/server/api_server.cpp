@@ -73,7 +73,7 @@ std::string Call::Query(const std::string& name) const {
 
 ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
                      Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
-                     stack::Provisioner* provisioner)
+                     Services services)
     : store_(store),
       identity_(identity),
       inventory_(inventory),
@@ -82,7 +82,7 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       clock_(clock),
       random_(random),
       options_(std::move(options)),
-      provisioner_(provisioner),
+      services_(services),
       // A UUID per process and a counter: unique across replicas and restarts without drawing
       // from the CSPRNG on every request.
       request_id_prefix_(NewUuid(random_)) {

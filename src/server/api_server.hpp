@@ -27,6 +27,16 @@ struct Request;
 struct Response;
 }  // namespace httplib
 
+namespace ec2m::monitor {
+class Monitor;
+}  // namespace ec2m::monitor
+namespace ec2m::notify {
+class Outbox;
+}  // namespace ec2m::notify
+namespace ec2m::incidents {
+class Incidents;
+}  // namespace ec2m::incidents
+
 namespace ec2m::server {
 
 // Who may call a route.
@@ -81,17 +91,24 @@ struct ApiOptions {
   std::string tls_key;
 };
 
+// The services behind the REST API's subsystem routes, borrowed. A route whose service is null
+// answers 503 naming what is missing.
+struct Services {
+  stack::Provisioner* provisioner = nullptr;  // environments as code
+  monitor::Monitor* monitor = nullptr;        // metrics, alarms, dashboards
+  notify::Outbox* outbox = nullptr;           // channels and the notification outbox
+  incidents::Incidents* incidents = nullptr;  // incidents
+};
+
 // The REST API under /api/v1 (docs/api.md), /health/live, /health/ready, /metrics, the OpenAPI
 // document and the console's files. Every answer carries X-Request-Id; every error is
 // {"error":{"code","message","request_id"}}; every /api/v1 route checks its Access before its
 // handler runs. Thread-safe; borrows everything.
 class ApiServer {
  public:
-  // `provisioner` serves the environments-as-code routes (plan, provision, change sets,
-  // rollback, status, drift, lock); without one they answer 503.
   ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
             Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
-            stack::Provisioner* provisioner = nullptr);
+            Services services = {});
 
   // See http::Listener::Listen.
   Result<int> Listen(const std::string& host, int port);
@@ -106,6 +123,9 @@ class ApiServer {
                 std::function<Result<Reply>(Call&)> handle);
   void AddRoutes();
   void AddStackRoutes();
+  void AddMonitorRoutes();   // monitor_routes.cpp
+  void AddNotifyRoutes();    // notify_routes.cpp
+  void AddIncidentRoutes();  // incident_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).
@@ -128,7 +148,7 @@ class ApiServer {
   const Clock& clock_;
   Random& random_;
   ApiOptions options_;
-  stack::Provisioner* provisioner_;
+  Services services_;
   std::vector<Route> routes_;
   std::string console_index_;  // the console's index.html; empty without a console
   const std::string request_id_prefix_;

@@ -45,11 +45,12 @@ Reply StartedReply(const stack::Started& s) {
 }  // namespace
 
 Result<stack::Provisioner*> ApiServer::Stack(const Call& call) const {
-  if (provisioner_ == nullptr || !provisioner_->Has(call.env)) {
+  stack::Provisioner* provisioner = services_.provisioner;
+  if (provisioner == nullptr || !provisioner->Has(call.env)) {
     return Fail(ErrorCode::kUnavailable,
                 "environment " + call.env + " is not managed as code by this server");
   }
-  return provisioner_;
+  return provisioner;
 }
 
 void ApiServer::AddStackRoutes() {
