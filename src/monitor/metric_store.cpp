@@ -1,0 +1,245 @@
+#include "monitor/metric_store.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ec2m::monitor {
+namespace {
+
+constexpr const char* kCollection = "metrics";
+
+int64_t FloorTo(int64_t ms, int64_t step) {
+  const int64_t r = ms % step;
+  return r < 0 ? ms - r - step : ms - r;
+}
+
+// "<series key>@<hour start, zero-padded>": every document of a series sorts together, by hour.
+std::string DocKey(const std::string& series_key, int64_t hour) {
+  return fmt::format("{}@{:015d}", series_key, hour);
+}
+
+nlohmann::json SeriesJson(const SeriesId& id) {
+  return {{"scope", id.scope}, {"metric", id.metric}, {"dimensions", id.dimensions}};
+}
+
+bool Includes(const std::map<std::string, std::string>& have,
+              const std::map<std::string, std::string>& want) {
+  for (const auto& [k, v] : want) {
+    auto it = have.find(k);
+    if (it == have.end() || it->second != v) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The resolution a period starting at `start` is kept at when it is `age` old.
+int64_t ResolutionAt(int64_t age) {
+  if (age < MetricStore::kMinuteResolutionFor) {
+    return MetricStore::kMinute;
+  }
+  if (age < MetricStore::kFiveMinuteResolutionFor) {
+    return MetricStore::kFiveMinutes;
+  }
+  return MetricStore::kHour;
+}
+
+}  // namespace
+
+std::string SeriesId::Key() const {
+  std::string key = scope + "|" + metric + "|";
+  bool first = true;
+  for (const auto& [k, v] : dimensions) {
+    key += first ? "" : ",";
+    key += k + "=" + v;
+    first = false;
+  }
+  return key;
+}
+
+MetricStore::Series& MetricStore::SeriesFor(const SeriesId& id) {
+  std::string key = id.Key();
+  auto it = series_.find(key);
+  if (it == series_.end()) {
+    it = series_.emplace(key, Series{id, key, {}}).first;
+  }
+  return it->second;
+}
+
+void MetricStore::Put(const SeriesId& series, TimePoint time, double value) {
+  PutMany(series.scope, {{series.metric, value}}, time, series.dimensions);
+}
+
+void MetricStore::PutMany(const std::string& scope, std::initializer_list<Sample> samples,
+                          TimePoint time, const std::map<std::string, std::string>& dimensions) {
+  const int64_t minute = FloorTo(ToUnixMillis(time), kMinute);
+  std::lock_guard lock(mu_);
+  for (const Sample& sample : samples) {
+    Series& s = SeriesFor(SeriesId{scope, std::string(sample.metric), dimensions});
+    s.periods[minute].Add(sample.value);
+    if (store_ != nullptr) {
+      dirty_hours_.emplace(s.key, FloorTo(minute, kHour));
+    }
+  }
+}
+
+std::vector<std::optional<double>> MetricStore::Query(
+    const std::string& scope, const std::string& metric,
+    const std::map<std::string, std::string>& dimensions, const Statistic& statistic,
+    TimePoint start, std::chrono::seconds period, size_t count) const {
+  const int64_t from = ToUnixMillis(start);
+  const int64_t step = std::chrono::duration_cast<Millis>(period).count();
+  std::vector<Aggregate> merged(count);
+  std::lock_guard lock(mu_);
+  for (const auto& [key, s] : series_) {
+    if (s.id.scope != scope || s.id.metric != metric || !Includes(s.id.dimensions, dimensions)) {
+      continue;
+    }
+    auto it = s.periods.lower_bound(from);
+    for (; it != s.periods.end(); ++it) {
+      const auto k = static_cast<size_t>((it->first - from) / step);
+      if (k >= count) {
+        break;
+      }
+      merged[k].Merge(it->second);
+    }
+  }
+  std::vector<std::optional<double>> out;
+  out.reserve(count);
+  for (const Aggregate& a : merged) {
+    out.push_back(a.Value(statistic));
+  }
+  return out;
+}
+
+std::vector<SeriesId> MetricStore::List(const std::string& scope) const {
+  std::lock_guard lock(mu_);
+  std::vector<SeriesId> out;
+  for (const auto& [key, s] : series_) {
+    if (scope.empty() || s.id.scope == scope) {
+      out.push_back(s.id);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+size_t MetricStore::series_count() const {
+  std::lock_guard lock(mu_);
+  return series_.size();
+}
+
+Result<void> MetricStore::Flush() {
+  if (store_ == nullptr) {
+    return {};
+  }
+  std::vector<DocWrite> writes;
+  std::set<std::pair<std::string, int64_t>> flushing;
+  {
+    std::lock_guard lock(mu_);
+    flushing.swap(dirty_hours_);
+    for (const auto& [key, hour] : flushing) {
+      auto found = series_.find(key);
+      if (found == series_.end()) {
+        continue;
+      }
+      const Series& s = found->second;
+      nlohmann::json periods = nlohmann::json::object();
+      for (auto it = s.periods.lower_bound(hour); it != s.periods.end() && it->first < hour + kHour;
+           ++it) {
+        periods[std::to_string(it->first)] = it->second.ToJson();
+      }
+      nlohmann::json body = SeriesJson(s.id);
+      body["periods"] = std::move(periods);
+      writes.push_back(DocWrite{kCollection, DocKey(key, hour), body.dump()});
+    }
+  }
+  if (writes.empty()) {
+    return {};
+  }
+  auto written = store_->WriteDocs(writes);
+  if (!written) {
+    std::lock_guard lock(mu_);
+    dirty_hours_.insert(flushing.begin(), flushing.end());
+    return Fail(written.error());
+  }
+  return {};
+}
+
+Result<void> MetricStore::Load() {
+  if (store_ == nullptr) {
+    return {};
+  }
+  auto docs = store_->ListDocs(kCollection, DocQuery{});
+  EC2M_RETURN_IF_ERROR(docs);
+  std::lock_guard lock(mu_);
+  for (const Doc& doc : *docs) {
+    auto j = nlohmann::json::parse(doc.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("periods")) {
+      return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": does not parse");
+    }
+    SeriesId id;
+    try {
+      id.scope = j.at("scope").get<std::string>();
+      id.metric = j.at("metric").get<std::string>();
+      id.dimensions = j.at("dimensions").get<std::map<std::string, std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+      return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + e.what());
+    }
+    Series& s = SeriesFor(id);
+    for (const auto& [start, aggregate] : j["periods"].items()) {
+      auto a = Aggregate::FromJson(aggregate);
+      if (!a) {
+        return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + a.error().message);
+      }
+      s.periods[std::stoll(start)] = std::move(*a);
+    }
+  }
+  return {};
+}
+
+Result<void> MetricStore::Compact(TimePoint now,
+                                  const std::map<std::string, int64_t>& retention_days,
+                                  int64_t default_days) {
+  const int64_t now_ms = ToUnixMillis(now);
+  std::vector<DocWrite> deletes;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, s] : series_) {
+      auto days = retention_days.find(s.id.scope);
+      const int64_t keep =
+          (days == retention_days.end() ? default_days : days->second) * 24 * kHour;
+      std::map<int64_t, Aggregate> compacted;
+      std::set<int64_t> changed_hours;
+      for (auto& [start, aggregate] : s.periods) {
+        const int64_t age = now_ms - start;
+        if (age >= keep) {
+          changed_hours.insert(FloorTo(start, kHour));
+          continue;
+        }
+        const int64_t to = FloorTo(start, ResolutionAt(age));
+        if (to != start) {
+          changed_hours.insert(FloorTo(start, kHour));
+        }
+        compacted[to].Merge(aggregate);
+      }
+      s.periods = std::move(compacted);
+      for (int64_t hour : changed_hours) {
+        if (s.periods.lower_bound(hour) == s.periods.lower_bound(hour + kHour)) {
+          deletes.push_back(DocWrite{kCollection, DocKey(key, hour), std::nullopt});
+          dirty_hours_.erase({key, hour});
+        } else if (store_ != nullptr) {
+          dirty_hours_.emplace(key, hour);
+        }
+      }
+    }
+    std::erase_if(series_, [](const auto& entry) { return entry.second.periods.empty(); });
+  }
+  if (store_ != nullptr && !deletes.empty()) {
+    EC2M_RETURN_IF_ERROR(store_->WriteDocs(deletes));
+  }
+  return Flush();
+}
+
+}  // namespace ec2m::monitor

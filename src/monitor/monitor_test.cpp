@@ -1,0 +1,202 @@
+#include "monitor/monitor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace ec2m::monitor {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// Notifications as the Notifier received them (the outbox has its own tests against real
+// receivers).
+class RecordingNotifier : public Notifier {
+ public:
+  Result<std::string> Enqueue(Notification n) override {
+    std::lock_guard lock(mu_);
+    sent.push_back(n);
+    return n.id;
+  }
+  std::mutex mu_;
+  std::vector<Notification> sent;
+};
+
+class MonitorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::SqliteStore::Open(":memory:");
+    ASSERT_TRUE(store);
+    store_ = std::move(*store);
+    metrics_ = std::make_unique<MetricStore>(store_.get());
+    monitor_ = std::make_unique<Monitor>(*store_, *metrics_, clock_, &notifier_);
+    ASSERT_TRUE(monitor_->SetAlarms("dev", DefaultAlarms()));
+  }
+  // `n` requests in the current minute, `errors` of them 5xx, then a minute on.
+  void Minute(int n, int errors, double latency = 0.05) {
+    for (int i = 0; i < n; ++i) {
+      monitor_->RecordRequest("dev", i < errors ? 500 : 200, latency);
+    }
+    clock_.Advance(minutes(1));
+  }
+  AlarmStatus Status(const std::string& name) { return monitor_->Get("dev", name).value(); }
+
+  // 2026-11-28T00:00:00Z: minute-aligned.
+  ManualClock clock_{FromUnixMillis(1'795'824'000'000)};
+  std::unique_ptr<Store> store_;
+  RecordingNotifier notifier_;
+  std::unique_ptr<MetricStore> metrics_;
+  std::unique_ptr<Monitor> monitor_;
+};
+
+TEST_F(MonitorTest, ThreeServerErrorsInTenMinutesFireTheCriticalAlarmOnce) {
+  Minute(10, 1);
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  EXPECT_EQ(Status("Critical API Errors").state, AlarmState::kOk);
+  Minute(10, 1);
+  Minute(10, 1);
+  auto changed = monitor_->EvaluateAll();
+  ASSERT_TRUE(changed) << changed.error().ToString();
+  const AlarmStatus s = Status("Critical API Errors");
+  EXPECT_EQ(s.state, AlarmState::kAlarm);
+  EXPECT_EQ(s.episode, 1);
+  EXPECT_NE(s.reason.find("1 out of the last 1 datapoints [3]"), std::string::npos) << s.reason;
+  // Evaluating again in the same state changes nothing and notifies nobody twice.
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  size_t alarm_notes = 0;
+  for (const auto& n : notifier_.sent) {
+    if (n.fields.at("alarm") == "Critical API Errors" && n.fields.at("state") == "ALARM") {
+      ++alarm_notes;
+      EXPECT_EQ(n.severity, "critical");
+      EXPECT_EQ(n.kind, "alarm");
+      EXPECT_EQ(n.id, "alarm-dev-Critical API Errors-1-ALARM");
+    }
+  }
+  EXPECT_EQ(alarm_notes, 1U);
+  // Ten quiet minutes later the window holds no errors: back to OK, in the history.
+  for (int i = 0; i < 10; ++i) {
+    Minute(5, 0);
+  }
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  EXPECT_EQ(Status("Critical API Errors").state, AlarmState::kOk);
+  auto history = monitor_->History("dev", "Critical API Errors", 10);
+  ASSERT_TRUE(history);
+  ASSERT_GE(history->size(), 3U);
+  // Newest first: the notification of the change, then the change.
+  EXPECT_EQ((*history)[0].summary, "Notification alarm-dev-Critical API Errors-1-OK queued");
+  EXPECT_EQ((*history)[1].summary, "Alarm updated from ALARM to OK");
+  EXPECT_EQ((*history)[1].to, "OK");
+}
+
+TEST_F(MonitorTest, TransitionsReachTheHookWithTheEpisode) {
+  std::vector<AlarmTransition> seen;
+  monitor_->OnTransition([&](const AlarmTransition& t) { seen.push_back(t); });
+  Minute(3, 3);
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  ASSERT_FALSE(seen.empty());
+  const auto it = std::find_if(seen.begin(), seen.end(), [](const AlarmTransition& t) {
+    return t.spec.name == "Critical API Errors";
+  });
+  ASSERT_NE(it, seen.end());
+  EXPECT_EQ(it->to, AlarmState::kAlarm);
+  EXPECT_EQ(it->episode, 1);
+  EXPECT_EQ(it->scope, "dev");
+}
+
+TEST_F(MonitorTest, MuteSilencesUntilResolvedAndAcknowledgeNeedsAnAlarm) {
+  auto ack = monitor_->Acknowledge("dev", "Critical API Errors", "alice");
+  ASSERT_FALSE(ack);
+  EXPECT_EQ(ack.error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(monitor_->Mute("dev", "Critical API Errors", "alice"));
+  Minute(4, 4);
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  EXPECT_EQ(Status("Critical API Errors").state, AlarmState::kAlarm);
+  for (const auto& n : notifier_.sent) {
+    EXPECT_NE(n.fields.at("alarm"), "Critical API Errors") << "muted, yet notified";
+  }
+  ack = monitor_->Acknowledge("dev", "Critical API Errors", "bob");
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->acknowledged_by, "bob");
+  for (int i = 0; i < 11; ++i) {
+    Minute(1, 0);
+  }
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  const AlarmStatus s = Status("Critical API Errors");
+  EXPECT_EQ(s.state, AlarmState::kOk);
+  EXPECT_FALSE(s.muted) << "muted until resolved: resolved now";
+  EXPECT_EQ(s.acknowledged_by, "");
+  EXPECT_FALSE(monitor_->Mute("dev", "No Such Alarm", "alice"));
+}
+
+TEST_F(MonitorTest, LowActivityAfterTwoQuietHours) {
+  Minute(1, 0);
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(monitor_->EvaluateAll());
+    clock_.Advance(minutes(5));
+  }
+  EXPECT_EQ(Status("Low Activity").state, AlarmState::kAlarm);
+  EXPECT_EQ(Status("High Latency").state, AlarmState::kInsufficientData);
+}
+
+TEST_F(MonitorTest, StateAndMetricsSurviveARestart) {
+  Minute(3, 3);
+  ASSERT_TRUE(monitor_->EvaluateAll());
+  ASSERT_TRUE(metrics_->Flush());
+  MetricStore reloaded(store_.get());
+  ASSERT_TRUE(reloaded.Load());
+  EXPECT_EQ(reloaded.series_count(), metrics_->series_count());
+  Monitor again(*store_, reloaded, clock_, nullptr);
+  ASSERT_TRUE(again.SetAlarms("dev", DefaultAlarms()));
+  EXPECT_EQ(again.Get("dev", "Critical API Errors")->state, AlarmState::kAlarm);
+  const TimePoint start = clock_.Now() - minutes(1);
+  EXPECT_EQ(reloaded.Query("dev", "ServerErrors", {}, ParseStatistic("Sum").value(), start,
+                           seconds(60), 1)[0],
+            3);
+}
+
+TEST_F(MonitorTest, InvalidAlarmsAreRefusedNamingThem) {
+  auto specs = DefaultAlarms();
+  specs[1].datapoints_to_alarm = 9;
+  auto r = monitor_->SetAlarms("dev", specs);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "alarm \"High Latency\": datapointsToAlarm: expected 1..3 (evaluationPeriods), got 9");
+  specs = DefaultAlarms();
+  specs.push_back(specs[0]);
+  EXPECT_FALSE(monitor_->SetAlarms("dev", specs));
+  // The alarms in force are still the defaults.
+  EXPECT_EQ(monitor_->List("dev")->size(), 5U);
+}
+
+TEST(MetricStore, QueriesMergeSeriesAndPeriodsAndCompactionDownsamples) {
+  MetricStore store(nullptr);
+  const TimePoint t0 = FromUnixMillis(1'795'824'000'000);
+  for (int minute = 0; minute < 10; ++minute) {
+    store.Put({"dev", "Latency", {{"InstanceId", "i-1"}}}, t0 + minutes(minute), minute);
+    store.Put({"dev", "Latency", {{"InstanceId", "i-2"}}}, t0 + minutes(minute), 100);
+  }
+  const Statistic max = ParseStatistic("Maximum").value();
+  const Statistic count = ParseStatistic("SampleCount").value();
+  auto five = store.Query("dev", "Latency", {}, count, t0, seconds(300), 3);
+  EXPECT_EQ(five[0], 10);
+  EXPECT_EQ(five[1], 10);
+  EXPECT_FALSE(five[2]);
+  auto one = store.Query("dev", "Latency", {{"InstanceId", "i-1"}}, max, t0, seconds(300), 2);
+  EXPECT_EQ(one[0], 4);
+  EXPECT_EQ(one[1], 9);
+  EXPECT_EQ(store.List("dev").size(), 2U);
+  // Four days on: 1-minute periods become 5-minute ones, the answers over 5 minutes stay.
+  ASSERT_TRUE(store.Compact(t0 + std::chrono::hours(24 * 4), {}, 7));
+  one = store.Query("dev", "Latency", {{"InstanceId", "i-1"}}, max, t0, seconds(300), 2);
+  EXPECT_EQ(one[0], 4);
+  EXPECT_EQ(one[1], 9);
+  // Past the scope's retention: gone.
+  ASSERT_TRUE(store.Compact(t0 + std::chrono::hours(24 * 8), {{"dev", 7}}, 30));
+  EXPECT_EQ(store.series_count(), 0U);
+}
+
+}  // namespace
+}  // namespace ec2m::monitor
