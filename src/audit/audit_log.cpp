@@ -4,10 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <chrono>
-
 #include "core/digest.hpp"
+#include "core/sequence.hpp"
 
 namespace ec2m::audit {
 namespace {
@@ -40,25 +38,31 @@ nlohmann::json Fields(const AuditEntry& e) {
 struct Head {
   int64_t seq = 0;
   std::string hash = kZeroHash;
-  int64_t version = 0;  // of the head document; 0 = no entries yet
 };
 
-Result<Head> ReadHead(Store& store) {
-  auto doc = store.GetDoc(kHead, kHeadKey);
-  EC2M_RETURN_IF_ERROR(doc);
+// The head as stored: none yet (`body` nullopt) is the start of the chain.
+Result<Head> ParseHead(const HeadDoc& doc) {
   Head head;
-  if (!doc->has_value()) {
+  if (!doc.body) {
     return head;
   }
-  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  auto j = nlohmann::json::parse(*doc.body, nullptr, false);
   if (j.is_discarded() || !j.contains("seq") || !j.contains("hash") ||
       !j["seq"].is_number_integer() || !j["hash"].is_string()) {
     return Fail(ErrorCode::kInternal, "the audit head record does not parse");
   }
   head.seq = j["seq"].get<int64_t>();
   head.hash = j["hash"].get<std::string>();
-  head.version = (*doc)->version;
   return head;
+}
+
+Result<Head> ReadHead(Store& store) {
+  auto doc = store.GetDoc(kHead, kHeadKey);
+  EC2M_RETURN_IF_ERROR(doc);
+  if (!doc->has_value()) {
+    return Head{};
+  }
+  return ParseHead({(*doc)->body, (*doc)->version});
 }
 
 }  // namespace
@@ -100,36 +104,24 @@ Result<AuditEntry> FromJson(std::string_view json) {
 Result<AuditEntry> AuditLog::Append(const AuditRecord& record) {
   // Appenders of this process take turns; only other replicas' appends can race.
   std::lock_guard lock(append_mu_);
-  for (int race = 0; race < kMaxAppendRaces; ++race) {
-    if (race > 0) {
-      clock_.SleepFor(std::chrono::microseconds(100 * std::min(race, 20)));
-    }
-    auto head = ReadHead(store_);
-    EC2M_RETURN_IF_ERROR(head);
-    AuditEntry entry;
-    entry.seq = head->seq + 1;
-    entry.time = FormatIso8601Millis(clock_.Now());
-    entry.record = record;
-    entry.prev_hash = head->hash;
-    entry.hash = EntryHash(entry);
-    const nlohmann::json next_head = {{"seq", entry.seq}, {"hash", entry.hash}};
-    const std::vector<DocWrite> writes = {
-        {kEntries, Key(entry.seq), ToJson(entry), 0},
-        {kHead, kHeadKey, next_head.dump(), head->version},
-    };
-    auto written = store_.WriteDocs(writes);
-    if (written) {
-      return entry;
-    }
-    // Another appender moved the head first: read it again and chain onto its entry.
-    if (written.error().code != ErrorCode::kAlreadyExists &&
-        written.error().code != ErrorCode::kFailedPrecondition) {
-      return Fail(written.error());
-    }
-  }
-  return Fail(
-      ErrorCode::kUnavailable,
-      fmt::format("audit: lost {} races to append; too many concurrent writers", kMaxAppendRaces));
+  AuditEntry entry;
+  auto written = AdvanceHead(
+      store_, clock_, {kHead, kHeadKey},
+      [&](const HeadDoc& doc) -> Result<HeadAdvance> {
+        // After a lost race this is the winner's head: the entry chains onto its entry.
+        auto head = ParseHead(doc);
+        EC2M_RETURN_IF_ERROR(head);
+        entry.seq = head->seq + 1;
+        entry.time = FormatIso8601Millis(clock_.Now());
+        entry.record = record;
+        entry.prev_hash = head->hash;
+        entry.hash = EntryHash(entry);
+        const nlohmann::json next_head = {{"seq", entry.seq}, {"hash", entry.hash}};
+        return HeadAdvance{{{kEntries, Key(entry.seq), ToJson(entry), 0}}, next_head.dump()};
+      },
+      {.max_races = kMaxAppendRaces, .what = "audit"});
+  EC2M_RETURN_IF_ERROR(written);
+  return entry;
 }
 
 Result<std::vector<AuditEntry>> AuditLog::List(const AuditQuery& query) {

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/digest.hpp"
+#include "core/sequence.hpp"
 
 namespace ec2m::stack {
 namespace {
@@ -107,43 +108,25 @@ std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::strin
 Result<ChangeSet> ChangeSets::Create(const std::string& environment, const std::string& author,
                                      const std::string& config_text, const nlohmann::json& plan,
                                      const std::string& rollback_of) {
-  for (int race = 0; race < kMaxRaces; ++race) {
-    auto head = store_.GetDoc(kHeads, environment);
-    EC2M_RETURN_IF_ERROR(head);
-    int64_t last = 0;
-    int64_t head_version = 0;
-    if (head->has_value()) {
-      auto j = nlohmann::json::parse((*head)->body, nullptr, false);
-      last = j.is_object() ? j.value("number", int64_t{0}) : 0;
-      head_version = (*head)->version;
-    }
-    ChangeSet cs;
-    cs.number = last + 1;
-    cs.environment = environment;
-    cs.id = fmt::format("cs-{}-{}", environment, cs.number);
-    cs.config_version = Sha256Hex(config_text).substr(0, 12);
-    cs.author = author;
-    cs.created_at = FormatIso8601Millis(clock_.Now());
-    cs.config_text = config_text;
-    cs.plan = plan;
-    cs.rollback_of = rollback_of;
-    const nlohmann::json next_head = {{"number", cs.number}};
-    const std::vector<DocWrite> writes = {
-        {kChangeSets, Key(environment, cs.number), ToJson(cs).dump(), 0},
-        {kHeads, environment, next_head.dump(), head_version},
-    };
-    auto written = store_.WriteDocs(writes);
-    if (written) {
-      cs.version = written->front();
-      return cs;
-    }
-    if (written.error().code != ErrorCode::kAlreadyExists &&
-        written.error().code != ErrorCode::kFailedPrecondition) {
-      return Fail(written.error());
-    }
-  }
-  return Fail(ErrorCode::kUnavailable,
-              "change sets of " + environment + ": lost too many races for the next number");
+  ChangeSet cs;
+  cs.environment = environment;
+  cs.config_version = Sha256Hex(config_text).substr(0, 12);
+  cs.author = author;
+  cs.config_text = config_text;
+  cs.plan = plan;
+  cs.rollback_of = rollback_of;
+  auto taken = TakeNextNumber(
+      store_, clock_, {kHeads, environment},
+      [&](int64_t number) -> Result<std::vector<DocWrite>> {
+        cs.number = number;
+        cs.id = fmt::format("cs-{}-{}", environment, number);
+        cs.created_at = FormatIso8601Millis(clock_.Now());
+        return std::vector<DocWrite>{{kChangeSets, Key(environment, number), ToJson(cs).dump(), 0}};
+      },
+      {.max_races = kMaxRaces, .what = "change sets of " + environment});
+  EC2M_RETURN_IF_ERROR(taken);
+  cs.version = taken->versions.front();
+  return cs;
 }
 
 Result<ChangeSet> ChangeSets::Get(const std::string& id) {
