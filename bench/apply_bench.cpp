@@ -208,24 +208,6 @@ class MeteredEc2 final : public ec2m::Ec2 {
 };
 
 // "2026-11-27T10:00:00.123Z" (FormatIso8601Millis) → milliseconds since the epoch; 0 if malformed.
-int64_t ParseIsoMillis(const std::string& at) {
-  int y = 0;
-  unsigned mo = 0;
-  unsigned d = 0;
-  int h = 0;
-  int mi = 0;
-  int s = 0;
-  int ms = 0;
-  if (std::sscanf(at.c_str(), "%d-%u-%uT%d:%d:%d.%dZ", &y, &mo, &d, &h, &mi, &s, &ms) != 7) {
-    return 0;
-  }
-  const std::chrono::sys_days day{std::chrono::year{y} / std::chrono::month{mo} /
-                                  std::chrono::day{d}};
-  const auto t = day + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
-                 std::chrono::milliseconds{ms};
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 // What the journal sink saw of one apply: every entry (in the order written) and what writing
 // them cost. Filled by one apply's sink, which the apply calls one entry at a time.
 struct JournalLog {
@@ -259,7 +241,7 @@ json PhasesOf(const JournalLog& log, const ec2m::stack::Template& desired) {
   std::map<int, int64_t> started;  // by seq: when the step began
   std::map<std::string, Span> phases;
   for (const auto& r : log.entries) {
-    const int64_t at = ParseIsoMillis(r.at);
+    const int64_t at = ToUnixMillis(ParseIso8601(r.at).value_or(TimePoint{}));
     if (r.status == "pending") {
       started[r.seq] = at;
       continue;

@@ -156,4 +156,18 @@ Result<nlohmann::json> ApiClient::Call(const std::string& method, const std::str
               server_ + " answered HTTP " + std::to_string(r.status) + " without an error body");
 }
 
+Result<std::unique_ptr<ApiClient>> ConnectSignedIn(const std::string& server_flag) {
+  auto s = LoadSession(server_flag);
+  EC2M_RETURN_IF_ERROR(s);
+  return std::make_unique<ApiClient>(s->server, s->token);
+}
+
+std::string JsonField(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return "";
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
 }  // namespace ec2m::app

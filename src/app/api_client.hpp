@@ -42,6 +42,12 @@ class ApiClient {
   aws::HttpClient http_;
 };
 
+// A client of the server the CLI is signed in to (or `server_flag`'s). Errors: LoadSession's.
+Result<std::unique_ptr<ApiClient>> ConnectSignedIn(const std::string& server_flag);
+
+// j[key] as text for tables: strings as they are, null or absent as "", anything else as JSON.
+std::string JsonField(const nlohmann::json& j, const char* key);
+
 // The REST API's {"code","message","request_id"} as an Error (an unknown code reads as internal).
 Error ErrorFromJson(const nlohmann::json& error);
 

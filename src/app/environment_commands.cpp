@@ -29,14 +29,6 @@ constexpr int kUnhealthy = 2;
 constexpr int kDrifted = 2;
 constexpr auto kFollowEvery = std::chrono::milliseconds(500);
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return "";
-  }
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 // A line typed on the terminal; nullopt without one (never waits on a pipe or /dev/null).
 std::optional<std::string> Ask(const std::string& prompt) {
   if (isatty(STDIN_FILENO) == 0) {
@@ -80,24 +72,24 @@ Result<nlohmann::json> Follow(ApiClient& client, const EnvironmentOptions& o,
     auto cs = client.Call("GET", EnvPath(o, "/changesets/" + UrlEncode(id)));
     EC2M_RETURN_IF_ERROR(cs);
     for (const auto& step : (*cs)["journal"]) {
-      const std::string status = Str(step, "status");
+      const std::string status = JsonField(step, "status");
       const int seq = step.value("seq", 0);
       if (status == "pending" || !shown.insert({seq, status}).second) {
         continue;
       }
       std::string line =
           fmt::format("  [{:>3}] {:<8} {} {}", seq, status == "done" ? "done" : "FAILED",
-                      Str(step, "action"), Str(step, "logical_id"));
-      if (!Str(step, "physical_id").empty()) {
-        line += " " + Str(step, "physical_id");
+                      JsonField(step, "action"), JsonField(step, "logical_id"));
+      if (!JsonField(step, "physical_id").empty()) {
+        line += " " + JsonField(step, "physical_id");
       }
-      if (!Str(step, "error").empty()) {
-        line += ": " + Str(step, "error");
+      if (!JsonField(step, "error").empty()) {
+        line += ": " + JsonField(step, "error");
       }
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
     }
-    if (Str(*cs, "status") != "applying") {
+    if (JsonField(*cs, "status") != "applying") {
       return cs;
     }
     std::this_thread::sleep_for(kFollowEvery);
@@ -129,17 +121,17 @@ Result<std::string> CheckCredentials(const config::EnvironmentConfig& env,
 
 // After an apply: the health checks, then ENV.env and ENV.outputs.json in the outputs folder.
 int AfterApply(ApiClient& client, const EnvironmentOptions& o, const nlohmann::json& cs) {
-  std::printf("%s %s: %s\n", Str(cs, "id").c_str(), Str(cs, "status").c_str(),
-              Str(cs, "result").c_str());
-  if (Str(cs, "status") != "succeeded") {
+  std::printf("%s %s: %s\n", JsonField(cs, "id").c_str(), JsonField(cs, "status").c_str(),
+              JsonField(cs, "result").c_str());
+  if (JsonField(cs, "status") != "succeeded") {
     return kFailed;
   }
   auto status = client.Call("GET", EnvPath(o, "/status"));
   if (status) {
-    std::printf("health: %s\n", Str(*status, "status").c_str());
+    std::printf("health: %s\n", JsonField(*status, "status").c_str());
     for (const auto& c : (*status)["checks"]) {
-      std::printf("  %-15s %-9s %s\n", Str(c, "category").c_str(), Str(c, "status").c_str(),
-                  Str(c, "summary").c_str());
+      std::printf("  %-15s %-9s %s\n", JsonField(c, "category").c_str(),
+                  JsonField(c, "status").c_str(), JsonField(c, "summary").c_str());
     }
   }
   auto resources = client.Call("GET", EnvPath(o, "/resources"));
@@ -151,27 +143,27 @@ int AfterApply(ApiClient& client, const EnvironmentOptions& o, const nlohmann::j
   const std::string env_file = o.outputs_dir + "/" + o.environment + ".env";
   const std::string outputs_file = o.outputs_dir + "/" + o.environment + ".outputs.json";
   std::ofstream env_out(env_file);
-  env_out << "EC2M_ENVIRONMENT=" << o.environment << "\nEC2M_CHANGE_SET=" << Str(cs, "id")
-          << "\nEC2M_CONFIG_VERSION=" << Str(cs, "config_version") << "\n";
+  env_out << "EC2M_ENVIRONMENT=" << o.environment << "\nEC2M_CHANGE_SET=" << JsonField(cs, "id")
+          << "\nEC2M_CONFIG_VERSION=" << JsonField(cs, "config_version") << "\n";
   std::map<std::string, std::string> ids;
   std::string instances;
   for (const auto& r : (*resources)["items"]) {
-    ids[Str(r, "logical_id")] = Str(r, "physical_id");
-    if (Str(r, "type") == "AWS::EC2::Instance") {
-      instances += (instances.empty() ? "" : ",") + Str(r, "physical_id");
+    ids[JsonField(r, "logical_id")] = JsonField(r, "physical_id");
+    if (JsonField(r, "type") == "AWS::EC2::Instance") {
+      instances += (instances.empty() ? "" : ",") + JsonField(r, "physical_id");
     } else {
-      std::string key = Str(r, "logical_id");
+      std::string key = JsonField(r, "logical_id");
       for (char& c : key) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       }
-      env_out << "EC2M_" << key << "_ID=" << Str(r, "physical_id") << "\n";
+      env_out << "EC2M_" << key << "_ID=" << JsonField(r, "physical_id") << "\n";
     }
   }
   env_out << "EC2M_INSTANCE_IDS=" << instances << "\n";
   const nlohmann::json outputs = {{"environment", o.environment},
-                                  {"change_set", Str(cs, "id")},
-                                  {"config_version", Str(cs, "config_version")},
-                                  {"finished_at", Str(cs, "finished_at")},
+                                  {"change_set", JsonField(cs, "id")},
+                                  {"config_version", JsonField(cs, "config_version")},
+                                  {"finished_at", JsonField(cs, "finished_at")},
                                   {"resources", (*resources)["items"]}};
   std::ofstream(outputs_file) << outputs.dump(2) << "\n";
   if (!env_out) {
@@ -209,7 +201,7 @@ int Provision(const EnvironmentOptions& o) {
   if (!plan) {
     return cli::ReportError(plan.error());
   }
-  std::printf("%s", Str(*plan, "rendered").c_str());
+  std::printf("%s", JsonField(*plan, "rendered").c_str());
   if ((*plan)["plan"]["changes"].empty()) {
     std::printf("No changes: %s is as %s says.\n", o.environment.c_str(), path.c_str());
     return 0;
@@ -249,9 +241,9 @@ int Provision(const EnvironmentOptions& o) {
     std::printf("No changes.\n");
     return 0;
   }
-  const std::string id = Str((*started)["changeset"], "id");
+  const std::string id = JsonField((*started)["changeset"], "id");
   std::printf("%s applying (%s)\n", id.c_str(),
-              Str((*started)["plan"]["summary"], "create").c_str());
+              JsonField((*started)["plan"]["summary"], "create").c_str());
   if (o.no_wait) {
     return 0;
   }
@@ -298,14 +290,14 @@ int Rollback(const EnvironmentOptions& o) {
   if (!started) {
     return cli::ReportError(started.error());
   }
-  std::printf("%s", Str(*started, "rendered").c_str());
+  std::printf("%s", JsonField(*started, "rendered").c_str());
   if ((*started)["changeset"].is_null()) {
     std::printf("No changes: %s already matches %s.\n", o.environment.c_str(), o.target.c_str());
     return 0;
   }
-  const std::string id = Str((*started)["changeset"], "id");
+  const std::string id = JsonField((*started)["changeset"], "id");
   std::printf("%s rolling back to %s (the current state was backed up first)\n", id.c_str(),
-              Str((*started)["changeset"], "rollback_of").c_str());
+              JsonField((*started)["changeset"], "rollback_of").c_str());
   auto done = Follow(*c->client, o, id);
   if (!done) {
     return cli::ReportError(done.error());
@@ -325,16 +317,16 @@ int Status(const EnvironmentOptions& o) {
   if (o.json) {
     std::printf("%s\n", report->dump(2).c_str());
   } else {
-    std::printf("%s: %s\n", o.environment.c_str(), Str(*report, "status").c_str());
+    std::printf("%s: %s\n", o.environment.c_str(), JsonField(*report, "status").c_str());
     for (const auto& check : (*report)["checks"]) {
-      std::printf("  %-15s %-9s %s\n", Str(check, "category").c_str(), Str(check, "status").c_str(),
-                  Str(check, "summary").c_str());
+      std::printf("  %-15s %-9s %s\n", JsonField(check, "category").c_str(),
+                  JsonField(check, "status").c_str(), JsonField(check, "summary").c_str());
       for (const auto& d : check["details"]) {
         std::printf("      %s\n", d.get<std::string>().c_str());
       }
     }
   }
-  const std::string status = Str(*report, "status");
+  const std::string status = JsonField(*report, "status");
   if (status == "UNHEALTHY") {
     return kUnhealthy;
   }
@@ -354,11 +346,12 @@ int Drift(const EnvironmentOptions& o) {
     std::printf("%s\n", drift->dump(2).c_str());
   } else {
     for (const auto& d : (*drift)["items"]) {
-      std::printf("%-10s %s (%s) %s\n", Str(d, "kind").c_str(), Str(d, "logical_id").c_str(),
-                  Str(d, "type").c_str(), Str(d, "physical_id").c_str());
+      std::printf("%-10s %s (%s) %s\n", JsonField(d, "kind").c_str(),
+                  JsonField(d, "logical_id").c_str(), JsonField(d, "type").c_str(),
+                  JsonField(d, "physical_id").c_str());
       for (const auto& p : d["properties"]) {
-        std::printf("      %s: expected %s, found %s\n", Str(p, "property").c_str(),
-                    Str(p, "expected").c_str(), Str(p, "actual").c_str());
+        std::printf("      %s: expected %s, found %s\n", JsonField(p, "property").c_str(),
+                    JsonField(p, "expected").c_str(), JsonField(p, "actual").c_str());
       }
     }
     std::printf("%s: %d resource(s) drifted\n", o.environment.c_str(),
@@ -381,8 +374,9 @@ int Unlock(const EnvironmentOptions& o) {
     return 0;
   }
   std::printf("%s is locked by %s since %s (%s s ago, last heard from %s s ago)\n",
-              o.environment.c_str(), Str(*held, "owner").c_str(), Str(*held, "acquired_at").c_str(),
-              Str(*held, "age_seconds").c_str(), Str(*held, "idle_seconds").c_str());
+              o.environment.c_str(), JsonField(*held, "owner").c_str(),
+              JsonField(*held, "acquired_at").c_str(), JsonField(*held, "age_seconds").c_str(),
+              JsonField(*held, "idle_seconds").c_str());
   if (!o.yes) {
     std::fflush(stdout);
     auto typed = Ask("Unlocking while that apply still runs lets two applies race. Type " +
@@ -399,7 +393,7 @@ int Unlock(const EnvironmentOptions& o) {
     return cli::ReportError(broken.error());
   }
   std::printf("unlocked %s (was held by %s)\n", o.environment.c_str(),
-              Str(*broken, "owner").c_str());
+              JsonField(*broken, "owner").c_str());
   return 0;
 }
 
@@ -425,10 +419,11 @@ int ListChangeSets(const EnvironmentOptions& o) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& cs : (*list)["items"]) {
     const auto& s = cs["summary"];
-    rows.push_back({Str(cs, "id"), Str(cs, "status"), Str(cs, "author"), Str(cs, "created_at"),
+    rows.push_back({JsonField(cs, "id"), JsonField(cs, "status"), JsonField(cs, "author"),
+                    JsonField(cs, "created_at"),
                     fmt::format("+{} ~{} -/+{} -{}", s.value("create", 0), s.value("update", 0),
                                 s.value("replace", 0), s.value("delete", 0)),
-                    Str(cs, "rollback_of"), Str(cs, "config_version")});
+                    JsonField(cs, "rollback_of"), JsonField(cs, "config_version")});
   }
   if (format == cli::OutputFormat::kText) {
     std::printf("%s", cli::RenderText(rows).c_str());
@@ -461,17 +456,18 @@ int ShowChangeSet(EnvironmentOptions o) {
     std::printf("%s\n", cs->dump(2).c_str());
     return 0;
   }
-  std::printf(
-      "%s  %s  by %s at %s  config %s%s\n%s\n", Str(*cs, "id").c_str(), Str(*cs, "status").c_str(),
-      Str(*cs, "author").c_str(), Str(*cs, "created_at").c_str(),
-      Str(*cs, "config_version").c_str(),
-      Str(*cs, "rollback_of").empty() ? "" : ("  rollback to " + Str(*cs, "rollback_of")).c_str(),
-      Str(*cs, "result").c_str());
+  std::printf("%s  %s  by %s at %s  config %s%s\n%s\n", JsonField(*cs, "id").c_str(),
+              JsonField(*cs, "status").c_str(), JsonField(*cs, "author").c_str(),
+              JsonField(*cs, "created_at").c_str(), JsonField(*cs, "config_version").c_str(),
+              JsonField(*cs, "rollback_of").empty()
+                  ? ""
+                  : ("  rollback to " + JsonField(*cs, "rollback_of")).c_str(),
+              JsonField(*cs, "result").c_str());
   for (const auto& step : (*cs)["journal"]) {
-    std::printf("  [%3d] %-7s %s %s %s%s\n", step.value("seq", 0), Str(step, "status").c_str(),
-                Str(step, "action").c_str(), Str(step, "logical_id").c_str(),
-                Str(step, "physical_id").c_str(),
-                Str(step, "error").empty() ? "" : (": " + Str(step, "error")).c_str());
+    std::printf("  [%3d] %-7s %s %s %s%s\n", step.value("seq", 0),
+                JsonField(step, "status").c_str(), JsonField(step, "action").c_str(),
+                JsonField(step, "logical_id").c_str(), JsonField(step, "physical_id").c_str(),
+                JsonField(step, "error").empty() ? "" : (": " + JsonField(step, "error")).c_str());
   }
   return 0;
 }

@@ -3,9 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/alarm_commands.hpp"
+#include "app/channel_commands.hpp"
 #include "app/client_commands.hpp"
 #include "app/cloud_commands.hpp"
 #include "app/environment_commands.hpp"
+#include "app/incident_commands.hpp"
 #include "app/serve.hpp"
 #include "app/sim_serve.hpp"
 #include "app/stack_commands.hpp"
@@ -32,6 +35,12 @@ int main(int argc, char** argv) {
   ec2m::app::AddStackCommands(app, stack_options, exit_code);
   ec2m::app::EnvironmentOptions environment_options;
   ec2m::app::AddEnvironmentCommands(app, environment_options, exit_code);
+  ec2m::app::IncidentOptions incident_options;
+  ec2m::app::AddIncidentCommands(app, incident_options, exit_code);
+  ec2m::app::AlarmOptions alarm_options;
+  ec2m::app::AddAlarmCommands(app, alarm_options, exit_code);
+  ec2m::app::ChannelOptions channel_options;
+  ec2m::app::AddChannelCommands(app, channel_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,7 +3,9 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
 #include <condition_variable>
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -22,10 +24,16 @@
 #include "config/serve_config.hpp"
 #include "core/files.hpp"
 #include "http/listener.hpp"
+#include "incidents/escalation_worker.hpp"
+#include "incidents/incidents.hpp"
+#include "monitor/monitor.hpp"
+#include "notify/outbox.hpp"
+#include "notify/transport.hpp"
 #include "server/api_server.hpp"
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
+#include "sim/catalog.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
 #include "stack/provisioner.hpp"
@@ -194,9 +202,17 @@ int RunServe(const ServeOptions& options) {
     }
   }
   server::Metrics metrics;
-  server::Inventory inventory(handles, [&metrics](const std::string& env, const std::string& code) {
-    metrics.CloudCall(env, code);
-  });
+  // The metric store behind alarms and dashboards; the monitor over it starts once the outbox
+  // and incidents exist (below).
+  monitor::MetricStore metric_store(store->get());
+  if (auto loaded = metric_store.Load(); !loaded) {
+    return cli::ReportError(loaded.error());
+  }
+  server::Inventory inventory(
+      handles, [&metrics, &metric_store, &clock](const std::string& env, const std::string& code) {
+        metrics.CloudCall(env, code);
+        monitor::RecordCloudCall(metric_store, clock.Now(), env, code);
+      });
   if (auto refreshed = inventory.Refresh(); !refreshed) {
     // Not fatal: an unreachable cloud is reported by /health/ready and retried by the loop.
     std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
@@ -250,6 +266,89 @@ int RunServe(const ServeOptions& options) {
   api_options.tls_key = c->tls_key;
   server::Services services;
   services.provisioner = &provisioner;
+  // --- Notifications (notify/): channels and the persistent outbox. Its worker delivers over
+  // libcurl with bounded timeouts and retries with backoff; it stops in the outbox's destructor,
+  // after the API (declared later) has stopped taking requests.
+  notify::CurlTransport notify_transport;
+  notify::Outbox outbox(**store, notify_transport, clock, random);
+  outbox.Start();
+  services.outbox = &outbox;
+  // --- end of notifications
+  // --- Incidents (incidents/): opened and worked through the REST API and the CLI, their
+  // messages handed to the outbox. The escalation worker looks every minute for incidents not
+  // acknowledged within their response time; its destructor stops it, after the API (declared
+  // later) has stopped and before the outbox (declared earlier) goes.
+  incidents::Incidents incidents(**store, clock, &outbox);
+  incidents::EscalationWorker escalation(incidents, clock);
+  escalation.Start();
+  services.incidents = &incidents;
+  // --- end of incidents
+  // --- Monitoring (monitor/): every environment's alarms (its config's: the specification's
+  // five unless overridden) and the control plane's own, evaluated every minute; a transition
+  // notifies through the outbox, and a critical alarm's episode opens a P1 (its later
+  // transitions go on that incident's timeline).
+  monitor::Monitor monitor(**store, metric_store, clock, &outbox);
+  std::map<std::string, int64_t> retention_days = {{monitor::kControlPlane, 30}};
+  if (auto set = monitor.SetAlarms(monitor::kControlPlane, monitor::DefaultAlarms()); !set) {
+    return cli::ReportError(set.error());
+  }
+  for (const auto& h : handles) {
+    if (auto set = monitor.SetAlarms(h.config.name, h.config.alarms); !set) {
+      return cli::ReportError(set.error());
+    }
+    retention_days[h.config.name] = h.config.log_retention_days;
+  }
+  monitor.OnTransition([&incidents](const monitor::AlarmTransition& t) {
+    const std::string episode = monitor::EpisodeId(t.scope, t.spec.name, t.episode);
+    const std::string line = fmt::format("{} → {}: {}", monitor::AlarmStateName(t.from),
+                                         monitor::AlarmStateName(t.to), t.reason);
+    Result<incidents::Incident> recorded =
+        t.spec.severity == "critical" && t.to == monitor::AlarmState::kAlarm
+            ? incidents.OpenForAlarm(t.spec.name, t.scope, episode,
+                                     t.spec.description + ": " + t.reason)
+            : incidents.RecordEpisode(episode, line);
+    if (!recorded && recorded.error().code != ErrorCode::kNotFound) {
+      std::fprintf(stderr, "ec2m: incident for alarm %s: %s\n", episode.c_str(),
+                   recorded.error().ToString().c_str());
+    }
+  });
+  // The collector (every collector_seconds, 15 minutes by default): each environment's
+  // instances by state and their estimated hourly cost at the catalog's on-demand prices.
+  monitor.SetCollector(
+      std::chrono::seconds(c->collector_seconds),
+      [&inventory, &handles](monitor::MetricStore& m, TimePoint now) {
+        for (const auto& h : handles) {
+          const std::string& env = h.config.name;
+          for (const auto& [state, n] : inventory.CountByState(env)) {
+            m.Put({env, "Instances", {{"State", state}}}, now, n);
+          }
+          server::InstanceFilter running;
+          running.env = env;
+          running.state = "running";
+          running.limit = 1000;
+          double cost = 0;
+          for (std::string cursor;;) {
+            running.cursor = cursor;
+            auto page = inventory.List(running);
+            if (!page) {
+              break;
+            }
+            for (const server::InventoryItem* item : page->items) {
+              if (const auto* type = sim::FindInstanceType(item->instance.instance_type)) {
+                cost += type->on_demand_hourly_usd;
+              }
+            }
+            if (page->next_cursor.empty()) {
+              break;
+            }
+            cursor = page->next_cursor;
+          }
+          m.Put({env, "EstimatedHourlyCost", {}}, now, cost);
+        }
+      });
+  monitor.Start(std::chrono::seconds(c->alarm_evaluation_seconds), retention_days);
+  services.monitor = &monitor;
+  // --- end of monitoring
   server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options,
                         services);
   auto port = api.Listen(listen->first, listen->second);

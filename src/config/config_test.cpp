@@ -36,7 +36,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"NotObject", "[1]", "ec2m.json: $: expected an object, got an array"},
         BadCase{"UnknownKey", "{\"stor\": \"sqlite\"}",
                 "ec2m.json: $.stor: unknown key (expected one of access_log, admin_email, "
-                "apply_lease_seconds, console_dir, data_dir, demo, ec2_listen, environments_dir, "
+                "alarm_evaluation_seconds, apply_lease_seconds, collector_seconds, console_dir, "
+                "data_dir, demo, "
+                "ec2_listen, environments_dir, "
                 "listen, log_format, max_body_bytes, reconcile_seconds, sim_config, store, "
                 "store_url, tls_cert, tls_key)"},
         BadCase{"WrongType", "{\"listen\": 8080}",
@@ -121,6 +123,42 @@ TEST(EnvironmentTest, TheSpecificationsExampleParses) {
   EXPECT_EQ(e->cloud.provider, "sim");
   EXPECT_TRUE(e->self_signup_enabled);
   EXPECT_FALSE(e->mfa_required);
+}
+
+TEST(EnvironmentTest, AlarmsAreTheDefaultsWithOverridesAndAdditions) {
+  auto plain =
+      ParseEnvironmentConfig(R"({"environment": "dev", "region": "us-west-2"})", "dev.json");
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->alarms.size(), 5U);
+  EXPECT_EQ(plain->alarms[0].name, "Critical API Errors");
+  auto e = ParseEnvironmentConfig(R"({
+    "environment": "prod", "region": "us-west-2",
+    "monitoring": {"alarms": [
+      {"name": "High Latency", "threshold": 1.5, "evaluationPeriods": 2},
+      {"name": "Low Activity", "enabled": false},
+      {"name": "CPU High", "metric": "CPUUtilization", "statistic": "p90", "period": 300,
+       "comparison": "GreaterThanThreshold", "threshold": 80, "datapointsToAlarm": 2,
+       "evaluationPeriods": 3, "treatMissingData": "breaching", "severity": "critical",
+       "channels": ["ops-slack"], "dimensions": {"Group": "web"}}]}})",
+                                  "prod.json");
+  ASSERT_TRUE(e) << e.error().ToString();
+  ASSERT_EQ(e->alarms.size(), 5U);
+  const monitor::AlarmSpec& latency = e->alarms[1];
+  EXPECT_EQ(latency.name, "High Latency");
+  EXPECT_EQ(latency.threshold, 1.5);
+  EXPECT_EQ(latency.evaluation_periods, 2);
+  EXPECT_EQ(latency.datapoints_to_alarm, 2) << "N overridden alone keeps all-of-N";
+  EXPECT_EQ(latency.statistic.Name(), "Average") << "fields not named keep the default's";
+  for (const auto& a : e->alarms) {
+    EXPECT_NE(a.name, "Low Activity");
+  }
+  const monitor::AlarmSpec& cpu = e->alarms.back();
+  EXPECT_EQ(cpu.name, "CPU High");
+  EXPECT_EQ(cpu.statistic.Name(), "p90");
+  EXPECT_EQ(cpu.datapoints_to_alarm, 2);
+  EXPECT_EQ(cpu.missing, monitor::MissingData::kBreaching);
+  EXPECT_EQ(cpu.channels, std::vector<std::string>{"ops-slack"});
+  EXPECT_EQ(cpu.dimensions.at("Group"), "web");
 }
 
 TEST(EnvironmentTest, LoadsADirectoryAndChecksNames) {

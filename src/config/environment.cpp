@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
 
 #include "config/json_object.hpp"
 #include "core/cidr.hpp"
@@ -454,6 +455,105 @@ Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
   return {};
 }
 
+// One entry of monitoring.alarms onto `spec` (a default of that name, or a new alarm).
+Result<void> ReadAlarm(JsonObject& o, monitor::AlarmSpec& spec, bool is_new) {
+  auto text = [&](std::string_view key, auto parse, auto& field) -> Result<void> {
+    auto value = o.OptString(key);
+    EC2M_RETURN_IF_ERROR(value);
+    if (*value) {
+      auto parsed = parse(**value);
+      if (!parsed) {
+        return o.Invalid(key, parsed.error().message);
+      }
+      field = *parsed;
+    }
+    return {};
+  };
+  auto metric = o.OptString("metric");
+  EC2M_RETURN_IF_ERROR(metric);
+  if (*metric) {
+    spec.metric = **metric;
+  } else if (is_new) {
+    return o.Invalid("metric",
+                     "expected the metric a new alarm watches (ServerErrors, Latency, "
+                     "Throttles, AuthFailures, Requests, ...)");
+  }
+  auto description = o.OptString("description");
+  EC2M_RETURN_IF_ERROR(description);
+  spec.description = description->value_or(spec.description);
+  EC2M_RETURN_IF_ERROR(text("statistic", monitor::ParseStatistic, spec.statistic));
+  EC2M_RETURN_IF_ERROR(text("comparison", monitor::ParseComparison, spec.comparison));
+  EC2M_RETURN_IF_ERROR(text("treatMissingData", monitor::ParseMissingData, spec.missing));
+  auto period = o.OptInt("period", 60, 86400);
+  EC2M_RETURN_IF_ERROR(period);
+  spec.period_seconds = static_cast<int>(period->value_or(spec.period_seconds));
+  auto n = o.OptInt("evaluationPeriods", 1, 1440);
+  EC2M_RETURN_IF_ERROR(n);
+  spec.evaluation_periods = static_cast<int>(n->value_or(spec.evaluation_periods));
+  auto m = o.OptInt("datapointsToAlarm", 1, 1440);
+  EC2M_RETURN_IF_ERROR(m);
+  // An override of N alone keeps an M-of-N default's "all of them" meaning.
+  spec.datapoints_to_alarm = static_cast<int>(
+      m->value_or(is_new || *n ? spec.evaluation_periods : spec.datapoints_to_alarm));
+  auto threshold = o.OptNumber("threshold");
+  EC2M_RETURN_IF_ERROR(threshold);
+  if (!*threshold && is_new) {
+    return o.Invalid("threshold", "expected the number a new alarm compares against");
+  }
+  spec.threshold = threshold->value_or(spec.threshold);
+  auto severity = o.StringOr("severity", spec.severity, {"critical", "warning", "info"});
+  EC2M_RETURN_IF_ERROR(severity);
+  spec.severity = *severity;
+  auto channels = o.OptStrings("channels");
+  EC2M_RETURN_IF_ERROR(channels);
+  spec.channels = channels->value_or(spec.channels);
+  auto dimensions = o.OptStringMap("dimensions");
+  EC2M_RETURN_IF_ERROR(dimensions);
+  spec.dimensions = dimensions->value_or(spec.dimensions);
+  if (auto valid = monitor::ValidateAlarmSpec(spec); !valid) {
+    return o.Invalid("", valid.error().message);
+  }
+  return {};
+}
+
+Result<void> ReadAlarms(JsonObject& monitoring, EnvironmentConfig& e) {
+  auto objects = monitoring.Objects("alarms");
+  EC2M_RETURN_IF_ERROR(objects);
+  std::set<std::string> seen;
+  for (JsonObject& o : *objects) {
+    auto name = o.String("name");
+    EC2M_RETURN_IF_ERROR(name);
+    if (name->empty() || name->size() > 255) {
+      return o.Invalid("name", "expected 1..255 characters");
+    }
+    if (!seen.insert(*name).second) {
+      return o.Invalid("name", "expected a name not used by another alarm, got \"" + *name + "\"");
+    }
+    auto enabled = o.OptBool("enabled");
+    EC2M_RETURN_IF_ERROR(enabled);
+    auto it = std::find_if(e.alarms.begin(), e.alarms.end(),
+                           [&](const monitor::AlarmSpec& a) { return a.name == *name; });
+    if (!enabled->value_or(true)) {
+      if (it != e.alarms.end()) {
+        e.alarms.erase(it);
+      }
+      EC2M_RETURN_IF_ERROR(o.Finish());
+      continue;
+    }
+    const bool is_new = it == e.alarms.end();
+    monitor::AlarmSpec spec = is_new ? monitor::AlarmSpec{} : *it;
+    spec.name = *name;
+    EC2M_RETURN_IF_ERROR(ReadAlarm(o, spec, is_new));
+    EC2M_RETURN_IF_ERROR(o.Finish());
+    if (is_new) {
+      e.alarms.push_back(std::move(spec));
+    } else {
+      *it = std::move(spec);
+    }
+  }
+  return {};
+}
+
 Result<void> ReadApproval(JsonObject& doc, EnvironmentConfig& e) {
   auto obj = doc.OptObject("approval");
   EC2M_RETURN_IF_ERROR(obj);
@@ -511,6 +611,11 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
     return doc->Invalid(
         "environment",
         "expected lower-case letters, digits and '-' (1..32), got \"" + *name + "\"");
+  }
+  if (*name == monitor::kControlPlane) {
+    return doc->Invalid("environment",
+                        "\"ec2m\" is reserved: it names the control plane's own "
+                        "alarms and metrics");
   }
   e.name = *name;
   auto service = doc->StringOr("service", e.service);
@@ -585,6 +690,7 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
     auto days = (*monitoring)->OptInt("logRetentionDays", 1, 3653);
     EC2M_RETURN_IF_ERROR(days);
     e.log_retention_days = days->value_or(e.log_retention_days);
+    EC2M_RETURN_IF_ERROR(ReadAlarms(**monitoring, e));
     EC2M_RETURN_IF_ERROR((*monitoring)->Finish());
   }
   EC2M_RETURN_IF_ERROR(doc->Finish());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "monitor/alarm.hpp"
 
 namespace ec2m::config {
 
@@ -109,6 +110,9 @@ struct EnvironmentConfig {
   bool self_signup_enabled = false;
   bool detailed_monitoring = false;
   int64_t log_retention_days = 7;
+  // monitoring.alarms: the specification's five (monitor::DefaultAlarms) unless the config
+  // overrides one by name (any field; "enabled": false drops it) or adds its own.
+  std::vector<monitor::AlarmSpec> alarms = monitor::DefaultAlarms();
 
   bool retain() const { return removal_policy == "RETAIN"; }
 };

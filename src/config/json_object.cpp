@@ -64,6 +64,9 @@ JsonObject::JsonObject(std::shared_ptr<const nlohmann::json> root, const nlohman
     : root_(std::move(root)), node_(node), source_(std::move(source)), path_(std::move(path)) {}
 
 std::string JsonObject::Where(std::string_view key) const {
+  if (key.empty()) {
+    return fmt::format("{}: {}", source_, path_);  // the object itself
+  }
   return fmt::format("{}: {}.{}", source_, path_, key);
 }
 
@@ -127,6 +130,17 @@ Result<std::optional<int64_t>> JsonObject::OptInt(std::string_view key, int64_t 
     return Invalid(key, fmt::format("expected {}..{}, got {}", min, max, n));
   }
   return std::optional<int64_t>(n);
+}
+
+Result<std::optional<double>> JsonObject::OptNumber(std::string_view key) {
+  const nlohmann::json* v = Find(key);
+  if (v == nullptr) {
+    return std::optional<double>();
+  }
+  if (!v->is_number()) {
+    return Invalid(key, "expected a number, got " + JsonTypeName(*v) + " " + Shown(*v));
+  }
+  return std::optional<double>(v->get<double>());
 }
 
 Result<std::optional<bool>> JsonObject::OptBool(std::string_view key) {

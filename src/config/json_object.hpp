@@ -35,6 +35,8 @@ class JsonObject {
   // An integer in [min, max].
   Result<std::optional<int64_t>> OptInt(std::string_view key, int64_t min, int64_t max);
   Result<std::optional<bool>> OptBool(std::string_view key);
+  // Any finite JSON number.
+  Result<std::optional<double>> OptNumber(std::string_view key);
   Result<std::optional<JsonObject>> OptObject(std::string_view key);
   // An array of objects, each read at "$.key[i]"; absent gives an empty vector.
   Result<std::vector<JsonObject>> Objects(std::string_view key);

@@ -34,6 +34,8 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
   EC2M_RETURN_IF_ERROR(num("max_body_bytes", c.max_body_bytes, 1024, int64_t{1} << 30));
   EC2M_RETURN_IF_ERROR(num("reconcile_seconds", c.reconcile_seconds, 1, 86400));
   EC2M_RETURN_IF_ERROR(num("apply_lease_seconds", c.apply_lease_seconds, 1, 3600));
+  EC2M_RETURN_IF_ERROR(num("alarm_evaluation_seconds", c.alarm_evaluation_seconds, 1, 3600));
+  EC2M_RETURN_IF_ERROR(num("collector_seconds", c.collector_seconds, 1, 86400));
   EC2M_RETURN_IF_ERROR(str("sim_config", c.sim_config));
   EC2M_RETURN_IF_ERROR(str("console_dir", c.console_dir));
   EC2M_RETURN_IF_ERROR(str("admin_email", c.admin_email));

@@ -21,7 +21,9 @@ struct ServeConfig {
   std::string log_format = "json";            // json | text (access and event logs on stderr)
   bool access_log = true;                     // one line per request on stderr
   int64_t max_body_bytes = 1 << 20;
-  int64_t reconcile_seconds = 30;  // how often the instance inventory is refreshed
+  int64_t reconcile_seconds = 30;         // how often the instance inventory is refreshed
+  int64_t alarm_evaluation_seconds = 60;  // how often alarms are evaluated (1..3600)
+  int64_t collector_seconds = 900;        // how often the fleet's metrics are collected
   // An apply whose process stops renewing its environment's lock this long is taken for dead:
   // its lock is taken over and its change set resumed.
   int64_t apply_lease_seconds = 30;

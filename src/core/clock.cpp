@@ -1,5 +1,6 @@
 #include "core/clock.hpp"
 
+#include <cstdio>
 #include <thread>
 
 #include <fmt/chrono.h>
@@ -70,6 +71,36 @@ std::string FormatIso8601(TimePoint t) {
   const Civil c = ToCivil(t);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour,
                      c.minute, c.second);
+}
+
+std::optional<TimePoint> ParseIso8601(const std::string& text) {
+  int y = 0;
+  int mo = 0;
+  int d = 0;
+  int h = 0;
+  int mi = 0;
+  int s = 0;
+  int ms = 0;
+  char z = 0;
+  const int n =
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z);
+  const int n2 =
+      n == 8 ? 0
+             : std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z);
+  if ((n != 8 && n2 != 7) || z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+      mi > 59 || s > 60) {
+    return std::nullopt;
+  }
+  if (n != 8) {
+    ms = 0;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(y) / mo / d};
+  if (!date.ok()) {
+    return std::nullopt;  // 2001-02-30
+  }
+  const std::chrono::sys_days day{date};
+  return TimePoint(day) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(s) + std::chrono::milliseconds(ms);
 }
 
 std::string FormatAmzDate(TimePoint t) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace ec2m {
@@ -45,6 +46,9 @@ class ManualClock final : public Clock {
 std::string FormatIso8601Millis(TimePoint t);
 // "2026-11-27T10:00:00Z".
 std::string FormatIso8601(TimePoint t);
+// Reads what the two above write ("2026-11-27T10:00:00Z", "2026-11-27T10:00:00.123Z": UTC, an
+// optional .mmm); nullopt for anything else, impossible dates (02-30) included.
+std::optional<TimePoint> ParseIso8601(const std::string& text);
 // "20261127T100000Z", the SigV4 x-amz-date form.
 std::string FormatAmzDate(TimePoint t);
 // Milliseconds since the Unix epoch, for storage.

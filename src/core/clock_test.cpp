@@ -18,6 +18,17 @@ TEST(ClockTest, FormatsLeapDayAndEpoch) {
   EXPECT_EQ(FormatIso8601(FromUnixMillis(951782400000)), "2000-02-29T00:00:00Z");
 }
 
+TEST(ClockTest, ParsesWhatItFormats) {
+  const TimePoint t = FromUnixMillis(1440938160123);
+  EXPECT_EQ(ParseIso8601(FormatIso8601Millis(t)), t);
+  EXPECT_EQ(ParseIso8601(FormatIso8601(t)), FromUnixMillis(1440938160000));
+  EXPECT_EQ(ParseIso8601("2000-02-29T23:59:59Z"), FromUnixMillis(951868799000));
+  for (const char* bad : {"", "2015-08-30", "2015-08-30T12:36:00", "2015-02-30T00:00:00Z",
+                          "2015-13-01T00:00:00Z", "2015-08-30T24:00:00Z", "yesterday"}) {
+    EXPECT_FALSE(ParseIso8601(bad)) << bad;
+  }
+}
+
 TEST(ClockTest, ManualClockMovesOnlyWhenTold) {
   ManualClock clock(FromUnixMillis(1000));
   EXPECT_EQ(ToUnixMillis(clock.Now()), 1000);

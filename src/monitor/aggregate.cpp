@@ -65,6 +65,27 @@ Result<Statistic> ParseStatistic(std::string_view text) {
                           text));
 }
 
+std::optional<double> Summary::Value(const Statistic& s) const {
+  if (count == 0) {
+    return std::nullopt;
+  }
+  switch (s.kind) {
+    case Statistic::Kind::kSum:
+      return sum;
+    case Statistic::Kind::kAverage:
+      return sum / static_cast<double>(count);
+    case Statistic::Kind::kMinimum:
+      return min;
+    case Statistic::Kind::kMaximum:
+      return max;
+    case Statistic::Kind::kSampleCount:
+      return static_cast<double>(count);
+    case Statistic::Kind::kPercentile:
+      break;
+  }
+  return std::nullopt;
+}
+
 void Aggregate::Add(double value) {
   ++count_;
   sum_ += value;

@@ -26,6 +26,18 @@ struct Statistic {
   std::string Name() const;
 };
 
+// Sum, Average, Minimum, Maximum and SampleCount of merged periods, without the samples a
+// percentile needs: what a query for those statistics accumulates. A value type.
+struct Summary {
+  uint64_t count = 0;
+  double sum = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+
+  // REQUIRES: s is not a percentile. nullopt when count is 0.
+  std::optional<double> Value(const struct Statistic& s) const;
+};
+
 // Parses a statistic's name as Name() writes it. Errors: kInvalidArgument naming what it takes.
 Result<Statistic> ParseStatistic(std::string_view text);
 
@@ -45,6 +57,8 @@ class Aggregate {
 
   uint64_t count() const { return count_; }
   double sum() const { return sum_; }
+  double min() const { return min_; }
+  double max() const { return max_; }
 
   nlohmann::json ToJson() const;
   // Errors: kInternal naming the field when `j` is not what ToJson writes.

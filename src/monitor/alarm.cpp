@@ -48,7 +48,39 @@ std::string_view NameOf(E value, const std::pair<std::string_view, E> (&names)[N
   return "";
 }
 
+AlarmSpec Spec(std::string name, std::string description, std::string metric, const char* statistic,
+               int period, int n, int m, Comparison comparison, double threshold,
+               MissingData missing, std::string severity) {
+  AlarmSpec spec;
+  spec.name = std::move(name);
+  spec.description = std::move(description);
+  spec.metric = std::move(metric);
+  spec.statistic = ParseStatistic(statistic).value();
+  spec.period_seconds = period;
+  spec.evaluation_periods = n;
+  spec.datapoints_to_alarm = m;
+  spec.comparison = comparison;
+  spec.threshold = threshold;
+  spec.missing = missing;
+  spec.severity = std::move(severity);
+  return spec;
+}
+
 std::string FormatNumber(double v) { return fmt::format("{}", v); }
+
+std::string_view ComparisonWords(Comparison c) {
+  switch (c) {
+    case Comparison::kGreaterThanOrEqualToThreshold:
+      return "greater than or equal to";
+    case Comparison::kGreaterThanThreshold:
+      return "greater than";
+    case Comparison::kLessThanThreshold:
+      return "less than";
+    case Comparison::kLessThanOrEqualToThreshold:
+      return "less than or equal to";
+  }
+  return "compared with";
+}
 
 std::string Points(const std::vector<double>& points) {
   std::string out;
@@ -60,6 +92,23 @@ std::string Points(const std::vector<double>& points) {
 }
 
 }  // namespace
+
+std::vector<AlarmSpec> DefaultAlarms() {
+  using C = Comparison;
+  using M = MissingData;
+  return {
+      Spec("Critical API Errors", "3+ server errors in 10 minutes", "ServerErrors", "Sum", 600, 1,
+           1, C::kGreaterThanOrEqualToThreshold, 3, M::kNotBreaching, "critical"),
+      Spec("High Latency", "average response time over 2 s for 15 minutes", "Latency", "Average",
+           300, 3, 3, C::kGreaterThanThreshold, 2, M::kMissing, "warning"),
+      Spec("Throttling", "any store or cloud throttling in 5 minutes", "Throttles", "Sum", 300, 1,
+           1, C::kGreaterThanThreshold, 0, M::kNotBreaching, "warning"),
+      Spec("Security Alert", "10+ authentication failures in 5 minutes", "AuthFailures", "Sum", 300,
+           1, 1, C::kGreaterThanOrEqualToThreshold, 10, M::kNotBreaching, "warning"),
+      Spec("Low Activity", "under 1 request an hour for 2 hours", "Requests", "Sum", 3600, 2, 2,
+           C::kLessThanThreshold, 1, M::kBreaching, "info"),
+  };
+}
 
 std::string_view AlarmStateName(AlarmState s) { return NameOf(s, kStates); }
 Result<AlarmState> ParseAlarmState(std::string_view text) { return ParseName(text, kStates); }
@@ -142,16 +191,15 @@ Evaluation Evaluate(const AlarmSpec& spec, std::span<const std::optional<double>
     }
   }
   Evaluation out;
-  const std::string rule =
-      fmt::format("{} {}", ComparisonSymbol(spec.comparison), FormatNumber(spec.threshold));
   auto decide = [&](std::vector<double> points, size_t fills) {
     const auto breaching = static_cast<size_t>(
         std::count_if(points.begin(), points.end(), [&](double v) { return Breaches(spec, v); }));
     out.state = breaching >= m ? AlarmState::kAlarm : AlarmState::kOk;
     out.reason = fmt::format(
-        "Threshold {}: {} out of the last {} datapoints {} {} the threshold ({}){}",
+        "Threshold {}: {} out of the last {} datapoints {} {} {} the threshold ({}){}",
         out.state == AlarmState::kAlarm ? "Crossed" : "not crossed", breaching, points.size(),
-        Points(points), breaching == 1 ? "was" : "were", rule,
+        Points(points), breaching == 1 ? "was" : "were", ComparisonWords(spec.comparison),
+        FormatNumber(spec.threshold),
         fills > 0 ? fmt::format(" ({} missing treated as {})", fills, MissingDataName(spec.missing))
                   : "");
     out.evaluated = std::move(points);
@@ -192,8 +240,9 @@ Evaluation Evaluate(const AlarmSpec& spec, std::span<const std::optional<double>
     out.state = AlarmState::kAlarm;
     out.reason = fmt::format(
         "Threshold Crossed: the metric stopped reporting while breaching: {} datapoints {} all "
-        "{} and the rest missing",
-        existing.size(), Points(existing), rule);
+        "{} the threshold ({}) and the rest missing",
+        existing.size(), Points(existing), ComparisonWords(spec.comparison),
+        FormatNumber(spec.threshold));
     out.evaluated = existing;
     return out;
   }

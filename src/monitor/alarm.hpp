@@ -13,6 +13,9 @@
 // CloudWatch-style alarms: what an alarm watches and how one evaluation decides its state.
 namespace ec2m::monitor {
 
+// The control plane's own scope: alarms on ec2m's API as a whole (every request, sign-ins).
+inline constexpr const char* kControlPlane = "ec2m";
+
 enum class AlarmState { kOk, kAlarm, kInsufficientData };
 std::string_view AlarmStateName(AlarmState s);  // "OK", "ALARM", "INSUFFICIENT_DATA"
 Result<AlarmState> ParseAlarmState(std::string_view text);
@@ -79,6 +82,13 @@ struct Evaluation {
 // is evaluated when data is missing" are tests (tests/data/alarm_eval).
 Evaluation Evaluate(const AlarmSpec& spec, std::span<const std::optional<double>> range,
                     AlarmState current);
+
+// The specification's five alarms ("Alert Categories and Thresholds"), present in every scope
+// unless its config overrides them: Critical API Errors (3+ server errors in 10 minutes,
+// critical: opens a P1), High Latency (average over 2 s for 15 minutes), Throttling (any store or
+// cloud throttling in 5 minutes), Security Alert (10+ auth failures in 5 minutes), Low Activity
+// (under 1 request an hour for 2 hours).
+std::vector<AlarmSpec> DefaultAlarms();
 
 // Whether `value` breaches the spec's threshold.
 bool Breaches(const AlarmSpec& spec, double value);

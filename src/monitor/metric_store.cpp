@@ -47,6 +47,24 @@ int64_t ResolutionAt(int64_t age) {
 
 }  // namespace
 
+Result<std::map<std::string, std::string>> ParseDimensions(const std::string& text) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(',', pos);
+    end = end == std::string::npos ? text.size() : end;
+    const std::string pair = text.substr(pos, end - pos);
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "expected Name=Value pairs separated by commas, got \"" + text + "\"");
+    }
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    pos = end + 1;
+  }
+  return out;
+}
+
 std::string SeriesId::Key() const {
   std::string key = scope + "|" + metric + "|";
   bool first = true;
@@ -90,25 +108,36 @@ std::vector<std::optional<double>> MetricStore::Query(
     TimePoint start, std::chrono::seconds period, size_t count) const {
   const int64_t from = ToUnixMillis(start);
   const int64_t step = std::chrono::duration_cast<Millis>(period).count();
-  std::vector<Aggregate> merged(count);
+  // Percentiles need the samples merged; the other statistics only four numbers per period.
+  const bool percentile = statistic.kind == Statistic::Kind::kPercentile;
+  std::vector<Aggregate> merged(percentile ? count : 0);
+  std::vector<Summary> summed(percentile ? 0 : count);
   std::lock_guard lock(mu_);
   for (const auto& [key, s] : series_) {
     if (s.id.scope != scope || s.id.metric != metric || !Includes(s.id.dimensions, dimensions)) {
       continue;
     }
-    auto it = s.periods.lower_bound(from);
-    for (; it != s.periods.end(); ++it) {
+    for (auto it = s.periods.lower_bound(from); it != s.periods.end(); ++it) {
       const auto k = static_cast<size_t>((it->first - from) / step);
       if (k >= count) {
         break;
       }
-      merged[k].Merge(it->second);
+      if (percentile) {
+        merged[k].Merge(it->second);
+        continue;
+      }
+      const Aggregate& a = it->second;
+      Summary& sum = summed[k];
+      sum.count += a.count();
+      sum.sum += a.sum();
+      sum.min = std::min(sum.min, a.min());
+      sum.max = std::max(sum.max, a.max());
     }
   }
   std::vector<std::optional<double>> out;
   out.reserve(count);
-  for (const Aggregate& a : merged) {
-    out.push_back(a.Value(statistic));
+  for (size_t k = 0; k < count; ++k) {
+    out.push_back(percentile ? merged[k].Value(statistic) : summed[k].Value(statistic));
   }
   return out;
 }

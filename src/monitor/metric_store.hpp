@@ -31,6 +31,10 @@ struct SeriesId {
   bool operator<(const SeriesId& o) const { return Key() < o.Key(); }
 };
 
+// "Key=Value,Key2=Value2" (empty: none) → dimensions. Errors: kInvalidArgument when a pair has no
+// '=' or no name.
+Result<std::map<std::string, std::string>> ParseDimensions(const std::string& text);
+
 // The datapoints of ec2m's metrics, per minute, kept in memory and written to the store (one
 // document per series and hour, collection "metrics") so a restart keeps them. Older data is
 // downsampled: 1-minute periods for 3 days, 5-minute ones to 15 days, hourly ones after that,

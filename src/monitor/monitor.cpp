@@ -1,7 +1,10 @@
 #include "monitor/monitor.hpp"
 
+#include "core/digest.hpp"
+
 #include <fmt/core.h>
 
+#include <cctype>
 #include <cstdio>
 #include <set>
 
@@ -19,22 +22,17 @@ std::string StateKey(const std::string& scope, const std::string& name) {
   return scope + "/" + name;
 }
 
-AlarmSpec Spec(std::string name, std::string description, std::string metric, const char* statistic,
-               int period, int n, int m, Comparison comparison, double threshold,
-               MissingData missing, std::string severity) {
-  AlarmSpec spec;
-  spec.name = std::move(name);
-  spec.description = std::move(description);
-  spec.metric = std::move(metric);
-  spec.statistic = ParseStatistic(statistic).value();
-  spec.period_seconds = period;
-  spec.evaluation_periods = n;
-  spec.datapoints_to_alarm = m;
-  spec.comparison = comparison;
-  spec.threshold = threshold;
-  spec.missing = missing;
-  spec.severity = std::move(severity);
-  return spec;
+// "alarm-dev-Critical_API_Errors-1a2b3c4d-1-ALARM": ids take letters, digits and ._:@- only, so
+// the name is spelt with '_' for the rest and a hash of the exact name keeps two names apart.
+std::string NotificationId(const std::string& scope, const std::string& name, int64_t episode,
+                           AlarmState state) {
+  std::string spelt;
+  for (char c : name) {
+    const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-';
+    spelt += plain ? c : '_';
+  }
+  return fmt::format("alarm-{}-{}-{}-{}-{}", scope, spelt.substr(0, 80),
+                     Sha256Hex(scope + "/" + name).substr(0, 8), episode, AlarmStateName(state));
 }
 
 nlohmann::json HistoryJson(const AlarmHistoryEntry& h) {
@@ -47,23 +45,6 @@ nlohmann::json HistoryJson(const AlarmHistoryEntry& h) {
 }
 
 }  // namespace
-
-std::vector<AlarmSpec> DefaultAlarms() {
-  using C = Comparison;
-  using M = MissingData;
-  return {
-      Spec("Critical API Errors", "3+ server errors in 10 minutes", "ServerErrors", "Sum", 600, 1,
-           1, C::kGreaterThanOrEqualToThreshold, 3, M::kNotBreaching, "critical"),
-      Spec("High Latency", "average response time over 2 s for 15 minutes", "Latency", "Average",
-           300, 3, 3, C::kGreaterThanThreshold, 2, M::kMissing, "warning"),
-      Spec("Throttling", "any store or cloud throttling in 5 minutes", "Throttles", "Sum", 300, 1,
-           1, C::kGreaterThanThreshold, 0, M::kNotBreaching, "warning"),
-      Spec("Security Alert", "10+ authentication failures in 5 minutes", "AuthFailures", "Sum", 300,
-           1, 1, C::kGreaterThanOrEqualToThreshold, 10, M::kNotBreaching, "warning"),
-      Spec("Low Activity", "under 1 request an hour for 2 hours", "Requests", "Sum", 3600, 2, 2,
-           C::kLessThanThreshold, 1, M::kBreaching, "info"),
-  };
-}
 
 Monitor::Monitor(Store& store, MetricStore& metrics, const Clock& clock, Notifier* notifier)
     : store_(store), metrics_(metrics), clock_(clock), notifier_(notifier) {}
@@ -98,7 +79,8 @@ void Monitor::OnTransition(std::function<void(const AlarmTransition&)> fn) {
   on_transition_ = std::move(fn);
 }
 
-void Monitor::RecordRequest(const std::string& environment, int status, double seconds) {
+void Monitor::RecordRequest(const std::string& environment, const std::string& route,
+                            const std::string& user, int status, double seconds) {
   const TimePoint now = clock_.Now();
   const double server_error = status >= 500 ? 1 : 0;
   const double auth_failure = status == 401 ? 1 : 0;
@@ -114,15 +96,53 @@ void Monitor::RecordRequest(const std::string& environment, int status, double s
   if (!environment.empty()) {
     record(environment);
   }
+  // "GET /api/v1/instances/{env}" → "instances".
+  constexpr std::string_view kApi = "/api/v1/";
+  if (const size_t at = route.find(kApi); at != std::string::npos) {
+    const size_t from = at + kApi.size();
+    const std::string feature = route.substr(from, route.find('/', from) - from);
+    metrics_.Put({kControlPlane, "FeatureUse", {{"Feature", feature}}}, now, 1);
+  }
+  if (route == "POST /api/v1/auth/login" && status == 200) {
+    metrics_.Put({kControlPlane, "SignIns", {}}, now, 1);
+  }
+  if (!user.empty()) {
+    std::lock_guard lock(mu_);
+    active_users_.insert(user);
+  }
 }
 
-void Monitor::RecordCloudCall(const std::string& environment, const std::string& error_code) {
+void Monitor::SetCollector(std::chrono::seconds every, CollectFn collect) {
+  collect_every_ = every;
+  collect_ = std::move(collect);
+}
+
+void Monitor::Collect() {
+  const TimePoint now = clock_.Now();
+  size_t active = 0;
+  {
+    std::lock_guard lock(mu_);
+    active = active_users_.size();
+    active_users_.clear();
+  }
+  metrics_.Put({kControlPlane, "ActiveUsers", {}}, now, static_cast<double>(active));
+  if (collect_) {
+    collect_(metrics_, now);
+  }
+}
+
+void RecordCloudCall(MetricStore& metrics, TimePoint time, const std::string& environment,
+                     const std::string& error_code) {
   const bool throttled = error_code == "RequestLimitExceeded" || error_code == "Throttling";
-  metrics_.PutMany(environment,
-                   {{"CloudCalls", 1},
-                    {"CloudErrors", error_code.empty() ? 0.0 : 1.0},
-                    {"Throttles", throttled ? 1.0 : 0.0}},
-                   clock_.Now());
+  metrics.PutMany(environment,
+                  {{"CloudCalls", 1},
+                   {"CloudErrors", error_code.empty() ? 0.0 : 1.0},
+                   {"Throttles", throttled ? 1.0 : 0.0}},
+                  time);
+}
+
+std::string EpisodeId(const std::string& scope, const std::string& alarm, int64_t episode) {
+  return fmt::format("{}/{}#{}", scope, alarm, episode);
 }
 
 std::optional<Monitor::Defined> Monitor::Find(const std::string& scope,
@@ -154,6 +174,7 @@ Result<AlarmStatus> Monitor::ReadStatus(const std::string& scope, const AlarmSpe
     status.state = ParseAlarmState(j.at("state").get<std::string>()).value();
     status.reason = j.at("reason").get<std::string>();
     status.since = FromUnixMillis(j.at("since").get<int64_t>());
+    status.created = FromUnixMillis(j.value("created", j.at("since").get<int64_t>()));
     status.last_evaluated = FromUnixMillis(j.at("last_evaluated").get<int64_t>());
     status.episode = j.at("episode").get<int64_t>();
     status.muted = j.at("muted").get<bool>();
@@ -171,6 +192,7 @@ Result<void> Monitor::WriteStatus(const AlarmStatus& status, int64_t version,
   const nlohmann::json body = {{"state", AlarmStateName(status.state)},
                                {"reason", status.reason},
                                {"since", ToUnixMillis(status.since)},
+                               {"created", ToUnixMillis(status.created)},
                                {"last_evaluated", ToUnixMillis(status.last_evaluated)},
                                {"episode", status.episode},
                                {"muted", status.muted},
@@ -201,7 +223,16 @@ Result<bool> Monitor::EvaluateOne(const Defined& alarm, TimePoint now) {
       FromUnixMillis(end - static_cast<int64_t>(range) * spec.period_seconds * 1000);
   const auto values = metrics_.Query(alarm.scope, spec.metric, spec.dimensions, spec.statistic,
                                      start, std::chrono::seconds(spec.period_seconds), range);
-  const Evaluation e = Evaluate(spec, values, status->state);
+  if (!*doc) {
+    status->created = now;
+    status->since = now;
+  }
+  AlarmSpec evaluated = spec;
+  const auto window = std::chrono::seconds(int64_t{spec.period_seconds} * spec.evaluation_periods);
+  if (spec.missing == MissingData::kBreaching && now - status->created < window) {
+    evaluated.missing = MissingData::kMissing;
+  }
+  const Evaluation e = Evaluate(evaluated, values, status->state);
   const AlarmState from = status->state;
   const bool changed = e.state != from;
   status->last_evaluated = now;
@@ -226,8 +257,7 @@ Result<bool> Monitor::EvaluateOne(const Defined& alarm, TimePoint now) {
                         !(from == AlarmState::kInsufficientData && e.state == AlarmState::kOk);
     if (notify) {
       Notification n;
-      n.id = fmt::format("alarm-{}-{}-{}-{}", alarm.scope, spec.name, status->episode,
-                         AlarmStateName(e.state));
+      n.id = NotificationId(alarm.scope, spec.name, status->episode, e.state);
       n.kind = "alarm";
       n.environment = alarm.scope;
       n.severity = e.state == AlarmState::kAlarm ? spec.severity : "info";
@@ -426,6 +456,8 @@ void Monitor::Stop() {
 void Monitor::Loop(std::chrono::seconds interval,
                    const std::map<std::string, int64_t>& retention_days) {
   TimePoint last_compact = clock_.Now();
+  // The first collection comes one interval after start, as a scheduled rule's would.
+  TimePoint last_collect = clock_.Now();
   constexpr int64_t kDefaultRetentionDays = 7;
   while (true) {
     {
@@ -442,6 +474,10 @@ void Monitor::Loop(std::chrono::seconds interval,
       }
       if (auto r = metrics_.Flush(); !r) {
         std::fprintf(stderr, "ec2m: metrics: %s\n", r.error().ToString().c_str());
+      }
+      if (clock_.Now() - last_collect >= collect_every_) {
+        last_collect = clock_.Now();
+        Collect();
       }
       if (clock_.Now() - last_compact >= kCompactEvery) {
         last_compact = clock_.Now();

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,15 +21,13 @@
 
 namespace ec2m::monitor {
 
-// The control plane's own scope: alarms on ec2m's API as a whole (every request, sign-ins).
-inline constexpr const char* kControlPlane = "ec2m";
+// Records a call to an environment's cloud at `time` (`error_code` "" = ok): CloudCalls,
+// CloudErrors and Throttles in the environment's scope.
+void RecordCloudCall(MetricStore& metrics, TimePoint time, const std::string& environment,
+                     const std::string& error_code);
 
-// The specification's five alarms ("Alert Categories and Thresholds"), present in every scope
-// unless its config overrides them: Critical API Errors (3+ server errors in 10 minutes,
-// critical: opens a P1), High Latency (average over 2 s for 15 minutes), Throttling (any store or
-// cloud throttling in 5 minutes), Security Alert (10+ auth failures in 5 minutes), Low Activity
-// (under 1 request an hour for 2 hours).
-std::vector<AlarmSpec> DefaultAlarms();
+// The id of an alarm's episode, for the incident it opens: "dev/Critical API Errors#3".
+std::string EpisodeId(const std::string& scope, const std::string& alarm, int64_t episode);
 
 // An alarm as it stands.
 struct AlarmStatus {
@@ -37,6 +36,7 @@ struct AlarmStatus {
   AlarmState state = AlarmState::kInsufficientData;
   std::string reason = "Unchecked: initial alarm creation";
   TimePoint since{};            // when it entered `state`
+  TimePoint created{};          // when this server first evaluated it
   TimePoint last_evaluated{};   // {} = never
   int64_t episode = 0;          // how many times it has entered ALARM
   bool muted = false;           // notifications off until it returns to OK
@@ -67,7 +67,9 @@ struct AlarmTransition {
 // Alarms over the metric store: their definitions by scope, their state and history in the
 // store (collections "alarm_state", "alarm_history"), evaluation every minute on a background
 // loop that can be paused, and the actions of each transition: a notification through the
-// Notifier (unless muted) and the transition handed to `on_transition` (incidents). Thread-safe.
+// Notifier (unless muted) and the transition handed to `on_transition` (incidents).
+// An alarm younger than its N periods treats missing data as missing even when it says
+// breaching: a server that has just started has not seen two quiet hours yet. Thread-safe.
 class Monitor {
  public:
   // Borrows everything; `notifier` may be null (transitions are only recorded).
@@ -86,10 +88,22 @@ class Monitor {
   // Called after every state change (from the evaluating thread).
   void OnTransition(std::function<void(const AlarmTransition&)> fn);
 
-  // Records one request's figures in its environment's scope (if any) and the control plane's.
-  void RecordRequest(const std::string& environment, int status, double seconds);
-  // Records a call to an environment's cloud (`error_code` "" = ok).
-  void RecordCloudCall(const std::string& environment, const std::string& error_code);
+  // Records one request's figures in its environment's scope (if any) and the control plane's:
+  // Requests, ServerErrors (5xx), AuthFailures (401), Latency (seconds); in the control plane's
+  // also FeatureUse by Feature (the route's first segment under /api/v1: "instances", ...) and
+  // SignIns (a successful POST /api/v1/auth/login). `route` is the route's label ("GET
+  // /api/v1/instances"), `user` the caller's email ("" when not signed in).
+  void RecordRequest(const std::string& environment, const std::string& route,
+                     const std::string& user, int status, double seconds);
+
+  // The collector: every `every`, `collect` publishes what it gathers (the fleet's instances by
+  // state, the estimated hourly cost) into the metric store, and the monitor adds ActiveUsers
+  // (distinct signed-in users since the last collection) to the control plane's scope. Runs on
+  // the monitor's loop (paused with it). Set before Start.
+  using CollectFn = std::function<void(MetricStore& metrics, TimePoint now)>;
+  void SetCollector(std::chrono::seconds every, CollectFn collect);
+  // One collection now (the loop calls it when due; tests call it directly).
+  void Collect();
 
   // The alarms of a scope ("" = every scope), by scope and name.
   Result<std::vector<AlarmStatus>> List(const std::string& scope) const;
@@ -134,6 +148,9 @@ class Monitor {
   mutable std::mutex mu_;
   std::map<std::string, std::vector<AlarmSpec>> alarms_;       // by scope; guarded by mu_
   std::function<void(const AlarmTransition&)> on_transition_;  // guarded by mu_
+  std::set<std::string> active_users_;                         // guarded by mu_
+  CollectFn collect_;                                          // set before Start
+  std::chrono::seconds collect_every_{900};
   std::mutex write_mu_;  // one writer of alarm documents in this process at a time
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

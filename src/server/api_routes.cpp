@@ -10,7 +10,6 @@
 #include "server/api_server.hpp"
 
 namespace ec2m::server {
-namespace {
 
 Result<int> QueryInt(const Call& call, const std::string& name, int fallback, int min, int max) {
   const std::string text = call.Query(name);
@@ -25,6 +24,8 @@ Result<int> QueryInt(const Call& call, const std::string& name, int fallback, in
   }
   return n;
 }
+
+namespace {
 
 Reply Ok(nlohmann::json body) { return Reply{200, std::move(body)}; }
 Reply Created(nlohmann::json body) { return Reply{201, std::move(body)}; }
@@ -431,7 +432,16 @@ void ApiServer::AddRoutes() {
                       "order: expected asc or desc, got \"" + order + "\"");
         }
         q.descending = order == "desc";
-        q.since = call.Query("since");
+        if (const std::string since = call.Query("since"); !since.empty()) {
+          auto at = ParseIso8601(since);
+          if (!at) {
+            return Fail(ErrorCode::kInvalidArgument,
+                        "since: expected an RFC 3339 UTC time (2026-11-27T10:00:00Z), got \"" +
+                            since + "\"");
+          }
+          // Entries carry milliseconds: compare in that form, so a whole second is included.
+          q.since = FormatIso8601Millis(*at);
+        }
         auto entries = audit_.List(q);
         EC2M_RETURN_IF_ERROR(entries);
         nlohmann::json items = nlohmann::json::array();

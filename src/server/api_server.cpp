@@ -1,5 +1,7 @@
 #include "server/api_server.hpp"
 
+#include "monitor/monitor.hpp"
+
 #include <fmt/core.h>
 #include <httplib.h>
 
@@ -88,6 +90,9 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       request_id_prefix_(NewUuid(random_)) {
   AddRoutes();
   AddStackRoutes();
+  AddMonitorRoutes();
+  AddIncidentRoutes();
+  AddNotifyRoutes();
 }
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {
@@ -148,7 +153,11 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
     return {};
   }
   call.env = call.Param("env");
-  if (call.env.empty()) {
+  if (call.env.empty() && route.env_from) {
+    auto env = route.env_from(call);
+    EC2M_RETURN_IF_ERROR(env);
+    call.env = *env;
+  } else if (call.env.empty()) {
     auto body = RequestBody(call);
     EC2M_RETURN_IF_ERROR(body);
     auto env = body->String("env");
@@ -156,7 +165,8 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
     call.env = *env;
   }
   const EnvironmentHandle* env = inventory_.Find(call.env);
-  if (env == nullptr) {
+  const bool control_plane = route.control_plane_scope && call.env == monitor::kControlPlane;
+  if (env == nullptr && !control_plane) {
     return Fail(ErrorCode::kNotFound, "no environment named \"" + call.env + "\"");
   }
   auto held = user.RoleIn(call.env);
@@ -165,7 +175,8 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
                               RoleName(route.role), call.env, user.email,
                               held ? std::string(RoleName(*held)) : "no role there"));
   }
-  if (env->config.mfa_required && route.role != Role::kViewer && !call.who->mfa_verified) {
+  if (env != nullptr && env->config.mfa_required && route.role != Role::kViewer &&
+      !call.who->mfa_verified) {
     return denied("environment " + call.env +
                   " requires an MFA-verified session for changes (cognito.mfaRequired): enrol "
                   "MFA and sign in with your code");
@@ -225,6 +236,10 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.ObserveRequest(route.label, reply.status, seconds);
+  if (services_.monitor != nullptr) {
+    services_.monitor->RecordRequest(call.env, route.label, call.who ? call.who->user.email : "",
+                                     reply.status, seconds);
+  }
   if (options_.quiet) {
     return;
   }

@@ -80,6 +80,12 @@ struct Route {
   std::function<Result<Reply>(Call&)> handle;
   std::vector<std::string> segments;  // `path` split at '/': "api", "v1", "{env}", ...
   std::string label;                  // "GET /api/v1/instances", for metrics
+  // kEnvRole routes without {env}: where the environment comes from (an incident's, say);
+  // unset: the body's "env". Its errors are the request's.
+  std::function<Result<std::string>(const Call&)> env_from;
+  // kEnvRole routes that also take "ec2m", the control plane's own scope (its alarms and
+  // metrics), for holders of a role in every environment ("*").
+  bool control_plane_scope = false;
 };
 
 struct ApiOptions {
@@ -155,6 +161,10 @@ class ApiServer {
   std::atomic<uint64_t> next_request_{0};
   http::Listener listener_;
 };
+
+// The query parameter `name` as an integer in [min, max]; `fallback` when absent. Errors:
+// kInvalidArgument naming the parameter ("limit: expected an integer 1..1000, got \"x\"").
+Result<int> QueryInt(const Call& call, const std::string& name, int fallback, int min, int max);
 
 // The request's JSON body as an object ("{}" when empty), read key by key by the handlers.
 Result<config::JsonObject> RequestBody(const Call& call);

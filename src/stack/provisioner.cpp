@@ -26,36 +26,6 @@ int Rank(const std::string& status) {
 }
 
 // "RFC 3339" → time, accepting what FormatIso8601Millis writes and whole seconds ("...:00Z").
-std::optional<TimePoint> ParseTime(const std::string& text) {
-  int y = 0;
-  int mo = 0;
-  int d = 0;
-  int h = 0;
-  int mi = 0;
-  int s = 0;
-  int ms = 0;
-  char z = 0;
-  const int n =
-      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z);
-  const int n2 =
-      n == 8 ? 0
-             : std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z);
-  if ((n != 8 && n2 != 7) || z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-      mi > 59 || s > 60) {
-    return std::nullopt;
-  }
-  if (n != 8) {
-    ms = 0;
-  }
-  const std::chrono::year_month_day date{std::chrono::year(y) / mo / d};
-  if (!date.ok()) {
-    return std::nullopt;  // 2001-02-30
-  }
-  const std::chrono::sys_days day{date};
-  return TimePoint(day) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-         std::chrono::seconds(s) + std::chrono::milliseconds(ms);
-}
-
 }  // namespace
 
 std::string WorseStatus(const std::string& a, const std::string& b) {
@@ -260,7 +230,7 @@ Result<Started> Provisioner::Rollback(const std::string& environment, const std:
     }
     to = std::move(*cs);
   } else {
-    auto when = ParseTime(target);
+    auto when = ParseIso8601(target);
     if (!when) {
       return Fail(ErrorCode::kInvalidArgument,
                   "rollback target: expected previous, a change set id (cs-" + environment +

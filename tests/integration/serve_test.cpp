@@ -230,6 +230,12 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
       {"global-admin", admin_},
   };
   const std::string id = InstanceIds("dev", admin_).at(0);
+  // The incident routes' {id}: an incident in dev (their access is checked in its environment).
+  const nlohmann::json new_incident = {
+      {"severity", "P4"}, {"title", "role matrix"}, {"environment", "dev"}};
+  Answer incident = Call("POST", "/api/v1/incidents", admin_, new_incident);
+  ASSERT_EQ(incident.status, 201) << incident.body.dump();
+  const std::string incident_id = incident.body["id"];
   Answer doc = Call("GET", "/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);
   // What each access rule lets each caller do.
@@ -253,8 +259,12 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
   for (const auto& [path, methods] : doc.body["paths"].items()) {
     for (const auto& [method, op] : methods.items()) {
       std::string concrete = path;
-      for (const auto& [name, value] : std::map<std::string, std::string>{
-               {"{env}", "dev"}, {"{id}", id}, {"{email}", "nobody%40example.com"}}) {
+      const bool incident_path = path.starts_with("/api/v1/incidents/");
+      for (const auto& [name, value] :
+           std::map<std::string, std::string>{{"{env}", "dev"},
+                                              {"{id}", incident_path ? incident_id : id},
+                                              {"{email}", "nobody%40example.com"},
+                                              {"{name}", "no-such-channel"}}) {
         if (auto at = concrete.find(name); at != std::string::npos) {
           concrete.replace(at, name.size(), value);
         }
@@ -264,11 +274,19 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
         c = static_cast<char>(std::toupper(c));
       }
       const std::string access = op["x-ec2m-access"];
+      // The alarm and metric routes name their environment in the query (GET) or the body.
+      const bool monitoring =
+          path.starts_with("/api/v1/alarms/") || path.starts_with("/api/v1/metrics");
+      if (monitoring && upper == "GET") {
+        concrete += "?env=dev";
+      }
       // Bodies that pass Admit (env for the bulk route); handlers may still refuse them.
       const nlohmann::json body =
           path == "/api/v1/instances/actions"
               ? nlohmann::json{{"env", "dev"}, {"action", "reboot"}, {"ids", {id}}}
-              : nlohmann::json::object();
+          : path == "/api/v1/incidents" ? new_incident
+          : monitoring                  ? nlohmann::json{{"env", "dev"}}
+                                        : nlohmann::json::object();
       if (access != "public") {
         Answer anonymous = Call(upper, concrete, "", body);
         EXPECT_EQ(anonymous.status, 401) << upper << " " << path << " without a token";
@@ -391,6 +409,16 @@ TEST_F(ServeTest, LockoutSignupTokensAndAuditOfSignIns) {
   EXPECT_EQ(seen.count("token.revoke:success"), 1u);
   Answer verify = Call("GET", "/api/v1/audit/verify", admin_);
   EXPECT_EQ(verify.body["intact"], true);
+  // `since` is a time: a malformed one is refused naming it; a whole second includes entries of
+  // that second (entries carry milliseconds).
+  Answer bad_since = Call("GET", "/api/v1/audit?since=yesterday", admin_);
+  EXPECT_EQ(bad_since.status, 400);
+  EXPECT_NE(bad_since.body.dump().find("since: expected an RFC 3339"), std::string::npos);
+  const std::string first = audit.body["items"][0]["time"].get<std::string>();
+  Answer from_second =
+      Call("GET", "/api/v1/audit?limit=1000&since=" + first.substr(0, 19) + "Z", admin_);
+  ASSERT_EQ(from_second.status, 200);
+  EXPECT_EQ(from_second.body["items"][0]["time"], first);
 }
 
 TEST_F(ServeTest, CliSignsInListsActsAndVerifiesTheAudit) {

@@ -1,0 +1,254 @@
+// Monitoring through the real server: datapoints published over the REST API and the CLI, the
+// specification's alarms evaluated by `ec2m serve`'s loop, a critical alarm opening one P1
+// incident per episode and notifying a real webhook receiver through the outbox, mute and
+// acknowledge, history, alarms and metrics surviving a restart, and bad input refused naming it.
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/control_plane.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace ec2m::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct Answer {
+  int status = 0;
+  nlohmann::json body;
+};
+
+class MonitorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(receiver_.Start());
+    plane_ = std::make_unique<ControlPlane>(
+        dir_.path(), std::map<std::string, std::string>{{"dev", SimEnvironment("dev")}},
+        R"(,"alarm_evaluation_seconds":1,"collector_seconds":1)");
+    ASSERT_TRUE(plane_->Start()) << plane_->error();
+    ASSERT_TRUE(plane_->LoginAdmin());
+    Login();
+  }
+
+  void Login() {
+    httplib::Client client(plane_->url());
+    auto r = client.Post(
+        "/api/v1/auth/login",
+        nlohmann::json({{"email", plane_->admin_email()}, {"password", plane_->admin_password()}})
+            .dump(),
+        "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    token_ = nlohmann::json::parse(r->body)["token"].get<std::string>();
+  }
+
+  Answer Call(const std::string& method, const std::string& path,
+              const nlohmann::json& body = nullptr) {
+    httplib::Client client(plane_->url());
+    httplib::Headers headers = {{"Authorization", "Bearer " + token_}};
+    httplib::Result r = method == "GET"
+                            ? client.Get(path.c_str(), headers)
+                            : client.Post(path.c_str(), headers, body.is_null() ? "" : body.dump(),
+                                          "application/json");
+    if (!r) {
+      return {};
+    }
+    return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+  }
+
+  // An alarm's state as the server reports it.
+  std::string State(const std::string& env, const std::string& alarm) {
+    Answer a = Call("GET", "/api/v1/alarms/" + Encode(alarm) + "?env=" + env);
+    return a.status == 200 ? a.body["state"].get<std::string>()
+                           : "status " + std::to_string(a.status);
+  }
+
+  bool WaitForState(const std::string& env, const std::string& alarm, const std::string& want) {
+    for (int i = 0; i < 100; ++i) {
+      if (State(env, alarm) == want) {
+        return true;
+      }
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    return false;
+  }
+
+  // Alarm names have spaces; nothing else here needs escaping.
+  static std::string Encode(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      out += c == ' ' ? std::string("%20") : std::string(1, c);
+    }
+    return out;
+  }
+
+  // A datapoint one minute back: in the last whole minute, which the next evaluation reads.
+  Answer PutPast(const std::string& env, const std::string& metric, double value) {
+    const auto t = std::chrono::system_clock::now() - std::chrono::minutes(1);
+    const auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    char stamp[32];
+    const std::time_t tt = secs;
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return Call(
+        "POST", "/api/v1/metrics",
+        {{"env", env}, {"data", {{{"metric", metric}, {"value", value}, {"timestamp", stamp}}}}});
+  }
+
+  TempDir dir_;
+  WebhookReceiver receiver_;
+  std::unique_ptr<ControlPlane> plane_;
+  std::string token_;
+};
+
+TEST_F(MonitorTest, ACriticalAlarmFiresNotifiesAndOpensOneIncident) {
+  Answer channel = Call("POST", "/api/v1/channels",
+                        {{"name", "ops"},
+                         {"type", "webhook"},
+                         {"url", receiver_.url() + "/hook"},
+                         {"secret", "0123456789abcdef0123"},
+                         {"filter", {{"kinds", {"alarm", "incident"}}}}});
+  ASSERT_EQ(channel.status, 201) << channel.body.dump();
+
+  // The five alarms of the specification are there for dev and for the control plane.
+  Answer list = Call("GET", "/api/v1/alarms?env=dev");
+  ASSERT_EQ(list.status, 200) << list.body.dump();
+  std::set<std::string> names;
+  for (const auto& a : list.body["items"]) {
+    names.insert(a["name"].get<std::string>());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"Critical API Errors", "High Latency", "Throttling",
+                                          "Security Alert", "Low Activity"}));
+  ASSERT_TRUE(WaitForState("dev", "Critical API Errors", "OK"));
+  EXPECT_EQ(Call("GET", "/api/v1/alarms?env=ec2m").body["items"].size(), 5U);
+
+  ASSERT_EQ(PutPast("dev", "ServerErrors", 3).status, 200);
+  ASSERT_TRUE(WaitForState("dev", "Critical API Errors", "ALARM"));
+  Answer alarm = Call("GET", "/api/v1/alarms/" + Encode("Critical API Errors") + "?env=dev");
+  EXPECT_NE(alarm.body["reason"].get<std::string>().find("[3]"), std::string::npos)
+      << alarm.body.dump();
+  EXPECT_EQ(alarm.body["episode"], 1);
+
+  // One P1 for the episode, however many evaluations see the alarm in ALARM.
+  std::this_thread::sleep_for(milliseconds(2500));
+  Answer incidents = Call("GET", "/api/v1/incidents?status=open");
+  ASSERT_EQ(incidents.status, 200) << incidents.body.dump();
+  int p1 = 0;
+  for (const auto& i : incidents.body["items"]) {
+    if (i["severity"] == "P1" &&
+        i["title"].get<std::string>().find("Critical API Errors") != std::string::npos) {
+      ++p1;
+    }
+  }
+  EXPECT_EQ(p1, 1) << incidents.body.dump();
+
+  // The alarm's notification reached the receiver through the outbox.
+  EXPECT_TRUE(receiver_.WaitFor(
+      [](const std::vector<ReceivedRequest>& got) {
+        for (const auto& r : got) {
+          if (r.body.find("\"kind\":\"alarm\"") != std::string::npos &&
+              r.body.find("Critical API Errors") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(20)))
+      << Call("GET", "/api/v1/alarms/" + Encode("Critical API Errors") + "/history?env=dev")
+             .body.dump()
+      << Call("GET", "/api/v1/notifications").body.dump();
+
+  // The CLI: list, show, history, ack, mute.
+  CommandResult cli = plane_->Ec2m({"alarms", "list", "--env", "dev", "--state", "ALARM"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("Critical API Errors"), std::string::npos) << cli.out;
+  EXPECT_EQ(cli.out.find("Low Activity"), std::string::npos) << cli.out;
+  cli = plane_->Ec2m({"alarms", "history", "Critical API Errors", "--env", "dev"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("Alarm updated from OK to ALARM"), std::string::npos) << cli.out;
+  cli = plane_->Ec2m({"alarms", "ack", "Critical API Errors", "--env", "dev"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  cli = plane_->Ec2m({"alarms", "mute", "Critical API Errors", "--env", "dev", "--until-resolved"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  cli = plane_->Ec2m({"alarms", "show", "Critical API Errors", "--env", "dev"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("muted"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("acknowledged by " + plane_->admin_email()), std::string::npos) << cli.out;
+  // Acknowledging an alarm that is not in ALARM is refused, naming why.
+  cli = plane_->Ec2m({"alarms", "ack", "Throttling", "--env", "dev"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_NE(cli.err.find("not ALARM"), std::string::npos) << cli.err;
+
+  // A restart keeps the alarm's state and the metrics behind it.
+  ASSERT_EQ(plane_->Stop(), 0);
+  ASSERT_TRUE(plane_->Start()) << plane_->error();
+  Login();
+  ASSERT_TRUE(plane_->LoginAdmin());
+  EXPECT_EQ(State("dev", "Critical API Errors"), "ALARM");
+  cli = plane_->Ec2m({"metrics", "get", "ServerErrors", "--env", "dev", "--stat", "Sum", "--period",
+                      "60", "-o", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("\"v\": 3"), std::string::npos) << cli.out;
+}
+
+TEST_F(MonitorTest, PublishedMetricsAndBadInput) {
+  CommandResult put = plane_->Ec2m(
+      {"metrics", "put", "QueueDepth", "7", "--env", "dev", "--dimensions", "Queue=jobs"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  CommandResult series = plane_->Ec2m({"metrics", "list", "--env", "dev"});
+  ASSERT_EQ(series.exit_code, 0) << series.err;
+  EXPECT_NE(series.out.find("QueueDepth"), std::string::npos) << series.out;
+  EXPECT_NE(series.out.find("Queue=jobs"), std::string::npos) << series.out;
+
+  put = plane_->Ec2m({"metrics", "put", "QueueDepth", "7", "--env", "dev", "--dimensions", "=x"});
+  EXPECT_NE(put.exit_code, 0);
+  EXPECT_NE(put.err.find("--dimensions"), std::string::npos) << put.err;
+
+  // A bad datapoint among good ones: refused naming it, and none of them recorded.
+  Answer bad = Call("POST", "/api/v1/metrics",
+                    {{"env", "dev"},
+                     {"data",
+                      {{{"metric", "Good"}, {"value", 1}},
+                       {{"metric", "Good"}, {"value", 2}, {"timestamp", "tomorrow"}}}}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.dump().find("$.data[1].timestamp"), std::string::npos) << bad.body.dump();
+  Answer metrics = Call("GET", "/api/v1/metrics?env=dev");
+  EXPECT_EQ(metrics.body.dump().find("\"Good\""), std::string::npos) << metrics.body.dump();
+
+  EXPECT_EQ(Call("GET", "/api/v1/alarms?state=RED").status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/alarms/" + Encode("No Such") + "?env=dev").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/alarms/" + Encode("Throttling")).status, 400);
+  Answer query = Call("GET", "/api/v1/metrics/query?env=dev&metric=Latency&period=90");
+  EXPECT_EQ(query.status, 400);
+  EXPECT_NE(query.body.dump().find("period"), std::string::npos) << query.body.dump();
+  query = Call("GET", "/api/v1/metrics/query?env=dev&metric=Latency&stat=Median");
+  EXPECT_EQ(query.status, 400);
+  // The collector's figures: dev's cost and instances, the control plane's active users.
+  Answer cost;
+  for (int i = 0; i < 50; ++i) {
+    cost = Call("GET", "/api/v1/metrics/query?env=dev&metric=EstimatedHourlyCost&period=60");
+    if (cost.status == 200 && !cost.body["points"].empty()) {
+      break;
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_FALSE(cost.body["points"].empty()) << cost.body.dump();
+  Answer users =
+      Call("GET", "/api/v1/metrics/query?env=ec2m&metric=ActiveUsers&stat=Maximum&period=60");
+  ASSERT_EQ(users.status, 200) << users.body.dump();
+  EXPECT_FALSE(users.body["points"].empty()) << users.body.dump();
+  // The requests above count in dev's own metrics.
+  query = Call("GET", "/api/v1/metrics/query?env=dev&metric=Requests&stat=Sum&period=60");
+  ASSERT_EQ(query.status, 200) << query.body.dump();
+  EXPECT_FALSE(query.body["points"].empty()) << query.body.dump();
+}
+
+}  // namespace
+}  // namespace ec2m::testing
