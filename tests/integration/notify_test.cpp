@@ -387,9 +387,11 @@ TEST_F(NotifyServeTest, ChannelsAreManagedAndTestedThroughTheCli) {
 // kill -9 at random moments while notifications wait in the outbox or are being sent (the
 // receiver answers slowly, so some kills land mid-send and the entry waits out its claim's
 // lease): after the restarts, every id the CLI was given reaches the receiver at least once.
+// The receiver takes a second per delivery, longer than the CLI takes to queue one even in a
+// sanitizer build (at 250 ms, an ASan run delivered all eight before the kill).
 TEST_F(NotifyServeTest, KilledServersLoseNoNotification) {
   receiver_.Respond([](const ReceivedRequest&) -> std::pair<int, std::string> {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     return {200, "ok"};
   });
   ASSERT_TRUE(receiver_.Start());
