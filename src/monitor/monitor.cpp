@@ -160,15 +160,17 @@ std::optional<Monitor::Defined> Monitor::Find(const std::string& scope,
   return std::nullopt;
 }
 
-Result<AlarmStatus> Monitor::ReadStatus(const std::string& scope, const AlarmSpec& spec) const {
-  AlarmStatus status;
+Result<Monitor::Loaded> Monitor::LoadStatus(const std::string& scope, const AlarmSpec& spec) const {
+  Loaded loaded;
+  AlarmStatus& status = loaded.status;
   status.scope = scope;
   status.spec = spec;
   auto doc = store_.GetDoc(kStateCollection, StateKey(scope, spec.name));
   EC2M_RETURN_IF_ERROR(doc);
   if (!*doc) {
-    return status;
+    return loaded;
   }
+  loaded.version = (*doc)->version;
   auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
   try {
     status.state = ParseAlarmState(j.at("state").get<std::string>()).value();
@@ -184,7 +186,13 @@ Result<AlarmStatus> Monitor::ReadStatus(const std::string& scope, const AlarmSpe
                 fmt::format("{}/{}: the stored state does not parse: {}", kStateCollection,
                             StateKey(scope, spec.name), e.what()));
   }
-  return status;
+  return loaded;
+}
+
+Result<AlarmStatus> Monitor::ReadStatus(const std::string& scope, const AlarmSpec& spec) const {
+  auto loaded = LoadStatus(scope, spec);
+  EC2M_RETURN_IF_ERROR(loaded);
+  return std::move(loaded->status);
 }
 
 Result<void> Monitor::WriteStatus(const AlarmStatus& status, int64_t version,
@@ -212,10 +220,9 @@ Result<void> Monitor::WriteStatus(const AlarmStatus& status, int64_t version,
 
 Result<bool> Monitor::EvaluateOne(const Defined& alarm, TimePoint now) {
   const AlarmSpec& spec = alarm.spec;
-  auto doc = store_.GetDoc(kStateCollection, StateKey(alarm.scope, spec.name));
-  EC2M_RETURN_IF_ERROR(doc);
-  auto status = ReadStatus(alarm.scope, spec);
-  EC2M_RETURN_IF_ERROR(status);
+  auto loaded = LoadStatus(alarm.scope, spec);
+  EC2M_RETURN_IF_ERROR(loaded);
+  AlarmStatus* status = &loaded->status;
   // Periods end at the last whole minute, so a period is evaluated once it is complete.
   const int64_t end = ToUnixMillis(now) / kMinuteMs * kMinuteMs;
   const auto range = static_cast<size_t>(spec.EvaluationRange());
@@ -223,7 +230,7 @@ Result<bool> Monitor::EvaluateOne(const Defined& alarm, TimePoint now) {
       FromUnixMillis(end - static_cast<int64_t>(range) * spec.period_seconds * 1000);
   const auto values = metrics_.Query(alarm.scope, spec.metric, spec.dimensions, spec.statistic,
                                      start, std::chrono::seconds(spec.period_seconds), range);
-  if (!*doc) {
+  if (loaded->version == 0) {
     status->created = now;
     status->since = now;
   }
@@ -278,7 +285,7 @@ Result<bool> Monitor::EvaluateOne(const Defined& alarm, TimePoint now) {
           {now, "Action", "Notification muted until the alarm is resolved", "", "", ""});
     }
   }
-  EC2M_RETURN_IF_ERROR(WriteStatus(*status, *doc ? (*doc)->version : 0, history));
+  EC2M_RETURN_IF_ERROR(WriteStatus(*status, loaded->version, history));
   if (changed) {
     std::function<void(const AlarmTransition&)> fn;
     {
@@ -378,45 +385,43 @@ Result<std::vector<AlarmHistoryEntry>> Monitor::History(const std::string& scope
   return out;
 }
 
-Result<AlarmStatus> Monitor::Mute(const std::string& scope, const std::string& name,
-                                  const std::string& actor) {
+Result<AlarmStatus> Monitor::Update(
+    const std::string& scope, const std::string& name,
+    const std::function<Result<AlarmHistoryEntry>(AlarmStatus&)>& change) {
   auto alarm = Find(scope, name);
   if (!alarm) {
     return Fail(ErrorCode::kNotFound, fmt::format("no alarm \"{}\" in {}", name, scope));
   }
   std::lock_guard writer(write_mu_);
-  auto doc = store_.GetDoc(kStateCollection, StateKey(scope, name));
-  EC2M_RETURN_IF_ERROR(doc);
-  auto status = ReadStatus(scope, alarm->spec);
-  EC2M_RETURN_IF_ERROR(status);
-  status->muted = true;
-  EC2M_RETURN_IF_ERROR(WriteStatus(
-      *status, *doc ? (*doc)->version : 0,
-      {{clock_.Now(), "Mute", "Notifications muted until the alarm is resolved", "", "", actor}}));
-  return status;
+  auto loaded = LoadStatus(scope, alarm->spec);
+  EC2M_RETURN_IF_ERROR(loaded);
+  auto entry = change(loaded->status);
+  EC2M_RETURN_IF_ERROR(entry);
+  entry->time = clock_.Now();
+  EC2M_RETURN_IF_ERROR(WriteStatus(loaded->status, loaded->version, {*entry}));
+  return std::move(loaded->status);
+}
+
+Result<AlarmStatus> Monitor::Mute(const std::string& scope, const std::string& name,
+                                  const std::string& actor) {
+  return Update(scope, name, [&](AlarmStatus& status) -> Result<AlarmHistoryEntry> {
+    status.muted = true;
+    return AlarmHistoryEntry{{}, "Mute", "Notifications muted until the alarm is resolved",
+                             "", "",     actor};
+  });
 }
 
 Result<AlarmStatus> Monitor::Acknowledge(const std::string& scope, const std::string& name,
                                          const std::string& actor) {
-  auto alarm = Find(scope, name);
-  if (!alarm) {
-    return Fail(ErrorCode::kNotFound, fmt::format("no alarm \"{}\" in {}", name, scope));
-  }
-  std::lock_guard writer(write_mu_);
-  auto doc = store_.GetDoc(kStateCollection, StateKey(scope, name));
-  EC2M_RETURN_IF_ERROR(doc);
-  auto status = ReadStatus(scope, alarm->spec);
-  EC2M_RETURN_IF_ERROR(status);
-  if (status->state != AlarmState::kAlarm) {
-    return Fail(ErrorCode::kFailedPrecondition,
-                fmt::format("alarm \"{}\" in {} is {}, not ALARM: nothing to acknowledge", name,
-                            scope, AlarmStateName(status->state)));
-  }
-  status->acknowledged_by = actor;
-  EC2M_RETURN_IF_ERROR(
-      WriteStatus(*status, *doc ? (*doc)->version : 0,
-                  {{clock_.Now(), "Acknowledge", "Alarm acknowledged", "", "", actor}}));
-  return status;
+  return Update(scope, name, [&](AlarmStatus& status) -> Result<AlarmHistoryEntry> {
+    if (status.state != AlarmState::kAlarm) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("alarm \"{}\" in {} is {}, not ALARM: nothing to acknowledge", name,
+                              scope, AlarmStateName(status.state)));
+    }
+    status.acknowledged_by = actor;
+    return AlarmHistoryEntry{{}, "Acknowledge", "Alarm acknowledged", "", "", actor};
+  });
 }
 
 void Monitor::Start(std::chrono::seconds interval, std::map<std::string, int64_t> retention_days) {

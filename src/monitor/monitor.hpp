@@ -134,7 +134,17 @@ class Monitor {
     std::string scope;
     AlarmSpec spec;
   };
+  // An alarm's status and its document's version (0: never written: the status is new).
+  struct Loaded {
+    AlarmStatus status;
+    int64_t version = 0;
+  };
+  Result<Loaded> LoadStatus(const std::string& scope, const AlarmSpec& spec) const;
   Result<AlarmStatus> ReadStatus(const std::string& scope, const AlarmSpec& spec) const;
+  // Applies `change` to a named alarm's status under the writer lock and writes it with the
+  // history entry `change` returns (its time is set here); `change`'s error writes nothing.
+  Result<AlarmStatus> Update(const std::string& scope, const std::string& name,
+                             const std::function<Result<AlarmHistoryEntry>(AlarmStatus&)>& change);
   Result<void> WriteStatus(const AlarmStatus& status, int64_t version,
                            const std::vector<AlarmHistoryEntry>& history);
   Result<bool> EvaluateOne(const Defined& alarm, TimePoint now);
