@@ -23,35 +23,15 @@ std::string AlarmPath(const AlarmOptions& o, const std::string& rest = "") {
   return "/api/v1/alarms/" + UrlEncode(o.name) + rest + "?env=" + UrlEncode(o.environment);
 }
 
-// Calls the server and prints the answer with `print` (or as JSON with -o json).
-template <typename Print>
-int CallAndPrint(const AlarmOptions& o, const std::string& method, const std::string& path,
-                 const nlohmann::json& body, Print print) {
-  cli::OutputFormat format;
-  if (!cli::ParseOutputFormat(o.output, format)) {
-    return Report(Invalid("--output: expected table, json or text, got \"" + o.output + "\""));
-  }
-  auto client = ConnectSignedIn(o.server);
-  if (!client) {
-    return Report(client.error());
-  }
-  auto answer = (*client)->Call(method, path, body);
-  if (!answer) {
-    return Report(answer.error());
-  }
-  if (format == cli::OutputFormat::kJson) {
-    std::printf("%s\n", answer->dump(2).c_str());
-    return 0;
-  }
-  return print(*answer, format);
+// One request of an alarms or metrics command, printed by `print` (or as JSON with -o json).
+int Send(const AlarmOptions& o, const std::string& method, const std::string& path,
+         const nlohmann::json& body, const Printer& print) {
+  return CallAndPrint(
+      {.server_flag = o.server, .output = o.output, .method = method, .path = path, .body = body},
+      print);
 }
 
-int PrintRows(cli::OutputFormat format, const std::vector<std::string>& header,
-              const std::vector<std::vector<std::string>>& rows) {
-  std::printf("%s", format == cli::OutputFormat::kText ? cli::RenderText(rows).c_str()
-                                                       : cli::RenderTable(header, rows).c_str());
-  return 0;
-}
+using cli::PrintRows;
 
 std::string Rule(const nlohmann::json& a) {
   return fmt::format("{} {} over {}s, {} of {} datapoints {} {} (missing: {})",
@@ -71,7 +51,7 @@ int List(const AlarmOptions& o) {
   if (!o.state.empty()) {
     path += sep + "state=" + UrlEncode(o.state);
   }
-  return CallAndPrint(o, "GET", path, nullptr, [](const nlohmann::json& a, cli::OutputFormat f) {
+  return Send(o, "GET", path, nullptr, [](const nlohmann::json& a, cli::OutputFormat f) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& item : a["items"]) {
       std::string flags = item.value("muted", false) ? "muted" : "";
@@ -87,42 +67,40 @@ int List(const AlarmOptions& o) {
 }
 
 int Show(const AlarmOptions& o) {
-  return CallAndPrint(
-      o, "GET", AlarmPath(o), nullptr, [](const nlohmann::json& a, cli::OutputFormat) {
-        std::printf("%s (%s)  %s since %s%s%s\n", JsonField(a, "name").c_str(),
-                    JsonField(a, "environment").c_str(), JsonField(a, "state").c_str(),
-                    JsonField(a, "since").c_str(), a.value("muted", false) ? "  muted" : "",
-                    JsonField(a, "acknowledged_by").empty()
-                        ? ""
-                        : ("  acknowledged by " + JsonField(a, "acknowledged_by")).c_str());
-        std::printf("  %s\n  rule: %s\n  severity: %s\n  reason: %s\n",
-                    JsonField(a, "description").c_str(), Rule(a).c_str(),
-                    JsonField(a, "severity").c_str(), JsonField(a, "reason").c_str());
-        return 0;
-      });
+  return Send(o, "GET", AlarmPath(o), nullptr, [](const nlohmann::json& a, cli::OutputFormat) {
+    std::printf("%s (%s)  %s since %s%s%s\n", JsonField(a, "name").c_str(),
+                JsonField(a, "environment").c_str(), JsonField(a, "state").c_str(),
+                JsonField(a, "since").c_str(), a.value("muted", false) ? "  muted" : "",
+                JsonField(a, "acknowledged_by").empty()
+                    ? ""
+                    : ("  acknowledged by " + JsonField(a, "acknowledged_by")).c_str());
+    std::printf("  %s\n  rule: %s\n  severity: %s\n  reason: %s\n",
+                JsonField(a, "description").c_str(), Rule(a).c_str(),
+                JsonField(a, "severity").c_str(), JsonField(a, "reason").c_str());
+    return 0;
+  });
 }
 
 int History(const AlarmOptions& o) {
-  return CallAndPrint(o, "GET", AlarmPath(o, "/history") + "&limit=" + std::to_string(o.limit),
-                      nullptr, [](const nlohmann::json& a, cli::OutputFormat f) {
-                        std::vector<std::vector<std::string>> rows;
-                        for (const auto& h : a["items"]) {
-                          rows.push_back({JsonField(h, "time"), JsonField(h, "kind"),
-                                          JsonField(h, "summary"), JsonField(h, "actor")});
-                        }
-                        return PrintRows(f, {"TIME", "KIND", "SUMMARY", "BY"}, rows);
-                      });
+  return Send(o, "GET", AlarmPath(o, "/history") + "&limit=" + std::to_string(o.limit), nullptr,
+              [](const nlohmann::json& a, cli::OutputFormat f) {
+                std::vector<std::vector<std::string>> rows;
+                for (const auto& h : a["items"]) {
+                  rows.push_back({JsonField(h, "time"), JsonField(h, "kind"),
+                                  JsonField(h, "summary"), JsonField(h, "actor")});
+                }
+                return PrintRows(f, {"TIME", "KIND", "SUMMARY", "BY"}, rows);
+              });
 }
 
 int Act(const AlarmOptions& o, const std::string& action) {
-  return CallAndPrint(o, "POST", "/api/v1/alarms/" + UrlEncode(o.name) + "/" + action,
-                      {{"env", o.environment}}, [&](const nlohmann::json& a, cli::OutputFormat) {
-                        std::printf("%s (%s): %s%s\n", JsonField(a, "name").c_str(),
-                                    JsonField(a, "environment").c_str(),
-                                    JsonField(a, "state").c_str(),
-                                    action == "mute" ? ", muted until resolved" : ", acknowledged");
-                        return 0;
-                      });
+  return Send(o, "POST", "/api/v1/alarms/" + UrlEncode(o.name) + "/" + action,
+              {{"env", o.environment}}, [&](const nlohmann::json& a, cli::OutputFormat) {
+                std::printf("%s (%s): %s%s\n", JsonField(a, "name").c_str(),
+                            JsonField(a, "environment").c_str(), JsonField(a, "state").c_str(),
+                            action == "mute" ? ", muted until resolved" : ", acknowledged");
+                return 0;
+              });
 }
 
 int PutMetric(const AlarmOptions& o) {
@@ -134,11 +112,11 @@ int PutMetric(const AlarmOptions& o) {
   if (!dims->empty()) {
     point["dimensions"] = *dims;
   }
-  return CallAndPrint(o, "POST", "/api/v1/metrics", {{"env", o.environment}, {"data", {point}}},
-                      [](const nlohmann::json& a, cli::OutputFormat) {
-                        std::printf("accepted %s datapoint(s)\n", JsonField(a, "accepted").c_str());
-                        return 0;
-                      });
+  return Send(o, "POST", "/api/v1/metrics", {{"env", o.environment}, {"data", {point}}},
+              [](const nlohmann::json& a, cli::OutputFormat) {
+                std::printf("accepted %s datapoint(s)\n", JsonField(a, "accepted").c_str());
+                return 0;
+              });
 }
 
 int GetMetric(const AlarmOptions& o) {
@@ -151,7 +129,7 @@ int GetMetric(const AlarmOptions& o) {
       path += std::string("&") + key + "=" + UrlEncode(value);
     }
   }
-  return CallAndPrint(o, "GET", path, nullptr, [](const nlohmann::json& a, cli::OutputFormat f) {
+  return Send(o, "GET", path, nullptr, [](const nlohmann::json& a, cli::OutputFormat f) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : a["points"]) {
       rows.push_back({JsonField(p, "t"), JsonField(p, "v")});
@@ -161,18 +139,18 @@ int GetMetric(const AlarmOptions& o) {
 }
 
 int ListMetrics(const AlarmOptions& o) {
-  return CallAndPrint(o, "GET", "/api/v1/metrics?env=" + UrlEncode(o.environment), nullptr,
-                      [](const nlohmann::json& a, cli::OutputFormat f) {
-                        std::vector<std::vector<std::string>> rows;
-                        for (const auto& s : a["items"]) {
-                          std::string dims;
-                          for (const auto& [k, v] : s["dimensions"].items()) {
-                            dims += (dims.empty() ? "" : ",") + k + "=" + v.get<std::string>();
-                          }
-                          rows.push_back({JsonField(s, "metric"), dims});
-                        }
-                        return PrintRows(f, {"METRIC", "DIMENSIONS"}, rows);
-                      });
+  return Send(o, "GET", "/api/v1/metrics?env=" + UrlEncode(o.environment), nullptr,
+              [](const nlohmann::json& a, cli::OutputFormat f) {
+                std::vector<std::vector<std::string>> rows;
+                for (const auto& s : a["items"]) {
+                  std::string dims;
+                  for (const auto& [k, v] : s["dimensions"].items()) {
+                    dims += (dims.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+                  }
+                  rows.push_back({JsonField(s, "metric"), dims});
+                }
+                return PrintRows(f, {"METRIC", "DIMENSIONS"}, rows);
+              });
 }
 
 }  // namespace

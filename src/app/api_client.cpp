@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "cli/exit_codes.hpp"
 
 namespace ec2m::app {
 namespace {
@@ -160,6 +163,27 @@ Result<std::unique_ptr<ApiClient>> ConnectSignedIn(const std::string& server_fla
   auto s = LoadSession(server_flag);
   EC2M_RETURN_IF_ERROR(s);
   return std::make_unique<ApiClient>(s->server, s->token);
+}
+
+int CallAndPrint(const ReadRequest& request, const Printer& print) {
+  auto format = cli::ParseOutputFormat(request.output);
+  if (!format) {
+    return cli::ReportError(format.error());
+  }
+  auto client = ConnectSignedIn(request.server_flag);
+  if (!client) {
+    return cli::ReportError(client.error());
+  }
+  auto answer = (*client)->Call(request.method, request.path, request.body);
+  if (!answer) {
+    return cli::ReportError(request.fix_error ? request.fix_error(answer.error()) : answer.error());
+  }
+  if (*format == cli::OutputFormat::kJson) {
+    const nlohmann::json& shown = request.json_key.empty() ? *answer : (*answer)[request.json_key];
+    std::printf("%s\n", shown.dump(2).c_str());
+    return 0;
+  }
+  return print(*answer, *format);
 }
 
 std::string JsonField(const nlohmann::json& j, const char* key) {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/table.hpp"
 #include "cloud/aws/http_client.hpp"
 #include "core/error.hpp"
 
@@ -44,6 +46,25 @@ class ApiClient {
 
 // A client of the server the CLI is signed in to (or `server_flag`'s). Errors: LoadSession's.
 Result<std::unique_ptr<ApiClient>> ConnectSignedIn(const std::string& server_flag);
+
+// A read command's request: what CallAndPrint sends and how it shows the answer.
+struct ReadRequest {
+  std::string server_flag;  // --server
+  std::string output;       // --output: table, json or text
+  std::string method = "GET";
+  std::string path;
+  nlohmann::json body;
+  // With -o json, only this key of the answer ("items" for lists); "" = the whole answer.
+  std::string json_key;
+  // Rewrites the server's error before it is reported (to name the CLI's flag, say).
+  std::function<Error(Error)> fix_error;
+};
+using Printer = std::function<int(const nlohmann::json& answer, cli::OutputFormat format)>;
+
+// The shape of every read command: parses --output, calls the signed-in server, reports its
+// error with its exit code, and prints the answer: as JSON with -o json, else with `print`.
+// Returns the exit code.
+int CallAndPrint(const ReadRequest& request, const Printer& print);
 
 // j[key] as text for tables: strings as they are, null or absent as "", anything else as JSON.
 std::string JsonField(const nlohmann::json& j, const char* key);

@@ -92,15 +92,6 @@ Error InFlags(Error e) {
   return e;
 }
 
-Result<cli::OutputFormat> Format(const std::string& output) {
-  cli::OutputFormat f;
-  if (!cli::ParseOutputFormat(output, f)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "--output: expected table, json or text, got \"" + output + "\"");
-  }
-  return f;
-}
-
 Result<nlohmann::json> AddBody(const ChannelOptions& o, const std::map<std::string, bool>& given) {
   static const std::vector<std::string> kTypes = {"slack", "teams", "email", "webhook", "github"};
   if (std::find(kTypes.begin(), kTypes.end(), o.type) == kTypes.end()) {
@@ -191,33 +182,20 @@ int Add(const ChannelOptions& o, const std::map<std::string, bool>& given) {
 }
 
 int List(const ChannelOptions& o) {
-  auto format = Format(o.output);
-  if (!format) {
-    return cli::ReportError(format.error());
-  }
-  auto client = ConnectSignedIn(o.server);
-  if (!client) {
-    return cli::ReportError(client.error());
-  }
-  auto list = (*client)->Call("GET", "/api/v1/channels");
-  if (!list) {
-    return cli::ReportError(list.error());
-  }
-  if (*format == cli::OutputFormat::kJson) {
-    std::printf("%s\n", (*list)["items"].dump(2).c_str());
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& c : (*list)["items"]) {
-    rows.push_back({JsonField(c, "name"), JsonField(c, "type"), Where(c),
-                    FilterText(c.value("filter", nlohmann::json::object())),
-                    JsonField(c, "created_by")});
-  }
-  std::printf(
-      "%s", *format == cli::OutputFormat::kText
-                ? cli::RenderText(rows).c_str()
-                : cli::RenderTable({"NAME", "TYPE", "TARGET", "TAKES", "ADDED BY"}, rows).c_str());
-  return 0;
+  return CallAndPrint(
+      {.server_flag = o.server,
+       .output = o.output,
+       .path = "/api/v1/channels",
+       .json_key = "items"},
+      [](const nlohmann::json& list, cli::OutputFormat format) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : list["items"]) {
+          rows.push_back({JsonField(c, "name"), JsonField(c, "type"), Where(c),
+                          FilterText(c.value("filter", nlohmann::json::object())),
+                          JsonField(c, "created_by")});
+        }
+        return cli::PrintRows(format, {"NAME", "TYPE", "TARGET", "TAKES", "ADDED BY"}, rows);
+      });
 }
 
 int Remove(const ChannelOptions& o) {
@@ -250,43 +228,34 @@ int Test(const ChannelOptions& o) {
 }
 
 int Notifications(const ChannelOptions& o) {
-  auto format = Format(o.output);
-  if (!format) {
-    return cli::ReportError(format.error());
-  }
-  auto client = ConnectSignedIn(o.server);
-  if (!client) {
-    return cli::ReportError(client.error());
-  }
   std::string path = "/api/v1/notifications?limit=" + std::to_string(o.limit);
   if (!o.state.empty()) {
     path += "&state=" + UrlEncode(o.state);
   }
-  auto list = (*client)->Call("GET", path);
-  if (!list) {
-    Error e = list.error();
-    if (e.message.rfind("state: ", 0) == 0) {
-      e.message = "--" + e.message;
-    }
-    return cli::ReportError(e);
-  }
-  if (*format == cli::OutputFormat::kJson) {
-    std::printf("%s\n", (*list)["items"].dump(2).c_str());
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& d : (*list)["items"]) {
-    rows.push_back({JsonField(d, "id"), JsonField(d, "channel"), JsonField(d, "kind"),
-                    JsonField(d, "environment"), JsonField(d, "state"), JsonField(d, "attempts"),
-                    JsonField(d, "enqueued_at"), JsonField(d, "last_error")});
-  }
-  std::printf("%s", *format == cli::OutputFormat::kText
-                        ? cli::RenderText(rows).c_str()
-                        : cli::RenderTable({"ID", "CHANNEL", "KIND", "ENV", "STATE", "ATTEMPTS",
-                                            "ENQUEUED", "LAST ERROR"},
-                                           rows)
-                              .c_str());
-  return 0;
+  return CallAndPrint(
+      {.server_flag = o.server,
+       .output = o.output,
+       .path = path,
+       .json_key = "items",
+       .fix_error =
+           [](Error e) {
+             if (e.message.rfind("state: ", 0) == 0) {
+               e.message = "--" + e.message;
+             }
+             return e;
+           }},
+      [](const nlohmann::json& list, cli::OutputFormat format) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& d : list["items"]) {
+          rows.push_back({JsonField(d, "id"), JsonField(d, "channel"), JsonField(d, "kind"),
+                          JsonField(d, "environment"), JsonField(d, "state"),
+                          JsonField(d, "attempts"), JsonField(d, "enqueued_at"),
+                          JsonField(d, "last_error")});
+        }
+        return cli::PrintRows(
+            format, {"ID", "CHANNEL", "KIND", "ENV", "STATE", "ATTEMPTS", "ENQUEUED", "LAST ERROR"},
+            rows);
+      });
 }
 
 }  // namespace

@@ -40,15 +40,6 @@ std::string Prompt(const char* prompt) {
   return line;
 }
 
-Result<cli::OutputFormat> Format(const ClientOptions& o) {
-  cli::OutputFormat f;
-  if (!cli::ParseOutputFormat(o.output, f)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "--output: expected table, json or text, got \"" + o.output + "\"");
-  }
-  return f;
-}
-
 std::string Str(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
@@ -105,7 +96,7 @@ Result<void> Logout(const ClientOptions& o) {
 }
 
 Result<void> Whoami(const ClientOptions& o) {
-  auto format = Format(o);
+  auto format = cli::ParseOutputFormat(o.output);
   EC2M_RETURN_IF_ERROR(format);
   auto s = LoadSession(o.server);
   EC2M_RETURN_IF_ERROR(s);
@@ -136,19 +127,12 @@ void PrintInstances(const nlohmann::json& items, cli::OutputFormat format) {
     rows.push_back({Str(i, "id"), Str(i, "env"), Str(i, "name"), Str(i, "state"), Str(i, "type"),
                     Str(i, "zone"), Str(i, "private_ip"), Str(i, "launch_time")});
   }
-  if (format == cli::OutputFormat::kText) {
-    std::fputs(cli::RenderText(rows).c_str(), stdout);
-  } else {
-    std::fputs(
-        cli::RenderTable(
-            {"INSTANCE", "ENV", "NAME", "STATE", "TYPE", "ZONE", "PRIVATE IP", "LAUNCHED"}, rows)
-            .c_str(),
-        stdout);
-  }
+  cli::PrintRows(
+      format, {"INSTANCE", "ENV", "NAME", "STATE", "TYPE", "ZONE", "PRIVATE IP", "LAUNCHED"}, rows);
 }
 
 Result<void> ListInstances(const ClientOptions& o) {
-  auto format = Format(o);
+  auto format = cli::ParseOutputFormat(o.output);
   EC2M_RETURN_IF_ERROR(format);
   auto s = LoadSession(o.server);
   EC2M_RETURN_IF_ERROR(s);
@@ -186,7 +170,7 @@ Result<void> ListInstances(const ClientOptions& o) {
 }
 
 Result<void> ShowInstance(const ClientOptions& o) {
-  auto format = Format(o);
+  auto format = cli::ParseOutputFormat(o.output);
   EC2M_RETURN_IF_ERROR(format);
   auto s = LoadSession(o.server);
   EC2M_RETURN_IF_ERROR(s);
@@ -203,7 +187,7 @@ Result<void> ShowInstance(const ClientOptions& o) {
 
 // Exit code: 0 when every instance took the action, else the first failure's.
 int Act(const ClientOptions& o, const std::string& action) {
-  auto format = Format(o);
+  auto format = cli::ParseOutputFormat(o.output);
   if (!format) {
     return cli::ReportError(format.error());
   }

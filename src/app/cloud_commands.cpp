@@ -102,12 +102,11 @@ std::string NameTag(const Instance& i) {
 }
 
 int RunInstances(const CloudOptions& options) {
-  cli::OutputFormat format = cli::OutputFormat::kTable;
-  if (!cli::ParseOutputFormat(options.output, format)) {
-    return cli::ReportError(
-        Error{ErrorCode::kInvalidArgument,
-              "--output: expected table, json or text, got \"" + options.output + "\"", "", ""});
+  auto parsed = cli::ParseOutputFormat(options.output);
+  if (!parsed) {
+    return cli::ReportError(parsed.error());
   }
+  const cli::OutputFormat format = *parsed;
   SystemClock clock;
   DefaultRandom random;
   auto conn = Connect(options, clock, random);
@@ -152,13 +151,8 @@ int RunInstances(const CloudOptions& options) {
                     i.availability_zone, i.private_ip_address, NameTag(i),
                     FormatIso8601(i.launch_time)});
   }
-  const std::string text =
-      format == cli::OutputFormat::kText
-          ? cli::RenderText(rows)
-          : cli::RenderTable(
-                {"INSTANCE", "STATE", "TYPE", "ZONE", "PRIVATE IP", "NAME", "LAUNCHED"}, rows);
-  std::fputs(text.c_str(), stdout);
-  return 0;
+  return cli::PrintRows(
+      format, {"INSTANCE", "STATE", "TYPE", "ZONE", "PRIVATE IP", "NAME", "LAUNCHED"}, rows);
 }
 
 void AddConnectionOptions(CLI::App* cmd, CloudOptions& options) {

@@ -398,42 +398,26 @@ int Unlock(const EnvironmentOptions& o) {
 }
 
 int ListChangeSets(const EnvironmentOptions& o) {
-  cli::OutputFormat format;
-  if (!cli::ParseOutputFormat(o.output, format)) {
-    return cli::ReportError(
-        Error{ErrorCode::kInvalidArgument,
-              "--output: expected table, json or text, got \"" + o.output + "\"", "", ""});
-  }
-  auto c = Connect(o);
-  if (!c) {
-    return cli::ReportError(c.error());
-  }
-  auto list = c->client->Call("GET", EnvPath(o, "/changesets?limit=" + std::to_string(o.limit)));
-  if (!list) {
-    return cli::ReportError(list.error());
-  }
-  if (format == cli::OutputFormat::kJson) {
-    std::printf("%s\n", (*list)["items"].dump(2).c_str());
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& cs : (*list)["items"]) {
-    const auto& s = cs["summary"];
-    rows.push_back({JsonField(cs, "id"), JsonField(cs, "status"), JsonField(cs, "author"),
-                    JsonField(cs, "created_at"),
-                    fmt::format("+{} ~{} -/+{} -{}", s.value("create", 0), s.value("update", 0),
-                                s.value("replace", 0), s.value("delete", 0)),
-                    JsonField(cs, "rollback_of"), JsonField(cs, "config_version")});
-  }
-  if (format == cli::OutputFormat::kText) {
-    std::printf("%s", cli::RenderText(rows).c_str());
-  } else {
-    std::printf("%s",
-                cli::RenderTable(
-                    {"ID", "STATUS", "AUTHOR", "CREATED", "CHANGES", "ROLLBACK OF", "CONFIG"}, rows)
-                    .c_str());
-  }
-  return 0;
+  return CallAndPrint(
+      {.server_flag = o.server,
+       .output = o.output,
+       .path = EnvPath(o, "/changesets?limit=" + std::to_string(o.limit)),
+       .json_key = "items"},
+      [](const nlohmann::json& list, cli::OutputFormat format) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& cs : list["items"]) {
+          const auto& s = cs["summary"];
+          rows.push_back(
+              {JsonField(cs, "id"), JsonField(cs, "status"), JsonField(cs, "author"),
+               JsonField(cs, "created_at"),
+               fmt::format("+{} ~{} -/+{} -{}", s.value("create", 0), s.value("update", 0),
+                           s.value("replace", 0), s.value("delete", 0)),
+               JsonField(cs, "rollback_of"), JsonField(cs, "config_version")});
+        }
+        return cli::PrintRows(
+            format, {"ID", "STATUS", "AUTHOR", "CREATED", "CHANGES", "ROLLBACK OF", "CONFIG"},
+            rows);
+      });
 }
 
 int ShowChangeSet(EnvironmentOptions o) {

@@ -85,10 +85,6 @@ int Resolve(const IncidentOptions& o) {
 }
 
 int List(const IncidentOptions& o) {
-  cli::OutputFormat format;
-  if (!cli::ParseOutputFormat(o.output.empty() ? "table" : o.output, format)) {
-    return Invalid("--output: expected table, json or text, got \"" + o.output + "\"");
-  }
   const std::string status = o.status.empty() ? "open" : o.status;
   if (status != "open" && status != "resolved" && status != "all") {
     return Invalid("--status: expected open, resolved or all, got \"" + status + "\"");
@@ -103,29 +99,24 @@ int List(const IncidentOptions& o) {
   if (!o.severity.empty()) {
     path += "&severity=" + UrlEncode(o.severity);
   }
-  auto list = Request(o, "GET", path);
-  if (!list) {
-    return cli::ReportError(list.error());
-  }
-  if (format == cli::OutputFormat::kJson) {
-    std::printf("%s\n", (*list)["items"].dump(2).c_str());
-    return 0;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& i : (*list)["items"]) {
-    const std::string commander = JsonField(i, "commander");
-    rows.push_back({JsonField(i, "id"), JsonField(i, "severity"), JsonField(i, "status"),
-                    JsonField(i, "environment"), commander.empty() ? "-" : "@" + commander,
-                    JsonField(i, "opened_at"),
-                    JsonField(i, "acknowledged_by").empty() ? "no" : "yes", JsonField(i, "title")});
-  }
-  std::printf("%s",
-              format == cli::OutputFormat::kText
-                  ? cli::RenderText(rows).c_str()
-                  : cli::RenderTable(
-                        {"ID", "SEV", "STATUS", "ENV", "COMMANDER", "OPENED", "ACK", "TITLE"}, rows)
-                        .c_str());
-  return 0;
+  return CallAndPrint(
+      {.server_flag = o.server,
+       .output = o.output.empty() ? "table" : o.output,
+       .path = path,
+       .json_key = "items"},
+      [](const nlohmann::json& list, cli::OutputFormat format) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& i : list["items"]) {
+          const std::string commander = JsonField(i, "commander");
+          rows.push_back({JsonField(i, "id"), JsonField(i, "severity"), JsonField(i, "status"),
+                          JsonField(i, "environment"), commander.empty() ? "-" : "@" + commander,
+                          JsonField(i, "opened_at"),
+                          JsonField(i, "acknowledged_by").empty() ? "no" : "yes",
+                          JsonField(i, "title")});
+        }
+        return cli::PrintRows(
+            format, {"ID", "SEV", "STATUS", "ENV", "COMMANDER", "OPENED", "ACK", "TITLE"}, rows);
+      });
 }
 
 void PrintIncident(const nlohmann::json& i) {

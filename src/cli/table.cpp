@@ -1,20 +1,30 @@
 #include "cli/table.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace ec2m::cli {
 
-bool ParseOutputFormat(const std::string& text, OutputFormat& format) {
+Result<OutputFormat> ParseOutputFormat(const std::string& text) {
   if (text == "table") {
-    format = OutputFormat::kTable;
-  } else if (text == "json") {
-    format = OutputFormat::kJson;
-  } else if (text == "text") {
-    format = OutputFormat::kText;
-  } else {
-    return false;
+    return OutputFormat::kTable;
   }
-  return true;
+  if (text == "json") {
+    return OutputFormat::kJson;
+  }
+  if (text == "text") {
+    return OutputFormat::kText;
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "--output: expected table, json or text, got \"" + text + "\"");
+}
+
+int PrintRows(OutputFormat format, const std::vector<std::string>& headers,
+              const std::vector<std::vector<std::string>>& rows) {
+  const std::string out =
+      format == OutputFormat::kText ? RenderText(rows) : RenderTable(headers, rows);
+  std::fputs(out.c_str(), stdout);
+  return 0;
 }
 
 std::string RenderTable(const std::vector<std::string>& headers,

@@ -18,12 +18,13 @@ TEST(TableTest, TextIsTabSeparated) {
 }
 
 TEST(TableTest, ParsesOutputFormats) {
-  OutputFormat f = OutputFormat::kText;
-  EXPECT_TRUE(ParseOutputFormat("json", f));
-  EXPECT_EQ(f, OutputFormat::kJson);
-  EXPECT_TRUE(ParseOutputFormat("table", f));
-  EXPECT_EQ(f, OutputFormat::kTable);
-  EXPECT_FALSE(ParseOutputFormat("yaml", f));
+  EXPECT_EQ(ParseOutputFormat("json").value(), OutputFormat::kJson);
+  EXPECT_EQ(ParseOutputFormat("table").value(), OutputFormat::kTable);
+  EXPECT_EQ(ParseOutputFormat("text").value(), OutputFormat::kText);
+  auto bad = ParseOutputFormat("yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.error().message, "--output: expected table, json or text, got \"yaml\"");
 }
 
 }  // namespace
