@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/environment_cloud.hpp"
+#include "app/fleet_collector.hpp"
 #include "app/stop_signals.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/secure_random.hpp"
@@ -33,10 +34,10 @@
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
-#include "sim/catalog.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
 #include "stack/provisioner.hpp"
+#include "store/observed_store.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -145,6 +146,20 @@ int RunServe(const ServeOptions& options) {
   }
   SystemClock clock;
   auth::SecureRandom random;
+  // The metric store behind alarms and dashboards (on the store itself: its flushes are not
+  // observed, so reporting a failure never waits on the metric store's own writes); the monitor
+  // over it starts once the outbox and incidents exist (below).
+  monitor::MetricStore metric_store(store->get());
+  if (auto loaded = metric_store.Load(); !loaded) {
+    return cli::ReportError(loaded.error());
+  }
+  // Everything else reaches the store through an observer that counts its failures for the
+  // control plane's Throttling alarm: a busy database or a serialization failure is throttling.
+  ec2m::store::ObservedStore observed_store(**store, [&metric_store, &clock](const Error& e) {
+    const bool throttled = e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kThrottled;
+    metric_store.PutMany(monitor::kControlPlane,
+                         {{"StoreErrors", 1}, {"Throttles", throttled ? 1.0 : 0.0}}, clock.Now());
+  });
 
   sim::SimConfig sim_base;
   if (!c->sim_config.empty()) {
@@ -170,7 +185,7 @@ int RunServe(const ServeOptions& options) {
         sim::SimConfig sim = sim_base;
         sim.region = env.region;
         sim.account_id = env.account_id;
-        auto opened = sim::SimRegion::Open(sim, **store, clock, random);
+        auto opened = sim::SimRegion::Open(sim, observed_store, clock, random);
         if (!opened) {
           return cli::ReportError(opened.error());
         }
@@ -190,8 +205,8 @@ int RunServe(const ServeOptions& options) {
 
   const StopSignals stop_signals;  // before any thread starts
 
-  audit::AuditLog audit(**store, clock);
-  server::Identity identity(**store, audit, clock, random);
+  audit::AuditLog audit(observed_store, clock);
+  server::Identity identity(observed_store, audit, clock, random);
   auto first_password = identity.EnsureFirstAdmin(c->admin_email);
   if (!first_password) {
     return cli::ReportError(first_password.error());
@@ -202,12 +217,6 @@ int RunServe(const ServeOptions& options) {
     }
   }
   server::Metrics metrics;
-  // The metric store behind alarms and dashboards; the monitor over it starts once the outbox
-  // and incidents exist (below).
-  monitor::MetricStore metric_store(store->get());
-  if (auto loaded = metric_store.Load(); !loaded) {
-    return cli::ReportError(loaded.error());
-  }
   server::Inventory inventory(
       handles, [&metrics, &metric_store, &clock](const std::string& env, const std::string& code) {
         metrics.CloudCall(env, code);
@@ -247,16 +256,31 @@ int RunServe(const ServeOptions& options) {
     }
     targets.push_back({h.config.name, std::move(*text), h.config.file, h.ec2});
   }
+  // --- Notifications (notify/): channels and the persistent outbox. Its worker delivers over
+  // libcurl with bounded timeouts and retries with backoff; it stops in the outbox's destructor,
+  // after the API and the provisioner (declared later) have stopped: both hand it messages.
+  notify::CurlTransport notify_transport;
+  notify::Outbox outbox(observed_store, notify_transport, clock, random);
+  outbox.Start();
+  // --- end of notifications
   stack::ProvisionerOptions stack_options;
   stack_options.lease = std::chrono::seconds(c->apply_lease_seconds);
-  stack_options.on_finished = [&inventory, &audit](const stack::ChangeSet& cs) {
+  stack_options.on_finished = [&inventory, &audit, &outbox, &metric_store,
+                               &clock](const stack::ChangeSet& cs) {
     (void)audit.Append({cs.author, "environment.apply", cs.id, cs.environment, "",
                         cs.status == "succeeded" ? "success" : "failure", cs.result});
+    Notification n = stack::DeploymentNotification(cs);
+    metric_store.Put({cs.environment, "Deployments", {{"Status", n.fields["status"]}}}, clock.Now(),
+                     1);
+    if (auto sent = outbox.Enqueue(std::move(n)); !sent) {
+      std::fprintf(stderr, "ec2m: %s: notification: %s\n", cs.id.c_str(),
+                   sent.error().ToString().c_str());
+    }
     if (auto refreshed = inventory.Refresh(cs.environment); !refreshed) {
       std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
     }
   };
-  stack::Provisioner provisioner(**store, clock, std::move(targets), stack_options);
+  stack::Provisioner provisioner(observed_store, clock, std::move(targets), stack_options);
   server::ApiOptions api_options;
   api_options.console_dir = FindConsole(c->console_dir);
   api_options.max_body_bytes = c->max_body_bytes;
@@ -266,19 +290,12 @@ int RunServe(const ServeOptions& options) {
   api_options.tls_key = c->tls_key;
   server::Services services;
   services.provisioner = &provisioner;
-  // --- Notifications (notify/): channels and the persistent outbox. Its worker delivers over
-  // libcurl with bounded timeouts and retries with backoff; it stops in the outbox's destructor,
-  // after the API (declared later) has stopped taking requests.
-  notify::CurlTransport notify_transport;
-  notify::Outbox outbox(**store, notify_transport, clock, random);
-  outbox.Start();
   services.outbox = &outbox;
-  // --- end of notifications
   // --- Incidents (incidents/): opened and worked through the REST API and the CLI, their
   // messages handed to the outbox. The escalation worker looks every minute for incidents not
   // acknowledged within their response time; its destructor stops it, after the API (declared
   // later) has stopped and before the outbox (declared earlier) goes.
-  incidents::Incidents incidents(**store, clock, &outbox);
+  incidents::Incidents incidents(observed_store, clock, &outbox);
   incidents::EscalationWorker escalation(incidents, clock);
   escalation.Start();
   services.incidents = &incidents;
@@ -287,7 +304,7 @@ int RunServe(const ServeOptions& options) {
   // five unless overridden) and the control plane's own, evaluated every minute; a transition
   // notifies through the outbox, and a critical alarm's episode opens a P1 (its later
   // transitions go on that incident's timeline).
-  monitor::Monitor monitor(**store, metric_store, clock, &outbox);
+  monitor::Monitor monitor(observed_store, metric_store, clock, &outbox);
   std::map<std::string, int64_t> retention_days = {{monitor::kControlPlane, 30}};
   if (auto set = monitor.SetAlarms(monitor::kControlPlane, monitor::DefaultAlarms()); !set) {
     return cli::ReportError(set.error());
@@ -312,45 +329,16 @@ int RunServe(const ServeOptions& options) {
                    recorded.error().ToString().c_str());
     }
   });
-  // The collector (every collector_seconds, 15 minutes by default): each environment's
-  // instances by state and their estimated hourly cost at the catalog's on-demand prices.
-  monitor.SetCollector(
-      std::chrono::seconds(c->collector_seconds),
-      [&inventory, &handles](monitor::MetricStore& m, TimePoint now) {
-        for (const auto& h : handles) {
-          const std::string& env = h.config.name;
-          for (const auto& [state, n] : inventory.CountByState(env)) {
-            m.Put({env, "Instances", {{"State", state}}}, now, n);
-          }
-          server::InstanceFilter running;
-          running.env = env;
-          running.state = "running";
-          running.limit = 1000;
-          double cost = 0;
-          for (std::string cursor;;) {
-            running.cursor = cursor;
-            auto page = inventory.List(running);
-            if (!page) {
-              break;
-            }
-            for (const server::InventoryItem* item : page->items) {
-              if (const auto* type = sim::FindInstanceType(item->instance.instance_type)) {
-                cost += type->on_demand_hourly_usd;
-              }
-            }
-            if (page->next_cursor.empty()) {
-              break;
-            }
-            cursor = page->next_cursor;
-          }
-          m.Put({env, "EstimatedHourlyCost", {}}, now, cost);
-        }
-      });
+  // The collector (every collector_seconds, 15 minutes by default): instances by state,
+  // estimated cost and the simulated region's CPU figures (app/fleet_collector.hpp).
+  FleetCollector fleet(inventory, handles);
+  monitor.SetCollector(std::chrono::seconds(c->collector_seconds),
+                       [&fleet](monitor::MetricStore& m, TimePoint now) { fleet.Collect(m, now); });
   monitor.Start(std::chrono::seconds(c->alarm_evaluation_seconds), retention_days);
   services.monitor = &monitor;
   // --- end of monitoring
-  server::ApiServer api(**store, identity, inventory, audit, metrics, clock, random, api_options,
-                        services);
+  server::ApiServer api(observed_store, identity, inventory, audit, metrics, clock, random,
+                        api_options, services);
   auto port = api.Listen(listen->first, listen->second);
   if (!port) {
     return cli::ReportError(port.error());

@@ -25,6 +25,15 @@ Result<int> QueryInt(const Call& call, const std::string& name, int fallback, in
   return n;
 }
 
+Result<std::string> EnvFromQuery(const Call& call) {
+  std::string env = call.Query("env");
+  if (env.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "env: expected the environment (?env=dev), or ec2m for the control plane's own");
+  }
+  return env;
+}
+
 namespace {
 
 Reply Ok(nlohmann::json body) { return Reply{200, std::move(body)}; }

@@ -93,6 +93,7 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
   AddMonitorRoutes();
   AddIncidentRoutes();
   AddNotifyRoutes();
+  AddDashboardRoutes();
 }
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {

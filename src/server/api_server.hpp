@@ -129,9 +129,10 @@ class ApiServer {
                 std::function<Result<Reply>(Call&)> handle);
   void AddRoutes();
   void AddStackRoutes();
-  void AddMonitorRoutes();   // monitor_routes.cpp
-  void AddNotifyRoutes();    // notify_routes.cpp
-  void AddIncidentRoutes();  // incident_routes.cpp
+  void AddMonitorRoutes();    // monitor_routes.cpp
+  void AddNotifyRoutes();     // notify_routes.cpp
+  void AddIncidentRoutes();   // incident_routes.cpp
+  void AddDashboardRoutes();  // dashboard_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).
@@ -165,6 +166,10 @@ class ApiServer {
 // The query parameter `name` as an integer in [min, max]; `fallback` when absent. Errors:
 // kInvalidArgument naming the parameter ("limit: expected an integer 1..1000, got \"x\"").
 Result<int> QueryInt(const Call& call, const std::string& name, int fallback, int min, int max);
+
+// A Route.env_from for routes that name their environment in the query (?env=dev, or ec2m for
+// the control plane's own scope). Errors: kInvalidArgument when it is missing.
+Result<std::string> EnvFromQuery(const Call& call);
 
 // The request's JSON body as an object ("{}" when empty), read key by key by the handlers.
 Result<config::JsonObject> RequestBody(const Call& call);

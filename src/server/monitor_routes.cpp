@@ -66,14 +66,6 @@ void ApiServer::AddMonitorRoutes() {
     return services_.monitor;
   };
   // The environment of a route without {env}: the query's "env" (GET) or the body's (POST).
-  auto env_from_query = [](const Call& call) -> Result<std::string> {
-    std::string env = call.Query("env");
-    if (env.empty()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "env: expected the environment (?env=dev), or ec2m for the control plane's own");
-    }
-    return env;
-  };
 
   AddRoute("GET", "/api/v1/alarms", Access::kSignedIn, Role::kViewer,
            "list alarms with their state", [monitor](Call& call) -> Result<Reply> {
@@ -109,7 +101,7 @@ void ApiServer::AddMonitorRoutes() {
              EC2M_RETURN_IF_ERROR(a);
              return Reply{200, AlarmJson(*a)};
            });
-  routes_.back().env_from = env_from_query;
+  routes_.back().env_from = EnvFromQuery;
   routes_.back().control_plane_scope = true;
   AddRoute("GET", "/api/v1/alarms/{name}/history", Access::kEnvRole, Role::kViewer,
            "read an alarm's history", [monitor](Call& call) -> Result<Reply> {
@@ -130,7 +122,7 @@ void ApiServer::AddMonitorRoutes() {
              }
              return Reply{200, {{"items", std::move(items)}}};
            });
-  routes_.back().env_from = env_from_query;
+  routes_.back().env_from = EnvFromQuery;
   routes_.back().control_plane_scope = true;
   for (const bool mute : {true, false}) {
     AddRoute("POST", mute ? "/api/v1/alarms/{name}/mute" : "/api/v1/alarms/{name}/ack",
@@ -211,7 +203,7 @@ void ApiServer::AddMonitorRoutes() {
                            {"period", *period},
                            {"points", std::move(points)}}};
            });
-  routes_.back().env_from = env_from_query;
+  routes_.back().env_from = EnvFromQuery;
   routes_.back().control_plane_scope = true;
   AddRoute("GET", "/api/v1/metrics", Access::kEnvRole, Role::kViewer,
            "list an environment's metric series", [monitor](Call& call) -> Result<Reply> {
@@ -223,7 +215,7 @@ void ApiServer::AddMonitorRoutes() {
              }
              return Reply{200, {{"items", std::move(items)}}};
            });
-  routes_.back().env_from = env_from_query;
+  routes_.back().env_from = EnvFromQuery;
   routes_.back().control_plane_scope = true;
   AddRoute("POST", "/api/v1/metrics", Access::kEnvRole, Role::kDeployer,
            "publish datapoints (PutMetricData)", [this, monitor](Call& call) -> Result<Reply> {

@@ -74,6 +74,30 @@ Result<ChangeSet> FromDoc(const Doc& doc) {
 
 }  // namespace
 
+Notification DeploymentNotification(const ChangeSet& cs) {
+  // interrupted: the process stopped mid-apply (a resume finishes it as another outcome).
+  const std::string status = cs.status == "succeeded" ? "success"
+                             : cs.status == "failed"  ? "failure"
+                                                      : "cancelled";
+  const std::string what = cs.rollback_of.empty() ? "Deployment" : "Rollback";
+  Notification n;
+  n.id = fmt::format("deployment-{}-{}", cs.id, status);
+  n.kind = "deployment";
+  n.environment = cs.environment;
+  n.severity = status == "success" ? "info" : cs.rollback_of.empty() ? "warning" : "critical";
+  n.title = fmt::format("{} {} of {}: {}", what, cs.id, cs.environment, status);
+  n.text = cs.result;
+  n.fields = {{"environment", cs.environment},
+              {"status", status},
+              {"author", cs.author},
+              {"change_set", cs.id},
+              {"config_version", cs.config_version}};
+  if (!cs.rollback_of.empty()) {
+    n.fields["rollback_of"] = cs.rollback_of;
+  }
+  return n;
+}
+
 nlohmann::json ChangeSetJson(const ChangeSet& cs, bool full) {
   nlohmann::json out = ToJson(cs);
   out["summary"] = cs.plan.is_object() ? cs.plan.value("summary", nlohmann::json::object())

@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/notifier.hpp"
 #include "core/store.hpp"
 
 // The record of every change to an environment (a change set) and the one-apply-at-a-time lock,
@@ -49,6 +50,12 @@ struct ChangeSet {
 
 // The REST API's shape of a change set (docs/api.md); `full` adds the plan and the config text.
 nlohmann::json ChangeSetJson(const ChangeSet& cs, bool full);
+
+// The message a finished change set sends (kind "deployment"): its id is stable per change set
+// and outcome, so a retried hand-over is delivered once; fields carry the specification's
+// payload (environment, status success|failure|cancelled, author) and the change set's id and
+// config version.
+Notification DeploymentNotification(const ChangeSet& cs);
 
 // "cs-prod-42" → ("prod", 42); nullopt when it is not a change set id.
 std::optional<std::pair<std::string, int64_t>> ParseChangeSetId(const std::string& id);

@@ -135,6 +135,40 @@ TEST_F(ChangeSetsTest, ConcurrentCreatorsNeverShareANumber) {
   EXPECT_EQ(*numbers.rbegin(), 40);
 }
 
+TEST(DeploymentNotificationTest, SaysHowTheChangeSetEndedWithTheSpecificationsPayload) {
+  ChangeSet cs;
+  cs.id = "cs-prod-7";
+  cs.environment = "prod";
+  cs.author = "alice@example.com";
+  cs.config_version = "0123456789ab";
+  cs.status = "succeeded";
+  cs.result = "3 steps done in 41 s";
+  Notification ok = DeploymentNotification(cs);
+  EXPECT_EQ(ok.id, "deployment-cs-prod-7-success");
+  EXPECT_EQ(ok.kind, "deployment");
+  EXPECT_EQ(ok.environment, "prod");
+  EXPECT_EQ(ok.severity, "info");
+  EXPECT_EQ(ok.title, "Deployment cs-prod-7 of prod: success");
+  EXPECT_EQ(ok.text, "3 steps done in 41 s");
+  EXPECT_EQ(ok.fields.at("status"), "success");
+  EXPECT_EQ(ok.fields.at("author"), "alice@example.com");
+  EXPECT_EQ(ok.fields.at("config_version"), "0123456789ab");
+  EXPECT_EQ(ok.fields.count("rollback_of"), 0u);
+
+  cs.status = "failed";
+  Notification failed = DeploymentNotification(cs);
+  EXPECT_EQ(failed.id, "deployment-cs-prod-7-failure");  // another outcome, another message
+  EXPECT_EQ(failed.severity, "warning");
+
+  cs.status = "interrupted";
+  cs.rollback_of = "cs-prod-5";
+  Notification rollback = DeploymentNotification(cs);
+  EXPECT_EQ(rollback.fields.at("status"), "cancelled");
+  EXPECT_EQ(rollback.severity, "critical");  // a rollback that did not finish
+  EXPECT_EQ(rollback.title, "Rollback cs-prod-7 of prod: cancelled");
+  EXPECT_EQ(rollback.fields.at("rollback_of"), "cs-prod-5");
+}
+
 TEST_F(ChangeSetsTest, ALockNotRenewedWithinItsLeaseIsTakenOver) {
   EnvironmentLocks locks(*store_, clock_, std::chrono::seconds(30));
   auto first = locks.Acquire("dev", "alice (cs-dev-1)");

@@ -250,5 +250,89 @@ TEST_F(MonitorTest, PublishedMetricsAndBadInput) {
   EXPECT_FALSE(query.body["points"].empty()) << query.body.dump();
 }
 
+// A provision's outcome reaches a channel that takes deployments, and the three dashboards
+// assemble what the server recorded: the deployment, the requests, the alarms, the sign-in.
+TEST_F(MonitorTest, DeploymentsAreNotifiedAndTheDashboardsShowThem) {
+  Answer channel = Call("POST", "/api/v1/channels",
+                        {{"name", "deploys"},
+                         {"type", "webhook"},
+                         {"url", receiver_.url() + "/deploys"},
+                         {"secret", "0123456789abcdef0123"},
+                         {"filter", {{"kinds", {"deployment"}}}}});
+  ASSERT_EQ(channel.status, 201) << channel.body.dump();
+  Answer started = Call("POST", "/api/v1/environments/dev/provision", nlohmann::json::object());
+  ASSERT_EQ(started.status, 202) << started.body.dump();
+  const std::string cs = started.body["changeset"]["id"].get<std::string>();
+  nlohmann::json delivered;
+  ASSERT_TRUE(receiver_.WaitFor(
+      [&](const std::vector<ReceivedRequest>& got) {
+        for (const ReceivedRequest& r : got) {
+          auto j = nlohmann::json::parse(r.body, nullptr, false);
+          if (r.path == "/deploys" && j.is_object() && j.value("kind", "") == "deployment") {
+            delivered = j;
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(60)));
+  EXPECT_EQ(delivered["id"], "deployment-" + cs + "-success") << delivered.dump();
+  EXPECT_EQ(delivered["environment"], "dev") << delivered.dump();
+  EXPECT_EQ(delivered["fields"]["status"], "success") << delivered.dump();
+  EXPECT_EQ(delivered["fields"]["author"], plane_->admin_email()) << delivered.dump();
+
+  Answer exec = Call("GET", "/api/v1/dashboards/executive?env=dev&hours=24");
+  ASSERT_EQ(exec.status, 200) << exec.body.dump();
+  EXPECT_EQ(exec.body["period"], 300);
+  std::map<std::string, nlohmann::json> panels;
+  for (const auto& p : exec.body["panels"]) {
+    panels[p["id"].get<std::string>()] = p;
+  }
+  EXPECT_EQ(panels["deployments"]["value"], 1) << exec.body.dump();
+  EXPECT_EQ(panels["open_incidents"]["value"], 0) << exec.body.dump();
+  EXPECT_EQ(panels["availability"]["value"], 100.0) << exec.body.dump();
+  ASSERT_TRUE(panels.count("availability_trend")) << exec.body.dump();
+  const size_t points = panels["availability_trend"]["series"][0]["values"].size();
+  EXPECT_GE(points, 288u);  // 24 hours of 5-minute periods (and the one under way)
+  EXPECT_LE(points, 289u);
+
+  Answer ops = Call("GET", "/api/v1/dashboards/operations?env=dev&hours=1");
+  ASSERT_EQ(ops.status, 200) << ops.body.dump();
+  EXPECT_EQ(ops.body["period"], 60);
+  panels.clear();
+  for (const auto& p : ops.body["panels"]) {
+    panels[p["id"].get<std::string>()] = p;
+  }
+  EXPECT_EQ(panels["alarms"]["alarms"].size(), 5u) << ops.body.dump();
+  ASSERT_EQ(panels["latency"]["series"].size(), 2u) << ops.body.dump();
+  EXPECT_EQ(panels["latency"]["series"][1]["label"], "p99");
+  const auto& requests = panels["requests"]["series"][0]["values"];
+  double total = 0;
+  for (const auto& v : requests) {
+    total += v.is_number() ? v.get<double>() : 0;
+  }
+  EXPECT_GE(total, 2) << ops.body.dump();  // the channel and the provision, at least
+
+  Answer business = Call("GET", "/api/v1/dashboards/business?env=dev");
+  ASSERT_EQ(business.status, 200) << business.body.dump();
+  panels.clear();
+  for (const auto& p : business.body["panels"]) {
+    panels[p["id"].get<std::string>()] = p;
+  }
+  EXPECT_GE(panels["sign_ins_total"]["value"].get<double>(), 1) << business.body.dump();
+  EXPECT_NE(panels["feature_use"].dump().find("\"environments\""), std::string::npos)
+      << business.body.dump();
+
+  Answer bad = Call("GET", "/api/v1/dashboards/finance?env=dev");
+  EXPECT_EQ(bad.status, 404);
+  EXPECT_NE(bad.body.dump().find("finance"), std::string::npos) << bad.body.dump();
+  bad = Call("GET", "/api/v1/dashboards/operations?env=dev&hours=0");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.dump().find("hours"), std::string::npos) << bad.body.dump();
+  bad = Call("GET", "/api/v1/dashboards/operations");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.dump().find("env"), std::string::npos) << bad.body.dump();
+}
+
 }  // namespace
 }  // namespace ec2m::testing

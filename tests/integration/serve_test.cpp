@@ -274,9 +274,11 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
         c = static_cast<char>(std::toupper(c));
       }
       const std::string access = op["x-ec2m-access"];
-      // The alarm and metric routes name their environment in the query (GET) or the body.
-      const bool monitoring =
-          path.starts_with("/api/v1/alarms/") || path.starts_with("/api/v1/metrics");
+      // The alarm, metric and dashboard routes name their environment in the query (GET) or
+      // the body.
+      const bool monitoring = path.starts_with("/api/v1/alarms/") ||
+                              path.starts_with("/api/v1/metrics") ||
+                              path.starts_with("/api/v1/dashboards/");
       if (monitoring && upper == "GET") {
         concrete += "?env=dev";
       }
