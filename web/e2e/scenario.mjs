@@ -3,8 +3,10 @@
 // `ec2m serve`: sign in → the demo instances are listed → stop one → it becomes stopped → the
 // audit log has its instance.stop entry and the chain verifies → the Environments page plans the
 // environment, provisions it and follows the change set until it succeeds, and the history lists
-// it. Selectors are roles and labels, as a person (or a screen reader) finds things; data-testid
-// only for the state cell.
+// it → the Alarms page lists the environment's "Critical API Errors" (one of the five alarms every
+// environment has) → an incident is opened through the form, listed and
+// resolved → the Operations dashboard draws the Latency chart. Selectors are roles and labels, as
+// a person (or a screen reader) finds things; data-testid only for state cells.
 //
 // E2E_SKIP_ENVIRONMENTS=1 skips the Environments steps (reported as skipped, never as passed):
 // only for a server built before the environments-as-code routes existed.
@@ -62,6 +64,18 @@ async function stateOf(row) {
 
 const SKIP_ENVIRONMENTS =
   process.env.E2E_SKIP_ENVIRONMENTS === '1' ? 'E2E_SKIP_ENVIRONMENTS=1 (a server without environments as code)' : '';
+const ALARM = 'Critical API Errors';
+
+/** @param {Page} page @param {string} name */
+async function openFromNav(page, name) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor({ timeout: SHORT });
+}
+
+/** @param {Page} page */
+function incidentDetails(page) {
+  return page.getByRole('region', { name: /^Incident \d{4}-\d{4}-\d{3}$/ });
+}
 
 /**
  * @typedef {{
@@ -288,6 +302,114 @@ export const steps = [
         SHORT,
       );
       return ((await row.textContent()) ?? '').slice(0, 160);
+    },
+  },
+  {
+    name: "the alarms page lists the environment's alarms",
+    async run(page, ctx) {
+      const env = ctx.env ?? 'dev';
+      await openFromNav(page, 'Alarms');
+      const table = page.getByRole('table', { name: 'Alarms' });
+      const error = page.getByRole('alert');
+      await table.or(error).first().waitFor({ timeout: SHORT });
+      const row = table
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: `Details of ${ALARM} in ${env}`, exact: true }) });
+      await eventually(
+        `"${ALARM}" listed for ${env}`,
+        async () => {
+          if ((await error.count()) > 0) {
+            throw new Error(`${await error.first().textContent()}`);
+          }
+          return (await row.count()) === 1;
+        },
+        SHORT,
+      );
+      const rows = (await table.getByRole('row').count()) - 1;
+      return `${rows} alarms; ${ALARM}: ${await row.getByTestId('alarm-state').textContent()}`;
+    },
+  },
+  {
+    name: 'open a P3 incident through the form',
+    async run(page, ctx) {
+      const env = ctx.env ?? 'dev';
+      await openFromNav(page, 'Incidents');
+      const form = page.getByRole('region', { name: 'Open an incident' });
+      const title = `e2e: checkout slow (${new Date().toISOString()})`;
+      ctx.incidentTitle = title;
+      await form.getByLabel('Severity').selectOption('P3');
+      await form.getByLabel('Title').fill(title);
+      await form.getByLabel('Affected environment').selectOption(env);
+      await form.getByRole('button', { name: 'Open incident' }).click();
+      const details = incidentDetails(page);
+      await details.or(form.getByRole('alert')).first().waitFor({ timeout: SHORT });
+      if ((await details.count()) === 0) {
+        throw new Error(`opening failed: ${await form.getByRole('alert').first().textContent()}`);
+      }
+      const id = ((await details.getByRole('heading', { level: 2 }).first().textContent()) ?? '').replace(
+        /^Incident /,
+        '',
+      );
+      ctx.incident = id;
+      await details.getByText(title, { exact: true }).waitFor({ timeout: SHORT });
+      return `opened ${id}`;
+    },
+  },
+  {
+    name: 'the incident is listed',
+    async run(page, ctx) {
+      const row = page
+        .getByRole('table', { name: 'Incidents' })
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: `Details of ${ctx.incident}`, exact: true }) });
+      await eventually(
+        `${ctx.incident} in the list`,
+        async () => (await row.count()) === 1 && ((await row.textContent()) ?? '').includes(ctx.incidentTitle ?? ''),
+        SHORT,
+      );
+      return ((await row.textContent()) ?? '').slice(0, 160);
+    },
+  },
+  {
+    name: 'resolve the incident',
+    async run(page, ctx) {
+      const details = incidentDetails(page);
+      await details.getByLabel('Root cause').fill('e2e: a slow query');
+      await details.getByLabel('Resolution').fill('e2e: added the index');
+      await details.getByRole('button', { name: 'Resolve incident' }).click();
+      const current = details.getByRole('list', { name: 'Status' }).locator('[aria-current]');
+      await eventually(
+        `${ctx.incident} resolved`,
+        async () => {
+          const alert = details.getByRole('alert');
+          if ((await alert.count()) > 0) {
+            throw new Error(`${await alert.first().textContent()}`);
+          }
+          return ((await current.textContent()) ?? '') === 'resolved';
+        },
+        SHORT,
+      );
+      const last = details
+        .getByRole('list', { name: `Timeline of ${ctx.incident}` })
+        .getByRole('listitem')
+        .last();
+      return ((await last.textContent()) ?? '').slice(0, 160);
+    },
+  },
+  {
+    name: 'the operations dashboard draws the latency chart',
+    async run(page) {
+      await openFromNav(page, 'Dashboards');
+      await page.getByRole('tab', { name: 'Operations' }).click();
+      const panel = page.getByRole('tabpanel');
+      const chart = panel.getByRole('img', { name: /^Latency/ });
+      const error = panel.getByRole('alert');
+      await chart.or(error).first().waitFor({ timeout: SHORT });
+      if ((await chart.count()) === 0) {
+        throw new Error(`the dashboard failed: ${await error.first().textContent()}`);
+      }
+      const charts = await panel.getByRole('img').count();
+      return `${await chart.getAttribute('aria-label')}; ${charts} charts`;
     },
   },
 ];

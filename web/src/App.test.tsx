@@ -58,7 +58,7 @@ describe('App', () => {
     await screen.findByRole('heading', { name: 'Audit log' });
   });
 
-  it('shows the Users and Audit links to admins only', async () => {
+  it('shows the Audit, Users and Channels links to admins only', async () => {
     const backend = new Backend();
     backend.user = { ...backend.user, admin: false, roles: { dev: 'operator' } };
     start(backend);
@@ -68,7 +68,7 @@ describe('App', () => {
       within(nav)
         .getAllByRole('link')
         .map((a) => a.textContent),
-    ).toEqual(['Instances', 'Environments']);
+    ).toEqual(['Instances', 'Environments', 'Alarms', 'Incidents', 'Dashboards']);
   });
 });
 

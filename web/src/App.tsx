@@ -7,8 +7,12 @@ import { sessionTokenStore, type TokenStore } from './api/session';
 import type { Environment, User } from './api/types';
 import { Header } from './components/Header';
 import { SessionContext, type Session } from './context';
+import { AlarmsPage } from './pages/AlarmsPage';
 import { AuditPage } from './pages/AuditPage';
+import { ChannelsPage } from './pages/ChannelsPage';
+import { DashboardsPage } from './pages/DashboardsPage';
 import { EnvironmentsPage } from './pages/EnvironmentsPage';
+import { IncidentsPage } from './pages/IncidentsPage';
 import { InstancesPage } from './pages/InstancesPage';
 import { MfaPage } from './pages/MfaPage';
 import { SignInPage } from './pages/SignInPage';
@@ -26,6 +30,14 @@ function Page({ route }: { route: Route }) {
       return <InstancesPage params={route.params} />;
     case '/environments':
       return <EnvironmentsPage params={route.params} />;
+    case '/alarms':
+      return <AlarmsPage params={route.params} />;
+    case '/incidents':
+      return <IncidentsPage params={route.params} />;
+    case '/dashboards':
+      return <DashboardsPage params={route.params} />;
+    case '/channels':
+      return <ChannelsPage />;
     case '/audit':
       return <AuditPage />;
     case '/users':

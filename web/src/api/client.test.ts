@@ -276,3 +276,44 @@ describe('environments as code', () => {
     ]);
   });
 });
+
+describe('ApiClient: monitoring, incidents, notifications', () => {
+  it('asks for alarms of one scope or all, and names an alarm in its path', async () => {
+    const { api, calls } = client(() => ({ body: { items: [] } }));
+    await api.alarms('');
+    await api.alarms('ec2m', 'ALARM');
+    await api.alarmHistory('dev', 'High Error Rate');
+    await api.acknowledgeAlarm('dev', 'a/b');
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}${c.url.search}`)).toEqual([
+      'GET /api/v1/alarms',
+      'GET /api/v1/alarms?env=ec2m&state=ALARM',
+      'GET /api/v1/alarms/High%20Error%20Rate/history?env=dev&limit=100',
+      'POST /api/v1/alarms/a%2Fb/ack',
+    ]);
+    expect(calls[3]?.body).toEqual({ env: 'dev' });
+  });
+
+  it('says so when an alarms answer has no items', async () => {
+    const { api } = client(() => ({ body: { alarms: [] } }));
+    await expect(api.alarms('dev')).rejects.toThrow('unexpected answer for alarms: no items list');
+  });
+
+  it('pages incidents and notifications by cursor, leaving empty filters out', async () => {
+    const { api, calls } = client(() => ({ body: { items: [], next_cursor: 'c2' } }));
+    const page = await api.incidents({ status: 'open', severity: '', env: '' }, null);
+    await api.incidents({ status: 'all', severity: 'P1', env: 'prod' }, 'c2', 10);
+    await api.notifications('', null);
+    expect(page.next_cursor).toBe('c2');
+    expect(calls.map((c) => c.url.search)).toEqual([
+      '?status=open&limit=50',
+      '?status=all&severity=P1&env=prod&limit=10&cursor=c2',
+      '?limit=50',
+    ]);
+  });
+
+  it('reads a dashboard by name with its environment and range', async () => {
+    const { api, calls } = client(() => ({ body: { panels: [] } }));
+    await api.dashboard('operations', 'dev', 168);
+    expect(`${calls[0]?.url.pathname}${calls[0]?.url.search}`).toBe('/api/v1/dashboards/operations?env=dev&hours=168');
+  });
+});

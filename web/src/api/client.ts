@@ -6,26 +6,40 @@ import { ApiError, errorFromResponse } from './errors';
 import type { TokenStore } from './session';
 import type {
   ActionResult,
+  Alarm,
+  AlarmHistoryEntry,
+  AlarmState,
   Applied,
   AuditEntry,
   AuditVerification,
   ChangeSet,
+  Channel,
   CreatedUser,
+  Dashboard,
+  DashboardName,
+  Delivery,
+  DeliveryState,
   DriftReport,
   Environment,
   EnvironmentConfig,
   EnvironmentStatus,
+  Incident,
+  IncidentQuery,
+  IncidentStatus,
   Instance,
   InstanceAction,
   LockRelease,
   LockState,
   LoginResult,
   MfaEnrollment,
+  OpenIncident,
   Page,
   Plan,
   PlanResult,
+  Resolution,
   RoleMap,
   SingleActionResult,
+  TestQueued,
   User,
 } from './types';
 
@@ -58,6 +72,15 @@ export function withQuery(path: string, query: Query = {}): string {
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
+}
+
+/** The `items` of an answer that is a list without paging (alarms, alarm history). */
+function itemsOf<T>(raw: unknown, what: string): T[] {
+  const r = raw as { items?: unknown } | null;
+  if (!r || !Array.isArray(r.items)) {
+    throw new ApiError(200, 'internal', `unexpected answer for ${what}: no items list`);
+  }
+  return r.items as T[];
 }
 
 function asPage<T>(raw: unknown, what: string): Page<T> {
@@ -320,5 +343,101 @@ export class ApiClient {
 
   deleteUser(email: string): Promise<void> {
     return this.request('DELETE', `/api/v1/users/${enc(email)}`);
+  }
+
+  // --- alarms (docs/api.md "Monitoring and alarms"); env "ec2m" is the control plane's ---
+
+  /** The alarms of `env`, or of every environment the caller holds a role in when env is ''. */
+  async alarms(env: string, state?: AlarmState | ''): Promise<Alarm[]> {
+    return itemsOf<Alarm>(await this.request<unknown>('GET', '/api/v1/alarms', { query: { env, state } }), 'alarms');
+  }
+
+  /** Newest first. */
+  async alarmHistory(env: string, name: string, limit = 100): Promise<AlarmHistoryEntry[]> {
+    const raw = await this.request<unknown>('GET', `/api/v1/alarms/${enc(name)}/history`, { query: { env, limit } });
+    return itemsOf<AlarmHistoryEntry>(raw, `the history of ${name}`);
+  }
+
+  /** No notifications until the alarm next returns to OK (deployer). */
+  muteAlarm(env: string, name: string): Promise<Alarm> {
+    return this.request('POST', `/api/v1/alarms/${enc(name)}/mute`, { body: { env } });
+  }
+
+  /** Only an alarm in ALARM (else 409 failed_precondition) (deployer). */
+  acknowledgeAlarm(env: string, name: string): Promise<Alarm> {
+    return this.request('POST', `/api/v1/alarms/${enc(name)}/ack`, { body: { env } });
+  }
+
+  // --- incidents ---
+
+  incidents(query: IncidentQuery, cursor: string | null, limit = 50): Promise<Page<Incident>> {
+    return this.page('/api/v1/incidents', { ...query, limit }, cursor);
+  }
+
+  /** With its timeline. */
+  incident(id: string): Promise<Incident> {
+    return this.request('GET', `/api/v1/incidents/${enc(id)}`);
+  }
+
+  openIncident(incident: OpenIncident): Promise<Incident> {
+    return this.request('POST', '/api/v1/incidents', { body: incident });
+  }
+
+  private incidentAction(id: string, verb: string, body: object): Promise<Incident> {
+    return this.request('POST', `/api/v1/incidents/${enc(id)}/${verb}`, { body });
+  }
+
+  acknowledgeIncident(id: string): Promise<Incident> {
+    return this.incidentAction(id, 'ack', {});
+  }
+
+  /** `commander`: a handle, "@" optional, no spaces. */
+  assignIncident(id: string, commander: string): Promise<Incident> {
+    return this.incidentAction(id, 'assign', { commander });
+  }
+
+  addIncidentNote(id: string, text: string): Promise<Incident> {
+    return this.incidentAction(id, 'notes', { text });
+  }
+
+  /** Forward only: identified, then monitoring; resolving is resolveIncident. */
+  setIncidentStatus(id: string, status: Exclude<IncidentStatus, 'investigating' | 'resolved'>): Promise<Incident> {
+    return this.incidentAction(id, 'status', { status });
+  }
+
+  resolveIncident(id: string, resolution: Resolution): Promise<Incident> {
+    return this.incidentAction(id, 'resolve', resolution);
+  }
+
+  // --- notification channels and deliveries ---
+
+  async channels(): Promise<Channel[]> {
+    const raw = await this.request<unknown>('GET', '/api/v1/channels');
+    return asPage<Channel>(raw, 'channels').items;
+  }
+
+  createChannel(channel: Channel): Promise<Channel> {
+    return this.request('POST', '/api/v1/channels', { body: channel });
+  }
+
+  deleteChannel(name: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/channels/${enc(name)}`);
+  }
+
+  testChannel(name: string): Promise<TestQueued> {
+    return this.request('POST', `/api/v1/channels/${enc(name)}/test`);
+  }
+
+  /** Deliveries newest first. */
+  notifications(state: DeliveryState | '', cursor: string | null, limit = 50): Promise<Page<Delivery>> {
+    return this.page('/api/v1/notifications', { state, limit }, cursor);
+  }
+
+  // --- dashboards ---
+
+  /** `hours`: 1..336, the range ending now. */
+  dashboard(name: DashboardName, env: string, hours: number, signal?: AbortSignal): Promise<Dashboard> {
+    const query = { env, hours };
+    return this.request('GET', `/api/v1/dashboards/${enc(name)}`, signal ? { query, signal } : { query });
   }
 }

@@ -240,3 +240,235 @@ export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
+
+// --- Monitoring and alarms (docs/api.md "Monitoring and alarms") ---
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+export const ALARM_STATES: readonly AlarmState[] = ['ALARM', 'INSUFFICIENT_DATA', 'OK'];
+
+/** The control plane's own scope of alarms and metrics (holders of a "*" role). */
+export const CONTROL_PLANE = 'ec2m';
+
+export interface Alarm {
+  name: string;
+  /** The scope: an environment's name, or "ec2m" for the control plane's. */
+  environment: string;
+  state: AlarmState;
+  reason: string;
+  /** When it entered its state; null until it was first evaluated. */
+  since: string | null;
+  last_evaluated: string | null;
+  episode: number;
+  muted: boolean;
+  /** '' when nobody acknowledged the current ALARM. */
+  acknowledged_by: string;
+  description: string;
+  metric: string;
+  dimensions: Record<string, string>;
+  statistic: string;
+  /** Seconds. */
+  period: number;
+  evaluation_periods: number;
+  datapoints_to_alarm: number;
+  comparison: string;
+  threshold: number;
+  treat_missing_data: string;
+  severity: string;
+  channels: string[];
+}
+
+export interface AlarmHistoryEntry {
+  time: string;
+  kind: 'StateUpdate' | 'Action' | 'Mute' | 'Acknowledge' | string;
+  summary: string;
+  from: string;
+  to: string;
+  actor: string;
+}
+
+// --- Notifications (docs/api.md "Notifications") ---
+
+export type ChannelType = 'slack' | 'teams' | 'email' | 'webhook' | 'github';
+export const CHANNEL_TYPES: readonly ChannelType[] = ['slack', 'teams', 'email', 'webhook', 'github'];
+
+export const NOTIFICATION_KINDS = [
+  'alarm',
+  'incident',
+  'incident.opened',
+  'incident.resolved',
+  'incident.escalated',
+  'deployment',
+  'test',
+] as const;
+
+export type NotificationSeverity = 'info' | 'warning' | 'critical';
+
+export interface ChannelFilter {
+  environments?: string[];
+  kinds?: string[];
+  min_severity?: NotificationSeverity;
+}
+
+/** A channel as sent (secrets in full) and as answered (secrets masked, "****" + last 4). */
+export interface Channel {
+  name: string;
+  type: ChannelType;
+  /** slack, teams, webhook. */
+  url?: string;
+  /** webhook, 16+ characters. */
+  secret?: string;
+  /** email. */
+  smtp_url?: string;
+  from?: string;
+  to?: string[];
+  user?: string;
+  password?: string;
+  /** github. */
+  repo?: string;
+  token?: string;
+  api_url?: string;
+  filter: ChannelFilter;
+  created_at?: string;
+  created_by?: string;
+}
+
+export type DeliveryState = 'pending' | 'sending' | 'delivered' | 'failed';
+export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'sending', 'delivered', 'failed'];
+
+/** One notification's delivery to one channel. */
+export interface Delivery {
+  id: string;
+  channel: string;
+  kind: string;
+  environment: string;
+  severity: string;
+  title: string;
+  state: DeliveryState;
+  attempts: number;
+  last_error: string;
+  enqueued_at: string;
+  updated_at: string;
+  next_attempt_at: string | null;
+  finished_at: string | null;
+}
+
+export interface TestQueued {
+  id: string;
+  channel: string;
+}
+
+// --- Incidents (docs/api.md "Incidents") ---
+
+export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
+export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
+
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  actor: string;
+  text: string;
+}
+
+export interface Incident {
+  /** YYYY-MMDD-NNN. */
+  id: string;
+  severity: Severity;
+  severity_label: string;
+  response_time_minutes: number;
+  escalation: string;
+  title: string;
+  environment: string;
+  service: string;
+  description: string;
+  status: IncidentStatus;
+  commander: string | null;
+  opened_by: string;
+  opened_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  escalated_at: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  /** Resolved incidents only. */
+  duration_minutes?: number;
+  root_cause: string;
+  resolution: string;
+  postmortem_url: string;
+  alarm: string | null;
+  episode: string | null;
+  /** Read one by one and in the answers of actions; not in the list. */
+  timeline?: TimelineEntry[];
+}
+
+export interface IncidentQuery {
+  status?: 'open' | 'resolved' | 'all';
+  env?: string;
+  severity?: Severity | '';
+}
+
+export interface OpenIncident {
+  severity: Severity;
+  title: string;
+  environment: string;
+  service?: string;
+  description?: string;
+}
+
+export interface Resolution {
+  root_cause: string;
+  resolution: string;
+  postmortem_url?: string;
+}
+
+// --- Dashboards (GET /api/v1/dashboards/{name}) ---
+
+export type DashboardName = 'executive' | 'operations' | 'business';
+
+export interface Series {
+  label: string;
+  /** One per period from the dashboard's `start`; null: no data in that period. */
+  values: (number | null)[];
+}
+
+interface PanelBase {
+  id: string;
+  title: string;
+  /** Seconds, Percent, Count, USD, ... */
+  unit?: string;
+}
+
+export interface TimeseriesPanel extends PanelBase {
+  kind: 'timeseries';
+  series: Series[];
+}
+
+export interface StatPanel extends PanelBase {
+  kind: 'stat';
+  value: number | null;
+}
+
+export interface AlarmsPanel extends PanelBase {
+  kind: 'alarms';
+  alarms: Pick<Alarm, 'name' | 'state' | 'severity' | 'reason' | 'since'>[];
+}
+
+export interface TablePanel extends PanelBase {
+  kind: 'table';
+  rows: { label: string; value: number | null }[];
+}
+
+export type Panel = TimeseriesPanel | StatPanel | AlarmsPanel | TablePanel;
+
+export interface Dashboard {
+  dashboard: DashboardName;
+  environment: string;
+  from: string;
+  to: string;
+  /** The time of every timeseries' first value; value i is at start + i × period. */
+  start: string;
+  /** Seconds. */
+  period: number;
+  panels: Panel[];
+}

@@ -47,6 +47,15 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
         <NavLink path="/environments" current={path}>
           Environments
         </NavLink>
+        <NavLink path="/alarms" current={path}>
+          Alarms
+        </NavLink>
+        <NavLink path="/incidents" current={path}>
+          Incidents
+        </NavLink>
+        <NavLink path="/dashboards" current={path}>
+          Dashboards
+        </NavLink>
         {user.admin && (
           <NavLink path="/audit" current={path}>
             Audit
@@ -55,6 +64,11 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
         {user.admin && (
           <NavLink path="/users" current={path}>
             Users
+          </NavLink>
+        )}
+        {user.admin && (
+          <NavLink path="/channels" current={path}>
+            Channels
           </NavLink>
         )}
       </nav>

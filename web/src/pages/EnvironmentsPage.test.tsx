@@ -1,22 +1,13 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../App';
-import { memoryTokenStore } from '../api/session';
 import { REFUSAL } from '../environments/plan';
 import { Backend } from '../test/backend';
 import { change, changeset, plan } from '../test/environments';
-import { fakeFetch, type Recorded } from '../test/fakeFetch';
+import { type Recorded } from '../test/fakeFetch';
+import { openApp } from '../test/openApp';
 
-function openEnvironments(hash: string, setup: (b: Backend) => void = () => {}) {
-  const backend = new Backend();
-  backend.token = 'tok-1';
-  setup(backend);
-  window.location.hash = hash;
-  const f = fakeFetch(backend.handle);
-  render(<App tokens={memoryTokenStore('tok-1')} fetchFn={f.fetch} />);
-  return { backend, calls: f.calls };
-}
+const openEnvironments = (hash: string, setup: (b: Backend) => void = () => {}) => openApp(hash, { setup });
 
 const region = (name: string | RegExp) => screen.getByRole('region', { name });
 const posts = (calls: Recorded[], what: string) =>

@@ -1,19 +1,9 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { App } from '../App';
-import { memoryTokenStore } from '../api/session';
-import { Backend } from '../test/backend';
-import { fakeFetch } from '../test/fakeFetch';
+import { openApp } from '../test/openApp';
 
-function openInstances(hash = '#/instances') {
-  const backend = new Backend();
-  backend.token = 'tok-1';
-  window.location.hash = hash;
-  const f = fakeFetch(backend.handle);
-  render(<App tokens={memoryTokenStore('tok-1')} fetchFn={f.fetch} />);
-  return { backend, calls: f.calls };
-}
+const openInstances = (hash = '#/instances') => openApp(hash);
 
 const table = () => screen.getByRole('table', { name: 'Instances' });
 const listQueries = (calls: ReturnType<typeof openInstances>['calls']) =>

@@ -1,19 +1,10 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { App } from '../App';
-import { memoryTokenStore } from '../api/session';
 import { qrPath } from '../components/QrCode';
-import { Backend } from '../test/backend';
-import { fakeFetch } from '../test/fakeFetch';
+import { openApp } from '../test/openApp';
 
-function openAt(hash: string) {
-  const backend = new Backend();
-  backend.token = 'tok-1';
-  window.location.hash = hash;
-  render(<App tokens={memoryTokenStore('tok-1')} fetchFn={fakeFetch(backend.handle).fetch} />);
-  return backend;
-}
+const openAt = (hash: string) => openApp(hash).backend;
 
 describe('MFA enrolment', () => {
   it('is reached from the user menu', async () => {

@@ -5,15 +5,9 @@ import { App } from '../App';
 import { memoryTokenStore } from '../api/session';
 import { Backend } from '../test/backend';
 import { fakeFetch } from '../test/fakeFetch';
+import { openApp } from '../test/openApp';
 
-function openUsers() {
-  const backend = new Backend();
-  backend.token = 'tok-1';
-  window.location.hash = '#/users';
-  const f = fakeFetch(backend.handle);
-  render(<App tokens={memoryTokenStore('tok-1')} fetchFn={f.fetch} />);
-  return { backend, calls: f.calls };
-}
+const openUsers = () => openApp('#/users');
 
 function rowOf(email: string) {
   return screen.getByRole('row', { name: new RegExp(`^${email.replace('.', '\\.')}`) });

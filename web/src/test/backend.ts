@@ -2,9 +2,12 @@
 // e2e tests run against the real `ec2m serve`). Only what the tests below need.
 
 import type { Instance, User } from '../api/types';
+import { ChannelsBackend } from './channels';
 import { EnvironmentsBackend } from './environments';
 import { apiError, type Answer, type Recorded } from './fakeFetch';
+import { IncidentsBackend } from './incidents';
 import { instance } from './instances';
+import { MonitoringBackend } from './monitoring';
 
 export class Backend {
   token: string | null = null;
@@ -22,6 +25,12 @@ export class Backend {
   users: User[] = [];
   /** /api/v1/environments/{env}/... (environments as code). */
   envs = new EnvironmentsBackend();
+  /** /api/v1/alarms... and /api/v1/dashboards/{name}. */
+  monitoring = new MonitoringBackend();
+  /** /api/v1/incidents... */
+  incidents = new IncidentsBackend();
+  /** /api/v1/channels... and /api/v1/notifications. */
+  channels = new ChannelsBackend();
   audit = [
     {
       seq: 2,
@@ -105,7 +114,14 @@ export class Backend {
         verb === 'stop' ? 'stopping' : verb === 'start' ? 'pending' : verb === 'terminate' ? 'shutting-down' : i.state;
       return { body: { id, previous_state: previous, state: i.state } };
     }
-    return this.more(req) ?? this.envs.handle(req) ?? apiError(404, 'not_found', `no route ${req.method} ${path}`);
+    return (
+      this.more(req) ??
+      this.envs.handle(req) ??
+      this.monitoring.handle(req) ??
+      this.incidents.handle(req) ??
+      this.channels.handle(req) ??
+      apiError(404, 'not_found', `no route ${req.method} ${path}`)
+    );
   };
 
   private more(req: Recorded): Answer | null {
