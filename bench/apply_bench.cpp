@@ -241,7 +241,7 @@ json PhasesOf(const JournalLog& log, const ec2m::stack::Template& desired) {
   std::map<int, int64_t> started;  // by seq: when the step began
   std::map<std::string, Span> phases;
   for (const auto& r : log.entries) {
-    const int64_t at = ToUnixMillis(ParseIso8601(r.at).value_or(TimePoint{}));
+    const int64_t at = ec2m::ToUnixMillis(ec2m::ParseIso8601(r.at).value_or(ec2m::TimePoint{}));
     if (r.status == "pending") {
       started[r.seq] = at;
       continue;
