@@ -65,22 +65,35 @@ Result<std::map<std::string, std::string>> ParseDimensions(const std::string& te
   return out;
 }
 
-std::string SeriesId::Key() const {
-  std::string key = scope + "|" + metric + "|";
+namespace {
+
+void AppendKey(std::string& key, std::string_view scope, std::string_view metric,
+               const std::map<std::string, std::string>& dimensions) {
+  key.append(scope).append("|").append(metric).append("|");
   bool first = true;
   for (const auto& [k, v] : dimensions) {
-    key += first ? "" : ",";
-    key += k + "=" + v;
+    key.append(first ? "" : ",").append(k).append("=").append(v);
     first = false;
   }
+}
+
+}  // namespace
+
+std::string SeriesId::Key() const {
+  std::string key;
+  AppendKey(key, scope, metric, dimensions);
   return key;
 }
 
-MetricStore::Series& MetricStore::SeriesFor(const SeriesId& id) {
-  std::string key = id.Key();
+MetricStore::Series& MetricStore::SeriesFor(const std::string& scope, std::string_view metric,
+                                            const std::map<std::string, std::string>& dimensions) {
+  thread_local std::string key;
+  key.clear();
+  AppendKey(key, scope, metric, dimensions);
   auto it = series_.find(key);
   if (it == series_.end()) {
-    it = series_.emplace(key, Series{id, key, {}}).first;
+    it = series_.emplace(key, Series{SeriesId{scope, std::string(metric), dimensions}, key, {}})
+             .first;
   }
   return it->second;
 }
@@ -92,12 +105,19 @@ void MetricStore::Put(const SeriesId& series, TimePoint time, double value) {
 void MetricStore::PutMany(const std::string& scope, std::initializer_list<Sample> samples,
                           TimePoint time, const std::map<std::string, std::string>& dimensions) {
   const int64_t minute = FloorTo(ToUnixMillis(time), kMinute);
+  const int64_t hour = FloorTo(minute, kHour);
   std::lock_guard lock(mu_);
   for (const Sample& sample : samples) {
-    Series& s = SeriesFor(SeriesId{scope, std::string(sample.metric), dimensions});
-    s.periods[minute].Add(sample.value);
-    if (store_ != nullptr) {
-      dirty_hours_.emplace(s.key, FloorTo(minute, kHour));
+    Series& s = SeriesFor(scope, sample.metric, dimensions);
+    auto last = s.periods.empty() ? s.periods.end() : std::prev(s.periods.end());
+    if (last != s.periods.end() && last->first == minute) {
+      last->second.Add(sample.value);  // the common case: this minute's period exists
+    } else {
+      s.periods[minute].Add(sample.value);
+    }
+    if (store_ != nullptr && s.marked_hour != hour) {
+      dirty_hours_.emplace(s.key, hour);
+      s.marked_hour = hour;
     }
   }
 }
@@ -173,7 +193,8 @@ Result<void> MetricStore::Flush() {
       if (found == series_.end()) {
         continue;
       }
-      const Series& s = found->second;
+      Series& s = found->second;
+      s.marked_hour = -1;  // the next put marks its hour again
       nlohmann::json periods = nlohmann::json::object();
       for (auto it = s.periods.lower_bound(hour); it != s.periods.end() && it->first < hour + kHour;
            ++it) {
@@ -216,7 +237,7 @@ Result<void> MetricStore::Load() {
     } catch (const nlohmann::json::exception& e) {
       return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + e.what());
     }
-    Series& s = SeriesFor(id);
+    Series& s = SeriesFor(id.scope, id.metric, id.dimensions);
     for (const auto& [start, aggregate] : j["periods"].items()) {
       auto a = Aggregate::FromJson(aggregate);
       if (!a) {
@@ -258,6 +279,7 @@ Result<void> MetricStore::Compact(TimePoint now,
         if (s.periods.lower_bound(hour) == s.periods.lower_bound(hour + kHour)) {
           deletes.push_back(DocWrite{kCollection, DocKey(key, hour), std::nullopt});
           dirty_hours_.erase({key, hour});
+          s.marked_hour = -1;
         } else if (store_ != nullptr) {
           dirty_hours_.emplace(key, hour);
         }

@@ -89,8 +89,13 @@ class MetricStore {
     SeriesId id;
     std::string key;                       // id.Key()
     std::map<int64_t, Aggregate> periods;  // period start (ms since the epoch) → samples
+    // The hour last put in dirty_hours_ (-1: none since the last Flush): a request's samples
+    // then cost no set insertion.
+    int64_t marked_hour = -1;
   };
-  Series& SeriesFor(const SeriesId& id);  // REQUIRES: mu_ held
+  // REQUIRES: mu_ held. Builds the key in a reused buffer; a SeriesId only for a new series.
+  Series& SeriesFor(const std::string& scope, std::string_view metric,
+                    const std::map<std::string, std::string>& dimensions);
 
   Store* store_;
   mutable std::mutex mu_;

@@ -218,6 +218,28 @@ TEST(MetricStore, DimensionsParseFromText) {
   EXPECT_FALSE(ParseDimensions("Group"));
 }
 
+// Samples put after a Flush within the same hour (and into an earlier hour) are written by the
+// next Flush: a series marks its hour dirty once, and a Flush unmarks it.
+TEST_F(MonitorTest, EveryFlushWritesWhatCameSinceTheLastOne) {
+  const TimePoint t = clock_.Now();
+  const Statistic sum = ParseStatistic("Sum").value();
+  auto stored = [&](TimePoint at) {
+    MetricStore reloaded(store_.get());
+    EXPECT_TRUE(reloaded.Load());
+    return reloaded.Query("dev", "Requests", {}, sum, at, seconds(60), 1)[0];
+  };
+  metrics_->Put({"dev", "Requests", {}}, t, 1);
+  ASSERT_TRUE(metrics_->Flush());
+  metrics_->Put({"dev", "Requests", {}}, t + seconds(10), 1);
+  ASSERT_TRUE(metrics_->Flush());
+  EXPECT_EQ(stored(t), 2);
+  metrics_->Put({"dev", "Requests", {}}, t - std::chrono::hours(2), 5);
+  metrics_->Put({"dev", "Requests", {}}, t + seconds(20), 1);
+  ASSERT_TRUE(metrics_->Flush());
+  EXPECT_EQ(stored(t), 3);
+  EXPECT_EQ(stored(t - std::chrono::hours(2)), 5);
+}
+
 TEST(MetricStore, QueriesMergeSeriesAndPeriodsAndCompactionDownsamples) {
   MetricStore store(nullptr);
   const TimePoint t0 = FromUnixMillis(1'795'824'000'000);
