@@ -61,9 +61,10 @@ describe('time', () => {
     expect(timeAt('2026-11-27T10:00:00.000Z', 300, 2).toISOString()).toBe('2026-11-27T10:10:00.000Z');
   });
 
-  it('labels the axis with the time, and the day for ranges over a day', () => {
+  it('labels the axis with the time, and the day from a day-long range on', () => {
     const d = new Date('2026-11-27T10:05:00Z');
-    expect(axisTime(d, 24)).toBe('10:05');
+    expect(axisTime(d, 23.9)).toBe('10:05');
+    expect(axisTime(d, 24)).toBe('11-27 10:05'); // both ends of a day's range are 10:05
     expect(axisTime(d, 168)).toBe('11-27 10:05');
   });
 });

@@ -88,11 +88,14 @@ export function timeAt(startIso: string, periodSeconds: number, i: number): Date
   return new Date(new Date(startIso).getTime() + i * periodSeconds * 1000);
 }
 
-/** "10:05" within a day's range, "11-27 10:05" beyond (UTC, as every time in the console). */
+/**
+ * "10:05" in a range shorter than a day, "11-27 10:05" from a day on (a 24-hour range starts and
+ * ends at the same time of day; UTC, as every time in the console).
+ */
 export function axisTime(d: Date, spanHours: number): string {
   if (Number.isNaN(d.getTime())) {
     return '';
   }
   const iso = d.toISOString();
-  return spanHours <= 24 ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return spanHours < 24 ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
