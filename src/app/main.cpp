@@ -9,6 +9,7 @@
 #include "app/cloud_commands.hpp"
 #include "app/environment_commands.hpp"
 #include "app/incident_commands.hpp"
+#include "app/release_commands.hpp"
 #include "app/serve.hpp"
 #include "app/sim_serve.hpp"
 #include "app/stack_commands.hpp"
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
   ec2m::app::AddAlarmCommands(app, alarm_options, exit_code);
   ec2m::app::ChannelOptions channel_options;
   ec2m::app::AddChannelCommands(app, channel_options, exit_code);
+  ec2m::app::ReleaseOptions release_options;
+  ec2m::app::AddReleaseCommands(app, release_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,6 +30,7 @@
 #include "monitor/monitor.hpp"
 #include "notify/outbox.hpp"
 #include "notify/transport.hpp"
+#include "release/deployer.hpp"
 #include "server/api_server.hpp"
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
@@ -337,6 +338,35 @@ int RunServe(const ServeOptions& options) {
   monitor.Start(std::chrono::seconds(c->alarm_evaluation_seconds), retention_days);
   services.monitor = &monitor;
   // --- end of monitoring
+  // --- Releases (release/): blue-green deployments advanced by the deployer's loop, which
+  // resumes the deployments a stopped process left in flight. A transition is audited, counted
+  // and notified here; the loop stops in the deployer's destructor, before what it uses goes.
+  release::Releases releases(observed_store, clock);
+  release::DeployerOptions deploy_options;
+  deploy_options.on_transition = [&audit, &outbox, &metric_store, &inventory, &clock](
+                                     const release::Deployment& d, const release::Release& r,
+                                     bool production) {
+    if (release::IsFinal(d.state)) {
+      const bool ok = d.state == release::kSucceeded;
+      (void)audit.Append({d.author, "deployment.finish", d.id, d.environment, "",
+                          ok ? "success" : "failure", d.reason.empty() ? d.state : d.reason});
+      metric_store.Put({d.environment, "Deployments", {{"Status", ok ? "success" : "failure"}}},
+                       clock.Now(), 1);
+      if (auto refreshed = inventory.Refresh(d.environment); !refreshed) {
+        std::fprintf(stderr, "ec2m: %s\n", refreshed.error().ToString().c_str());
+      }
+    }
+    if (auto n = release::DeploymentNotification(d, r, production)) {
+      if (auto sent = outbox.Enqueue(std::move(*n)); !sent) {
+        std::fprintf(stderr, "ec2m: %s: notification: %s\n", d.id.c_str(),
+                     sent.error().ToString().c_str());
+      }
+    }
+  };
+  release::Deployer deployer(releases, provisioner, clock, &metric_store, deploy_options);
+  deployer.Start();
+  services.deployer = &deployer;
+  // --- end of releases
   server::ApiServer api(observed_store, identity, inventory, audit, metrics, clock, random,
                         api_options, services);
   auto port = api.Listen(listen->first, listen->second);

@@ -1,9 +1,11 @@
 #include "config/environment.hpp"
 
+#include <date/tz.h>
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <filesystem>
 #include <set>
 
@@ -26,6 +28,18 @@ bool IsAccountId(const std::string& s) {
 }
 
 }  // namespace
+
+bool IsTimeZone(const std::string& name) {
+  // "localtime" is the host's /etc/localtime: a config must mean the same on every machine.
+  if (name == "localtime") {
+    return false;
+  }
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {  // not in the database, or no database to read
+    return false;
+  }
+}
 
 int CidrPrefix(const std::string& cidr, int min_prefix, int max_prefix) {
   auto block = ParseCidr(cidr);
@@ -98,15 +112,6 @@ bool IsInstanceType(const std::string& s) {
          s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string::npos &&
          s.find('.', dot + 1) == std::string::npos &&
          std::islower(static_cast<unsigned char>(s[0]));
-}
-
-// "America/Los_Angeles", "UTC": the shape of an IANA zone name (the zone itself is looked up
-// where windows are evaluated).
-bool IsZoneName(const std::string& s) {
-  return !s.empty() && s.size() <= 64 && std::isupper(static_cast<unsigned char>(s[0])) &&
-         s.find_first_not_of(
-             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
-             std::string::npos;
 }
 
 // A name defined twice in one list: "... "web" is already the name of $.instanceGroups[0]".
@@ -444,9 +449,10 @@ Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
     }
     auto zone = o.StringOr("timeZone", w.time_zone);
     EC2M_RETURN_IF_ERROR(zone);
-    if (!IsZoneName(*zone)) {
-      return o.Invalid(
-          "timeZone", "expected an IANA time zone like America/Los_Angeles, got \"" + *zone + "\"");
+    if (!IsTimeZone(*zone)) {
+      return o.Invalid("timeZone",
+                       "expected a time zone of the tz database (\"America/Los_Angeles\"), got \"" +
+                           *zone + "\"");
     }
     w.time_zone = *zone;
     EC2M_RETURN_IF_ERROR(o.Finish());
@@ -563,10 +569,35 @@ Result<void> ReadApproval(JsonObject& doc, EnvironmentConfig& e) {
   auto required = (*obj)->OptBool("required");
   EC2M_RETURN_IF_ERROR(required);
   e.approval.required = required->value_or(e.approval.required);
-  auto approvals = (*obj)->OptInt("approvals", 1, 5);
-  EC2M_RETURN_IF_ERROR(approvals);
-  e.approval.approvals = static_cast<int>(approvals->value_or(e.approval.approvals));
+  EC2M_RETURN_IF_ERROR((*obj)->ReadInt("approvals", 1, 5, e.approval.approvals));
   return (*obj)->Finish();
+}
+
+Result<void> ReadDeployment(JsonObject& doc, EnvironmentConfig& e) {
+  auto obj = doc.OptObject("deployment");
+  EC2M_RETURN_IF_ERROR(obj);
+  if (!*obj) {
+    return {};
+  }
+  JsonObject& o = **obj;
+  DeploymentConfig& d = e.deployment;
+  EC2M_RETURN_IF_ERROR(o.ReadInt("stabilizationSeconds", 0, 3600, d.stabilization_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("watchSeconds", 0, 86400, d.watch_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("healthTimeoutSeconds", 10, 7200, d.health_timeout_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("baselineMinutes", 5, 1440, d.baseline_minutes));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("consecutiveBreaches", 1, 10, d.consecutive_breaches));
+  auto next = o.OptString("promoteTo");
+  EC2M_RETURN_IF_ERROR(next);
+  if (*next) {
+    if (!IsName(**next) || **next == e.name) {
+      return o.Invalid("promoteTo",
+                       "expected another environment's name (lower-case letters, digits "
+                       "and '-'), got \"" +
+                           **next + "\"");
+    }
+    d.promote_to = **next;
+  }
+  return o.Finish();
 }
 
 Result<void> ReadCloud(JsonObject& doc, CloudConfig& cloud) {
@@ -670,6 +701,7 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   e.removal_policy = *removal;
   EC2M_RETURN_IF_ERROR(ReadWindows(*doc, e));
   EC2M_RETURN_IF_ERROR(ReadApproval(*doc, e));
+  EC2M_RETURN_IF_ERROR(ReadDeployment(*doc, e));
   auto cognito = doc->OptObject("cognito");
   EC2M_RETURN_IF_ERROR(cognito);
   if (*cognito) {
@@ -710,6 +742,40 @@ Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path) {
   return EnvironmentFile{std::move(*env), std::move(*text)};
 }
 
+Result<void> CheckPromotions(const std::vector<EnvironmentConfig>& envs) {
+  std::map<std::string, const EnvironmentConfig*> by_name;
+  std::string names;
+  for (const EnvironmentConfig& e : envs) {
+    by_name[e.name] = &e;
+    names += (names.empty() ? "" : ", ") + e.name;
+  }
+  for (const EnvironmentConfig& e : envs) {
+    const std::string& next = e.deployment.promote_to;
+    if (next.empty()) {
+      continue;
+    }
+    if (!by_name.count(next)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{}: $.deployment.promoteTo: expected one of the environments "
+                              "beside it ({}), got \"{}\"",
+                              e.file, names, next));
+    }
+    // Following promotions from here must end: dev → staging → prod, never back.
+    std::set<std::string> seen = {e.name};
+    for (const EnvironmentConfig* at = by_name[next]; at != nullptr;) {
+      if (!seen.insert(at->name).second) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    fmt::format("{}: $.deployment.promoteTo: promotions from {} come back to {} "
+                                "(a cycle)",
+                                e.file, e.name, at->name));
+      }
+      const std::string& after = at->deployment.promote_to;
+      at = after.empty() || !by_name.count(after) ? nullptr : by_name[after];
+    }
+  }
+  return {};
+}
+
 Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -730,6 +796,7 @@ Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir) 
     EC2M_RETURN_IF_ERROR(file);
     envs.push_back(std::move(file->config));
   }
+  EC2M_RETURN_IF_ERROR(CheckPromotions(envs));
   return envs;
 }
 

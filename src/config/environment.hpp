@@ -86,6 +86,18 @@ struct ApprovalRule {
   int approvals = 1;  // distinct approvers needed
 };
 
+// How releases are deployed to the environment (blue-green; "deployment" in the file).
+struct DeploymentConfig {
+  int stabilization_seconds = 30;    // after green is healthy, before the switch
+  int watch_seconds = 600;           // after the switch, before blue is retired
+  int health_timeout_seconds = 600;  // for green to run and pass its health check
+  int baseline_minutes = 30;         // the stretch before a deployment its baseline is taken from
+  // Breaching periods in a row before the response-time trigger rolls back (one flaky
+  // datapoint does not).
+  int consecutive_breaches = 3;
+  std::string promote_to;  // the environment a success here is deployed to next ("staging")
+};
+
 // One environment's config file (config/<name>.json): the specification's keys (environment,
 // region, vpc, cognito, monitoring) plus the account, the cloud and the environment's resources:
 // subnets, security groups, instance groups, tags, removal policy, maintenance windows and the
@@ -106,6 +118,7 @@ struct EnvironmentConfig {
   std::string removal_policy;               // RETAIN | DESTROY; default RETAIN for prod only
   std::vector<MaintenanceWindow> maintenance_windows;
   ApprovalRule approval;
+  DeploymentConfig deployment;
   bool mfa_required = false;
   bool self_signup_enabled = false;
   bool detailed_monitoring = false;
@@ -116,6 +129,11 @@ struct EnvironmentConfig {
 
   bool retain() const { return removal_policy == "RETAIN"; }
 };
+
+// Whether `name` is a time zone of the tz database ("UTC", "America/Los_Angeles") as the system
+// has it (/usr/share/zoneinfo, Debian's tzdata). False for "localtime" (whatever zone the host is
+// set to) and when the database cannot be read. Thread-safe.
+bool IsTimeZone(const std::string& name);
 
 // The prefix length of a network CIDR within [min_prefix, max_prefix], or -1.
 int CidrPrefix(const std::string& cidr, int min_prefix = 0, int max_prefix = 32);
@@ -155,5 +173,9 @@ Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path);
 // differs from the file's stem ("config/dev.json: $.environment: expected \"dev\" (the file's
 // name), got \"prod\""); a missing or unreadable directory.
 Result<std::vector<EnvironmentConfig>> LoadEnvironments(const std::string& dir);
+
+// Every deployment.promoteTo names another environment of `envs`, and following them never comes
+// back (dev → staging → prod). Errors: kInvalidArgument naming the file and the key.
+Result<void> CheckPromotions(const std::vector<EnvironmentConfig>& envs);
 
 }  // namespace ec2m::config

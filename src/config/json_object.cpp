@@ -132,6 +132,13 @@ Result<std::optional<int64_t>> JsonObject::OptInt(std::string_view key, int64_t 
   return std::optional<int64_t>(n);
 }
 
+Result<void> JsonObject::ReadInt(std::string_view key, int64_t min, int64_t max, int& out) {
+  auto n = OptInt(key, min, max);
+  EC2M_RETURN_IF_ERROR(n);
+  out = static_cast<int>(n->value_or(out));
+  return {};
+}
+
 Result<std::optional<double>> JsonObject::OptNumber(std::string_view key) {
   const nlohmann::json* v = Find(key);
   if (v == nullptr) {

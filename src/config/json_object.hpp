@@ -34,6 +34,8 @@ class JsonObject {
                                const std::vector<std::string>& allowed = {});
   // An integer in [min, max].
   Result<std::optional<int64_t>> OptInt(std::string_view key, int64_t min, int64_t max);
+  // The same into `out`, which keeps its value when the key is absent.
+  Result<void> ReadInt(std::string_view key, int64_t min, int64_t max, int& out);
   Result<std::optional<bool>> OptBool(std::string_view key);
   // Any finite JSON number.
   Result<std::optional<double>> OptNumber(std::string_view key);

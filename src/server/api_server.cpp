@@ -94,6 +94,7 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
   AddIncidentRoutes();
   AddNotifyRoutes();
   AddDashboardRoutes();
+  AddReleaseRoutes();
 }
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {

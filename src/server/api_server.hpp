@@ -36,6 +36,9 @@ class Outbox;
 namespace ec2m::incidents {
 class Incidents;
 }  // namespace ec2m::incidents
+namespace ec2m::release {
+class Deployer;
+}  // namespace ec2m::release
 
 namespace ec2m::server {
 
@@ -104,6 +107,7 @@ struct Services {
   monitor::Monitor* monitor = nullptr;        // metrics, alarms, dashboards
   notify::Outbox* outbox = nullptr;           // channels and the notification outbox
   incidents::Incidents* incidents = nullptr;  // incidents
+  release::Deployer* deployer = nullptr;      // releases and blue-green deployments
 };
 
 // The REST API under /api/v1 (docs/api.md), /health/live, /health/ready, /metrics, the OpenAPI
@@ -133,6 +137,7 @@ class ApiServer {
   void AddNotifyRoutes();     // notify_routes.cpp
   void AddIncidentRoutes();   // incident_routes.cpp
   void AddDashboardRoutes();  // dashboard_routes.cpp
+  void AddReleaseRoutes();    // release_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).

@@ -253,24 +253,7 @@ class Applier {
 
   // `value` with every {"Ref": id} replaced by the physical id made or found for it.
   nlohmann::json Resolved(const nlohmann::json& value) {
-    if (value.is_object() && value.size() == 1 && value.contains("Ref")) {
-      return Id(value["Ref"].get<std::string>());
-    }
-    if (value.is_array()) {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& v : value) {
-        out.push_back(Resolved(v));
-      }
-      return out;
-    }
-    if (value.is_object()) {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& [k, v] : value.items()) {
-        out[k] = Resolved(v);
-      }
-      return out;
-    }
-    return value;
+    return ResolveRefs(value, [this](const std::string& logical_id) { return Id(logical_id); });
   }
 
   // The resource's tags; without kSettingsTag for what gets its settings after creation (the
@@ -373,27 +356,9 @@ class Applier {
       return group->group_id;
     }
     if (r.type == kInstance) {
-      RunInstancesRequest req;
-      req.image_id = p.value("ImageId", "");
-      req.instance_type = p.value("InstanceType", "");
-      req.subnet_id = Resolved(p["SubnetId"]).get<std::string>();
-      for (const auto& g : Resolved(p["SecurityGroupIds"])) {
-        req.security_group_ids.push_back(g.get<std::string>());
-      }
-      req.client_token = LaunchToken(change_set_id_, r.logical_id);
-      if (p.contains("UserData")) {
-        req.user_data = Base64Encode(p["UserData"].get<std::string>());
-      }
-      for (const auto& m : p.value("BlockDeviceMappings", nlohmann::json::array())) {
-        const nlohmann::json& ebs = m["Ebs"];
-        req.block_device_mappings.push_back(
-            {m.value("DeviceName", ""),
-             {ebs.value("VolumeSize", 8), ebs.value("VolumeType", "gp3"),
-              ebs.value("Encrypted", false), ebs.value("DeleteOnTermination", true), "", ""}});
-      }
-      req.disable_api_termination = p.value("DisableApiTermination", false);
-      req.monitoring_enabled = p.value("Monitoring", false);
-      req.tag_specifications = {{"instance", TagsOf(r, true)}};
+      const RunInstancesRequest req = InstanceLaunch(
+          r, [this](const std::string& logical_id) { return Id(logical_id); },
+          LaunchToken(change_set_id_, r.logical_id));
       auto launched = Call([&] { return ec2_.RunInstances(req); });
       EC2M_RETURN_IF_ERROR(launched);
       if (launched->instances.empty()) {
@@ -734,6 +699,60 @@ class Applier {
 };
 
 }  // namespace
+
+nlohmann::json ResolveRefs(const nlohmann::json& value, const PhysicalIdOf& physical_id) {
+  if (value.is_object() && value.size() == 1 && value.contains("Ref")) {
+    return physical_id(value["Ref"].get<std::string>());
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : value) {
+      out.push_back(ResolveRefs(v, physical_id));
+    }
+    return out;
+  }
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : value.items()) {
+      out[k] = ResolveRefs(v, physical_id);
+    }
+    return out;
+  }
+  return value;
+}
+
+RunInstancesRequest InstanceLaunch(const Resource& r, const PhysicalIdOf& physical_id,
+                                   const std::string& client_token) {
+  const nlohmann::json& p = r.properties;
+  RunInstancesRequest req;
+  req.image_id = p.value("ImageId", "");
+  req.instance_type = p.value("InstanceType", "");
+  req.subnet_id =
+      ResolveRefs(p.value("SubnetId", nlohmann::json()), physical_id).get<std::string>();
+  for (const auto& g :
+       ResolveRefs(p.value("SecurityGroupIds", nlohmann::json::array()), physical_id)) {
+    req.security_group_ids.push_back(g.get<std::string>());
+  }
+  req.client_token = client_token;
+  if (p.contains("UserData")) {
+    req.user_data = Base64Encode(p["UserData"].get<std::string>());
+  }
+  for (const auto& m : p.value("BlockDeviceMappings", nlohmann::json::array())) {
+    const nlohmann::json& ebs = m["Ebs"];
+    req.block_device_mappings.push_back(
+        {m.value("DeviceName", ""),
+         {ebs.value("VolumeSize", 8), ebs.value("VolumeType", "gp3"), ebs.value("Encrypted", false),
+          ebs.value("DeleteOnTermination", true), "", ""}});
+  }
+  req.disable_api_termination = p.value("DisableApiTermination", false);
+  req.monitoring_enabled = p.value("Monitoring", false);
+  Tags tags;
+  for (const auto& [k, v] : r.tags) {
+    tags.push_back({k, v});
+  }
+  req.tag_specifications = {{"instance", std::move(tags)}};
+  return req;
+}
 
 std::string LaunchToken(const std::string& change_set_id, const std::string& logical_id) {
   return "ec2m-" + Sha256Hex(change_set_id + "/" + logical_id).substr(0, 32);

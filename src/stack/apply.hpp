@@ -47,6 +47,16 @@ using JournalSink = std::function<Result<void>(const StepRecord&)>;
 // "ec2m-" and 32 hex digits of SHA-256(change set id, logical id): the ClientToken of a launch.
 std::string LaunchToken(const std::string& change_set_id, const std::string& logical_id);
 
+// A logical id → the physical id it stands for ("" when none).
+using PhysicalIdOf = std::function<std::string(const std::string&)>;
+// `value` with every {"Ref": logical id} replaced by its physical id.
+nlohmann::json ResolveRefs(const nlohmann::json& value, const PhysicalIdOf& physical_id);
+// The RunInstances request that makes instance resource `r` of a template (its tags included,
+// its references resolved), with ClientToken `client_token`: how an apply launches an instance
+// and how a blue-green deployment launches its green fleet.
+RunInstancesRequest InstanceLaunch(const Resource& r, const PhysicalIdOf& physical_id,
+                                   const std::string& client_token);
+
 // Applies `plan` (made from `desired` and `actual`) as change set `change_set_id`. Refused
 // changes are skipped. A failed step stops new steps from starting (those in flight finish) and
 // the deletes from running, so nothing is removed while its replacement is missing. Errors only

@@ -45,7 +45,8 @@ nlohmann::json ToJson(const ChangeSet& cs) {
           {"finished_at", cs.finished_at},
           {"duration_ms", cs.duration_ms},
           {"result", cs.result},
-          {"rollback_of", cs.rollback_of}};
+          {"rollback_of", cs.rollback_of},
+          {"deployment", cs.deployment}};
 }
 
 Result<ChangeSet> FromDoc(const Doc& doc) {
@@ -58,6 +59,7 @@ Result<ChangeSet> FromDoc(const Doc& doc) {
   cs.environment = j.value("environment", "");
   cs.number = j.value("number", int64_t{0});
   cs.config_version = j.value("config_version", "");
+  cs.deployment = j.value("deployment", "");
   cs.author = j.value("author", "");
   cs.created_at = j.value("created_at", "");
   cs.config_text = j.value("config_text", "");
@@ -276,7 +278,9 @@ Result<std::optional<LockInfo>> EnvironmentLocks::Acquire(const std::string& env
     int64_t expected = 0;
     if (*held) {
       const LockInfo& info = (*held)->first;
-      if (std::chrono::seconds(info.idle_seconds) < lease_) {
+      // A live holder keeps it, unless it is the same owner come back (a restarted process
+      // resuming its own work).
+      if (std::chrono::seconds(info.idle_seconds) < lease_ && info.owner != owner) {
         return Fail(
             ErrorCode::kFailedPrecondition,
             fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "

@@ -45,6 +45,7 @@ struct ChangeSet {
   int64_t duration_ms = 0;
   std::string result;       // a line saying how it ended
   std::string rollback_of;  // the change set whose config this one restored, if any
+  std::string deployment;   // the blue-green deployment it records ("d-17"), which applies it
   int64_t version = 0;      // of the stored document (optimistic concurrency)
 };
 
@@ -108,7 +109,8 @@ class EnvironmentLocks {
                    std::chrono::milliseconds lease = kDefaultLease)
       : store_(store), clock_(clock), lease_(lease) {}
 
-  // Returns the dead holder's lock when it took one over. Errors: kFailedPrecondition
+  // Returns the dead holder's lock when it took one over (or its own, when `owner` held it
+  // already: a restarted process taking back its work). Errors: kFailedPrecondition
   // "environment prod is locked by ... since ... (N s ago); `ec2m unlock prod` frees it" when a
   // live holder has it.
   Result<std::optional<LockInfo>> Acquire(const std::string& environment, const std::string& owner);

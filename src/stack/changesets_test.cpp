@@ -178,6 +178,12 @@ TEST_F(ChangeSetsTest, ALockNotRenewedWithinItsLeaseIsTakenOver) {
   ASSERT_TRUE(locks.Renew("dev", "alice (cs-dev-1)"));
   clock_.Advance(std::chrono::seconds(20));
   EXPECT_FALSE(locks.Acquire("dev", "bob (cs-dev-2)"));  // renewed 20 s ago: alive
+  // Its holder come back (a restarted process resuming its own work) takes it again.
+  auto again = locks.Acquire("dev", "alice (cs-dev-1)");
+  ASSERT_TRUE(again) << again.error().ToString();
+  EXPECT_EQ((*again)->owner, "alice (cs-dev-1)");
+  clock_.Advance(std::chrono::seconds(20));
+  EXPECT_FALSE(locks.Acquire("dev", "bob (cs-dev-2)"));
   clock_.Advance(std::chrono::seconds(15));
   auto taken = locks.Acquire("dev", "bob (cs-dev-2)");  // 35 s without a renewal: dead
   ASSERT_TRUE(taken) << taken.error().ToString();

@@ -81,11 +81,13 @@ nlohmann::json Canonical(const std::string& property, nlohmann::json value) {
   return value;
 }
 
-// The tags a plan compares: the user's and ec2m's own, without AWS's and the hash tags.
+// The tags a plan compares: the user's and ec2m's own, without AWS's, the hash tags and
+// provenance.
 std::map<std::string, std::string> PlainTags(const std::map<std::string, std::string>& tags) {
   std::map<std::string, std::string> out;
   for (const auto& [k, v] : tags) {
-    if (k.rfind("aws:", 0) != 0 && k != kSpecTag && k != kSettingsTag) {
+    if (k.rfind("aws:", 0) != 0 && k != kSpecTag && k != kSettingsTag && k != kDeploymentTag &&
+        k != kReleaseTag) {
       out[k] = v;
     }
   }

@@ -79,6 +79,11 @@ Provisioner::~Provisioner() {
   }
 }
 
+Ec2* Provisioner::Cloud(const std::string& environment) const {
+  const Target* target = Find(environment);
+  return target == nullptr ? nullptr : target->ec2;
+}
+
 bool Provisioner::Has(const std::string& environment) const { return Find(environment) != nullptr; }
 
 const Target* Provisioner::Find(const std::string& environment) const {
@@ -288,7 +293,7 @@ Result<Started> Provisioner::Start(const Target& target, const std::string& auth
     auto previous = change_sets_.List(target.name, 5, cs->number);
     if (previous) {
       for (ChangeSet& old : *previous) {
-        if (old.status == "applying") {
+        if (old.status == "applying" && old.deployment.empty()) {
           old.status = "interrupted";
           old.result = fmt::format(
               "interrupted: its apply stopped (the lock of {} was not "
@@ -430,7 +435,9 @@ Result<int> Provisioner::RecoverInterrupted() {
   for (const Target& target : targets_) {
     auto latest = change_sets_.List(target.name, 1);
     EC2M_RETURN_IF_ERROR(latest);
-    if (latest->empty() || latest->front().status != "applying") {
+    // A deployment's change set is the deployer's to resume (release::Deployer).
+    if (latest->empty() || latest->front().status != "applying" ||
+        !latest->front().deployment.empty()) {
       continue;
     }
     auto cs = change_sets_.Get(latest->front().id);

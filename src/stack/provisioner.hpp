@@ -95,6 +95,8 @@ class Provisioner {
   Provisioner& operator=(const Provisioner&) = delete;
 
   bool Has(const std::string& environment) const;
+  // The environment's cloud, or null for an unknown environment.
+  Ec2* Cloud(const std::string& environment) const;
   ChangeSets& change_sets() { return change_sets_; }
   EnvironmentLocks& locks() { return locks_; }
 

@@ -24,6 +24,11 @@ inline constexpr const char* kLogicalIdTag = "ec2m:logical-id";
 // protection, monitoring, the health check, a subnet's public addressing).
 inline constexpr const char* kSpecTag = "ec2m:spec";
 inline constexpr const char* kSettingsTag = "ec2m:settings";
+// Provenance of an instance a blue-green deployment launched (release::Deployer): which
+// deployment and release. Plans do not compare them: they say where an instance came from, not
+// what it should be.
+inline constexpr const char* kDeploymentTag = "ec2m:deployment";
+inline constexpr const char* kReleaseTag = "ec2m:release";
 
 // The properties of `type` that are compared through kSpecTag / kSettingsTag rather than read
 // from the cloud.

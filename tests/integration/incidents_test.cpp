@@ -11,14 +11,10 @@
 
 #include "core/clock.hpp"
 #include "support/control_plane.hpp"
+#include "support/plane_test.hpp"
 
 namespace ec2m::testing {
 namespace {
-
-struct Answer {
-  int status = 0;
-  nlohmann::json body;
-};
 
 // "2025-0914": the day part of ids of incidents opened now.
 std::string Today() {
@@ -28,7 +24,7 @@ std::string Today() {
 
 int Sequence(const std::string& id) { return std::stoi(id.substr(10)); }
 
-class IncidentsEndToEndTest : public ::testing::Test {
+class IncidentsEndToEndTest : public PlaneTest {
  protected:
   void SetUp() override {
     plane_ = std::make_unique<ControlPlane>(
@@ -37,41 +33,6 @@ class IncidentsEndToEndTest : public ::testing::Test {
     ASSERT_TRUE(plane_->Start()) << plane_->error();
     ASSERT_TRUE(plane_->LoginAdmin());
     admin_ = Login(plane_->admin_email(), plane_->admin_password());
-  }
-
-  Answer Call(const std::string& method, const std::string& path, const std::string& token,
-              const nlohmann::json& body = nullptr) {
-    httplib::Client client(plane_->url());
-    const httplib::Headers headers = {{"Authorization", "Bearer " + token}};
-    httplib::Result res =
-        method == "GET"
-            ? client.Get(path, headers)
-            : client.Post(path, headers, body.is_null() ? "" : body.dump(), "application/json");
-    Answer a;
-    if (!res) {
-      ADD_FAILURE() << method << " " << path << ": no answer";
-      return a;
-    }
-    a.status = res->status;
-    a.body = nlohmann::json::parse(res->body, nullptr, false);
-    return a;
-  }
-
-  std::string Login(const std::string& email, const std::string& password) {
-    httplib::Client client(plane_->url());
-    auto res = client.Post("/api/v1/auth/login",
-                           nlohmann::json{{"email", email}, {"password", password}}.dump(),
-                           "application/json");
-    EXPECT_TRUE(res && res->status == 200);
-    return res && res->status == 200 ? nlohmann::json::parse(res->body)["token"].get<std::string>()
-                                     : "";
-  }
-
-  std::string UserWith(const std::string& email, const nlohmann::json& roles) {
-    Answer created = Call("POST", "/api/v1/users", admin_,
-                          {{"email", email}, {"password", "Correct-Horse-42"}, {"roles", roles}});
-    EXPECT_EQ(created.status, 201) << created.body.dump();
-    return Login(email, "Correct-Horse-42");
   }
 
   CommandResult Cli(const std::vector<std::string>& args) {
@@ -86,10 +47,6 @@ class IncidentsEndToEndTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.out << r.err;
     return r.out;
   }
-
-  TempDir dir_;
-  std::unique_ptr<ControlPlane> plane_;
-  std::string admin_;
 };
 
 TEST_F(IncidentsEndToEndTest, OpenWorkAndResolveThroughTheCli) {

@@ -11,17 +11,13 @@
 #include <thread>
 
 #include "support/control_plane.hpp"
+#include "support/rest_client.hpp"
 #include "support/webhook_receiver.hpp"
 
 namespace ec2m::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-struct Answer {
-  int status = 0;
-  nlohmann::json body;
-};
 
 class MonitorTest : public ::testing::Test {
  protected:
@@ -49,16 +45,7 @@ class MonitorTest : public ::testing::Test {
 
   Answer Call(const std::string& method, const std::string& path,
               const nlohmann::json& body = nullptr) {
-    httplib::Client client(plane_->url());
-    httplib::Headers headers = {{"Authorization", "Bearer " + token_}};
-    httplib::Result r = method == "GET"
-                            ? client.Get(path.c_str(), headers)
-                            : client.Post(path.c_str(), headers, body.is_null() ? "" : body.dump(),
-                                          "application/json");
-    if (!r) {
-      return {};
-    }
-    return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+    return CallApi(plane_->url(), method, path, token_, body);
   }
 
   // An alarm's state as the server reports it.

@@ -14,22 +14,25 @@
 #include "auth/totp.hpp"
 #include "core/clock.hpp"
 #include "support/control_plane.hpp"
+#include "support/rest_client.hpp"
 
 namespace ec2m::testing {
 namespace {
 
-struct Answer {
-  int status = 0;
-  nlohmann::json body;
-  std::string request_id;
-};
+// dev as SimEnvironment makes it (self sign-up on), plus a web group: what a release is of.
+std::string DevWithWebGroup() {
+  std::string text = SimEnvironment("dev", false, true);
+  text.pop_back();
+  return text + R"(,"instanceGroups":[{"name":"web","image":"ami-0123456789abcdef0",
+      "instanceType":"t3.micro","count":1}]})";
+}
 
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     plane_ = std::make_unique<ControlPlane>(
         dir_.path(),
-        std::map<std::string, std::string>{{"dev", SimEnvironment("dev", false, true)},
+        std::map<std::string, std::string>{{"dev", DevWithWebGroup()},
                                            {"prod", SimEnvironment("prod", true, false)}},
         R"(,"demo":true)");
     ASSERT_TRUE(plane_->Start()) << plane_->error();
@@ -39,39 +42,18 @@ class ServeTest : public ::testing::Test {
 
   Answer Call(const std::string& method, const std::string& path, const std::string& token = "",
               const nlohmann::json& body = nullptr) {
-    httplib::Client client(plane_->url());
-    httplib::Headers headers;
-    if (!token.empty()) {
-      headers.emplace("Authorization", "Bearer " + token);
-    }
-    const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result res = method == "GET"    ? client.Get(path, headers)
-                          : method == "POST" ? client.Post(path, headers, text, "application/json")
-                          : method == "PUT"  ? client.Put(path, headers, text, "application/json")
-                          : method == "PATCH"
-                              ? client.Patch(path, headers, text, "application/json")
-                              : client.Delete(path, headers, text, "application/json");
-    Answer a;
-    if (!res) {
+    Answer a = CallApi(plane_->url(), method, path, token, body);
+    if (a.status == 0) {
       ADD_FAILURE() << method << " " << path << ": no answer";
-      return a;
     }
-    a.status = res->status;
-    a.request_id = res->get_header_value("X-Request-Id");
-    a.body = res->body.empty() ? nlohmann::json(nullptr)
-                               : nlohmann::json::parse(res->body, nullptr, false);
     return a;
   }
 
   std::string Login(const std::string& email, const std::string& password,
                     const std::string& otp = "") {
-    nlohmann::json body = {{"email", email}, {"password", password}};
-    if (!otp.empty()) {
-      body["otp"] = otp;
-    }
-    Answer a = Call("POST", "/api/v1/auth/login", "", body);
-    EXPECT_EQ(a.status, 200) << a.body.dump();
-    return a.status == 200 ? a.body["token"].get<std::string>() : "";
+    const std::string token = LoginApi(plane_->url(), email, password, otp);
+    EXPECT_FALSE(token.empty()) << email << " could not sign in";
+    return token;
   }
 
   // Creates a user with `roles` and returns a session token for them.
@@ -236,6 +218,14 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
   Answer incident = Call("POST", "/api/v1/incidents", admin_, new_incident);
   ASSERT_EQ(incident.status, 201) << incident.body.dump();
   const std::string incident_id = incident.body["id"];
+  // The deployment routes' {id}: a deployment of a release to dev.
+  Answer release = Call("POST", "/api/v1/releases", admin_,
+                        {{"group", "web"}, {"env", "dev"}, {"image", "ami-0fedcba9876543210"}});
+  ASSERT_EQ(release.status, 201) << release.body.dump();
+  const nlohmann::json new_deployment = {{"env", "dev"}, {"release", release.body["id"]}};
+  Answer deployment = Call("POST", "/api/v1/deployments", admin_, new_deployment);
+  ASSERT_EQ(deployment.status, 201) << deployment.body.dump();
+  const std::string deployment_id = deployment.body["id"];
   Answer doc = Call("GET", "/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);
   // What each access rule lets each caller do.
@@ -251,6 +241,7 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
          {"viewer", "operator", "deployer", "approver", "dev-admin", "global-admin"}},
         {"operator in the environment", {"operator", "deployer", "dev-admin", "global-admin"}},
         {"deployer in the environment", {"deployer", "dev-admin", "global-admin"}},
+        {"approver in the environment", {"approver", "dev-admin", "global-admin"}},
         {"admin in the environment", {"dev-admin", "global-admin"}},
     };
     return kHolders.at(access).count(who) != 0;
@@ -260,11 +251,16 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
     for (const auto& [method, op] : methods.items()) {
       std::string concrete = path;
       const bool incident_path = path.starts_with("/api/v1/incidents/");
-      for (const auto& [name, value] :
-           std::map<std::string, std::string>{{"{env}", "dev"},
-                                              {"{id}", incident_path ? incident_id : id},
-                                              {"{email}", "nobody%40example.com"},
-                                              {"{name}", "no-such-channel"}}) {
+      const bool deployment_path = path.starts_with("/api/v1/deployments/");
+      const bool release_path = path.starts_with("/api/v1/releases/");
+      for (const auto& [name, value] : std::map<std::string, std::string>{
+               {"{env}", "dev"},
+               {"{id}", incident_path     ? incident_id
+                        : deployment_path ? deployment_id
+                        : release_path    ? release.body["id"].get<std::string>()
+                                          : id},
+               {"{email}", "nobody%40example.com"},
+               {"{name}", "no-such-channel"}}) {
         if (auto at = concrete.find(name); at != std::string::npos) {
           concrete.replace(at, name.size(), value);
         }
@@ -287,8 +283,9 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
           path == "/api/v1/instances/actions"
               ? nlohmann::json{{"env", "dev"}, {"action", "reboot"}, {"ids", {id}}}
           : path == "/api/v1/incidents" ? new_incident
-          : monitoring                  ? nlohmann::json{{"env", "dev"}}
-                                        : nlohmann::json::object();
+          : monitoring || path == "/api/v1/releases" || path == "/api/v1/deployments"
+              ? nlohmann::json{{"env", "dev"}}
+              : nlohmann::json::object();
       if (access != "public") {
         Answer anonymous = Call(upper, concrete, "", body);
         EXPECT_EQ(anonymous.status, 401) << upper << " " << path << " without a token";

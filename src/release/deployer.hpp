@@ -1,0 +1,159 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/environment.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/notifier.hpp"
+#include "core/worker.hpp"
+#include "monitor/metric_store.hpp"
+#include "release/release.hpp"
+#include "release/triggers.hpp"
+#include "stack/provisioner.hpp"
+
+// Blue-green deployments of releases, advanced one idempotent step per pass by one background
+// loop. A deployment's states:
+//
+//   queued → [awaiting_approval] → [awaiting_window] → launching → health_check → stabilizing
+//          → switching → watching → retiring → succeeded
+//   any step that fails, a rollback trigger, or an abort → rolling_back → rolled_back | aborted
+//
+// Launching takes the environment's apply lock and records the deployment as a change set (the
+// config in force with the group's new image and user data), then launches green beside blue
+// with ClientTokens derived from the deployment id, tagged with it (ec2m:deployment) but not yet
+// with their logical ids, so plans do not see them. The switch moves the logical ids from blue
+// to green (blue's first: never two live fleets); blue is terminated after the watch period.
+// Rolling back moves the logical ids back if they moved, then terminates every instance tagged
+// with the deployment and succeeds only once EC2 says they are terminated: green is never left
+// behind. Each step is written to the deployment's document before the next begins, so a killed
+// process resumes where it was (the same tokens find the same instances).
+namespace ec2m::release {
+
+using stack::kDeploymentTag;  // a green fleet's tags
+using stack::kReleaseTag;
+
+struct DeployerOptions {
+  WorkerOptions worker{std::chrono::seconds(1), std::chrono::milliseconds(200)};
+  std::chrono::milliseconds http_timeout{2000};  // of an HTTP health check
+  // Called after a deployment changed state (on the deployer's thread): the server audits,
+  // notifies, counts and refreshes its inventory there.
+  std::function<void(const Deployment&, const Release&, bool production)> on_transition;
+};
+
+// Who approves, rejects or aborts: their email and what their session allows.
+struct Actor {
+  std::string email;
+  std::string role;  // their role in the deployment's environment ("approver", "admin", ...)
+  bool admin = false;
+  bool mfa_verified = false;
+};
+
+// The request of a deployment.
+struct DeployRequest {
+  std::string environment;
+  std::string group;
+  std::string release;
+  std::string author;
+  std::string emergency;  // "" or an Emergency's name
+  std::string emergency_reason;
+  std::string promoted_from;
+};
+
+class Deployer {
+ public:
+  // `metrics` may be null (no rollback triggers, no baselines).
+  Deployer(Releases& releases, stack::Provisioner& provisioner, const Clock& clock,
+           monitor::MetricStore* metrics, DeployerOptions options = {});
+  Deployer(const Deployer&) = delete;
+  Deployer& operator=(const Deployer&) = delete;
+
+  Releases& releases() { return releases_; }
+
+  // Records a release for `group` of `r.environment`. Errors: kInvalidArgument naming the field
+  // (no image and no user data, a malformed image id, text too long); kNotFound for an unknown
+  // environment or a group its config in force does not have.
+  Result<Release> CreateRelease(Release r);
+  // Queues a deployment. Errors: kInvalidArgument for a bad emergency; kNotFound for an unknown
+  // environment, group or release; kFailedPrecondition when the group already has a deployment
+  // in progress in that environment, or the release is for another group.
+  Result<Deployment> Deploy(const DeployRequest& request);
+  // Errors: kFailedPrecondition when it does not wait for approval, or the actor already
+  // approved, or is its author where approval is required, or lacks what an emergency needs
+  // (an admin for data-integrity), or the environment requires MFA and the session has none.
+  Result<Deployment> Approve(const std::string& id, const Actor& actor, const std::string& comment);
+  // Errors: as Approve's; kInvalidArgument without a comment.
+  Result<Deployment> Reject(const std::string& id, const Actor& actor, const std::string& comment);
+  // Stops it: at once when nothing was launched yet, else by rolling back. Errors:
+  // kFailedPrecondition when it has ended.
+  Result<Deployment> Abort(const std::string& id, const Actor& actor);
+
+  // One pass: one step of every deployment not final, oldest first.
+  void RunOnce();
+
+  // The background loop (RunOnce every options.worker.every).
+  void Start() { worker_.Start(); }
+  void Pause() { worker_.Pause(); }
+  void Resume() { worker_.Resume(); }
+  void Stop() { worker_.Stop(); }
+  void Wake() { worker_.Wake(); }
+
+ private:
+  struct Env {
+    config::EnvironmentConfig config;
+    std::string text;
+  };
+  Result<Env> ConfigInForce(const std::string& environment);
+  // An approver's decision on a deployment awaiting approval: `decide` changes it, then it is
+  // saved and its transition reported.
+  Result<Deployment> Decide(const std::string& id,
+                            const std::function<Result<void>(Deployment&)>& decide);
+  // Read-modify-write of one deployment under its version, retried when it moved meanwhile.
+  Result<Deployment> Update(const std::string& id,
+                            const std::function<Result<void>(Deployment&)>& change);
+  // Advances `d` by one step; returns whether it changed.
+  Result<bool> Advance(Deployment& d);
+  Result<bool> Start(Deployment& d, const Env& env, const Release& r);
+  Result<bool> Launch(Deployment& d);
+  Result<bool> CheckHealth(Deployment& d, const Env& env);
+  Result<bool> Watch(Deployment& d, const Env& env, bool before_switch);
+  Result<bool> Switch(Deployment& d);
+  Result<bool> Retire(Deployment& d);
+  Result<bool> RollBack(Deployment& d);
+  // Ends `d` in `state` with `reason`: the change set, the lock, the events.
+  Result<void> Finish(Deployment& d, const std::string& state, const std::string& reason);
+  // Starts rolling back (from the next step on).
+  void BeginRollback(Deployment& d, const std::string& reason, std::optional<Trip> trip = {});
+  void Note(Deployment& d, const std::string& message);
+  // What a successful deployment starts next: the promotion.
+  void Promote(const Deployment& d, const Env& env);
+  // Terminates the instances among `ids` not yet terminated; returns how many are still not.
+  Result<int> Terminate(Ec2& ec2, const std::vector<std::string>& ids);
+  Result<Deployment> DeployLocked(const DeployRequest& request);
+  void RunOnceLocked();
+  void Pass();
+
+  Releases& releases_;
+  stack::Provisioner& provisioner_;
+  const Clock& clock_;
+  monitor::MetricStore* metrics_;
+  DeployerOptions options_;
+  std::mutex mu_;  // one pass or request changes deployments at a time in this process
+  Worker worker_;  // last: its thread stops before the members it uses go
+};
+
+// The notification of a deployment's transition (kind "deployment"; the specification's payload:
+// environment, status success|failure|cancelled|pending|queued, branch, author, commit,
+// workflow_url; plus deployment, release, group, change set, reason). nullopt for transitions
+// nobody is told about. A rollback in an environment that requires approval (production) is
+// critical.
+std::optional<Notification> DeploymentNotification(const Deployment& d, const Release& r,
+                                                   bool production);
+
+}  // namespace ec2m::release

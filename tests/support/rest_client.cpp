@@ -1,0 +1,51 @@
+#include "support/rest_client.hpp"
+
+#include <httplib.h>
+
+namespace ec2m::testing {
+
+Answer CallApi(const std::string& base_url, const std::string& method, const std::string& path,
+               const std::string& token, const nlohmann::json& body) {
+  httplib::Client client(base_url);
+  client.set_read_timeout(std::chrono::seconds(60));
+  httplib::Headers headers;
+  if (!token.empty()) {
+    headers.emplace("Authorization", "Bearer " + token);
+  }
+  const std::string text = body.is_null() ? "" : body.dump();
+  httplib::Result res = method == "GET"    ? client.Get(path, headers)
+                        : method == "POST" ? client.Post(path, headers, text, "application/json")
+                        : method == "PUT"  ? client.Put(path, headers, text, "application/json")
+                        : method == "PATCH"
+                            ? client.Patch(path, headers, text, "application/json")
+                            : client.Delete(path, headers, text, "application/json");
+  Answer a;
+  if (!res) {
+    return a;
+  }
+  a.status = res->status;
+  a.request_id = res->get_header_value("X-Request-Id");
+  a.body = res->body.empty() ? nlohmann::json(nullptr)
+                             : nlohmann::json::parse(res->body, nullptr, false);
+  return a;
+}
+
+std::string LoginApi(const std::string& base_url, const std::string& email,
+                     const std::string& password, const std::string& otp) {
+  nlohmann::json body = {{"email", email}, {"password", password}};
+  if (!otp.empty()) {
+    body["otp"] = otp;
+  }
+  const Answer a = CallApi(base_url, "POST", "/api/v1/auth/login", "", body);
+  return a.status == 200 && a.body.contains("token") ? a.body["token"].get<std::string>() : "";
+}
+
+std::string UserWithRoles(const std::string& base_url, const std::string& admin_token,
+                          const std::string& email, const nlohmann::json& roles) {
+  const std::string password = "Correct-Horse-42";
+  const Answer created = CallApi(base_url, "POST", "/api/v1/users", admin_token,
+                                 {{"email", email}, {"password", password}, {"roles", roles}});
+  return created.status == 201 ? LoginApi(base_url, email, password) : "";
+}
+
+}  // namespace ec2m::testing
