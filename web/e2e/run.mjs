@@ -18,7 +18,17 @@
 //   E2E_SKIP_ENVIRONMENTS=1  skip the Environments steps (a server without environments as code)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,10 +92,19 @@ function startServer(bin, dir) {
   // ec2m.json (src/config/serve_config.hpp): a free port, a fresh store, the repository's
   // environments, this console build, the demo fleet; no EC2 endpoint (4566 may be taken), and a
   // short reconcile period so a state change made outside the console shows up quickly.
+  // The repository's environments, with the deployments' waits shortened (30 s of
+  // stabilization and a 10-minute watch are the defaults a real fleet wants, not a test).
+  const envDir = join(dir, 'config');
+  mkdirSync(envDir);
+  for (const name of readdirSync(join(repo, 'config')).filter((f) => f.endsWith('.json'))) {
+    const env = JSON.parse(readFileSync(join(repo, 'config', name), 'utf8'));
+    env.deployment = { ...env.deployment, stabilizationSeconds: 1, watchSeconds: 2 };
+    writeFileSync(join(envDir, name), JSON.stringify(env, null, 2));
+  }
   const settings = {
     listen: '127.0.0.1:0',
     data_dir: dataDir,
-    environments_dir: join(repo, 'config'),
+    environments_dir: envDir,
     console_dir: dist,
     ec2_listen: '',
     demo: true,

@@ -5,17 +5,20 @@
 // environment, provisions it and follows the change set until it succeeds, and the history lists
 // it → the Alarms page lists the environment's "Critical API Errors" (one of the five alarms every
 // environment has) → an incident is opened through the form, listed and
-// resolved → the Operations dashboard draws the Latency chart. Selectors are roles and labels, as
+// resolved → the Operations dashboard draws the Latency chart → an approver approves a prod
+// deployment on the Deployments page and watches it succeed (deployments.mjs). Selectors are roles and labels, as
 // a person (or a screen reader) finds things; data-testid only for state cells.
 //
 // E2E_SKIP_ENVIRONMENTS=1 skips the Environments steps (reported as skipped, never as passed):
 // only for a server built before the environments-as-code routes existed.
 
+import { deploymentSteps } from './deployments.mjs';
+
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
 
-const SHORT = 15_000;
-const LONG = 60_000;
+export const SHORT = 15_000;
+export const LONG = 60_000;
 
 /**
  * Polls `probe` until it returns a truthy value, or fails after `ms` with `what`.
@@ -25,7 +28,7 @@ const LONG = 60_000;
  * @param {number} ms
  * @returns {Promise<T>}
  */
-async function eventually(what, probe, ms) {
+export async function eventually(what, probe, ms) {
   const deadline = Date.now() + ms;
   let last = /** @type {unknown} */ (null);
   for (;;) {
@@ -67,7 +70,7 @@ const SKIP_ENVIRONMENTS =
 const ALARM = 'Critical API Errors';
 
 /** @param {Page} page @param {string} name */
-async function openFromNav(page, name) {
+export async function openFromNav(page, name) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { level: 1, name }).waitFor({ timeout: SHORT });
 }
@@ -412,4 +415,5 @@ export const steps = [
       return `${await chart.getAttribute('aria-label')}; ${charts} charts`;
     },
   },
+  ...deploymentSteps(),
 ];

@@ -68,7 +68,7 @@ describe('App', () => {
       within(nav)
         .getAllByRole('link')
         .map((a) => a.textContent),
-    ).toEqual(['Instances', 'Environments', 'Alarms', 'Incidents', 'Dashboards']);
+    ).toEqual(['Instances', 'Environments', 'Deployments', 'Alarms', 'Incidents', 'Dashboards']);
   });
 });
 

@@ -11,6 +11,7 @@ import { AlarmsPage } from './pages/AlarmsPage';
 import { AuditPage } from './pages/AuditPage';
 import { ChannelsPage } from './pages/ChannelsPage';
 import { DashboardsPage } from './pages/DashboardsPage';
+import { DeploymentsPage } from './pages/DeploymentsPage';
 import { EnvironmentsPage } from './pages/EnvironmentsPage';
 import { IncidentsPage } from './pages/IncidentsPage';
 import { InstancesPage } from './pages/InstancesPage';
@@ -30,6 +31,8 @@ function Page({ route }: { route: Route }) {
       return <InstancesPage params={route.params} />;
     case '/environments':
       return <EnvironmentsPage params={route.params} />;
+    case '/deployments':
+      return <DeploymentsPage params={route.params} />;
     case '/alarms':
       return <AlarmsPage params={route.params} />;
     case '/incidents':

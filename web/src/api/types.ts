@@ -472,3 +472,139 @@ export interface Dashboard {
   period: number;
   panels: Panel[];
 }
+
+// --- Releases and deployments (docs/api.md "Releases and deployments") ---
+
+export const DEPLOYMENT_STATES = [
+  'queued',
+  'awaiting_approval',
+  'awaiting_window',
+  'launching',
+  'health_check',
+  'stabilizing',
+  'switching',
+  'watching',
+  'retiring',
+  'rolling_back',
+  'succeeded',
+  'rolled_back',
+  'failed',
+  'rejected',
+  'aborted',
+] as const;
+
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
+
+/** Why a release goes out outside the environment's windows; '' for none. */
+export type Emergency = '' | 'security-patch' | 'critical-bugfix' | 'data-integrity';
+export const EMERGENCIES: readonly Emergency[] = ['', 'security-patch', 'critical-bugfix', 'data-integrity'];
+
+/** A release's deployment as its release lists it. */
+export interface DeploymentRef {
+  id: string;
+  environment: string;
+  state: DeploymentState;
+}
+
+export interface Release {
+  /** "r-3". */
+  id: string;
+  group: string;
+  /** The environment it was made against: the pipeline's start. */
+  environment: string;
+  /** '' keeps the group's image. */
+  image: string;
+  /** Absent or null keeps the group's user data. */
+  user_data?: string | null;
+  commit: string;
+  branch: string;
+  author: string;
+  workflow_url: string;
+  created_at: string;
+  deployments: DeploymentRef[];
+}
+
+export interface NewRelease {
+  group: string;
+  env: string;
+  image?: string;
+  user_data?: string;
+  commit?: string;
+  branch?: string;
+}
+
+export interface NewDeployment {
+  env: string;
+  group: string;
+  release: string;
+  emergency?: Exclude<Emergency, ''>;
+  emergency_reason?: string;
+}
+
+export interface Approval {
+  by: string;
+  at: string;
+  comment: string;
+  /** The approver's role in the environment when they approved. */
+  role?: string;
+}
+
+/** The automatic rollback trigger that fired. */
+export interface RollbackTrigger {
+  /** health, latency, error_rate, throughput, health_check. */
+  name: string;
+  message: string;
+  values: number[];
+  threshold: number;
+}
+
+/** The group's figures over a stretch of time; null when there was no data. */
+export interface Performance {
+  latency_ms?: number | null;
+  requests_per_minute?: number | null;
+  /** Server errors per 100 requests. */
+  error_rate?: number | null;
+}
+
+export interface DeploymentEvent {
+  at: string;
+  state: string;
+  message: string;
+}
+
+/** An instance of a fleet: its id, or the id and the logical id it stands for. */
+export type FleetMember = string | { id: string; logical_id?: string };
+
+export interface Deployment {
+  /** "d-7". */
+  id: string;
+  release: string;
+  environment: string;
+  group: string;
+  state: DeploymentState;
+  author: string;
+  /** The deployment whose success started this one; '' when started by hand. */
+  promoted_from: string;
+  emergency: Emergency;
+  emergency_reason: string;
+  required_approvals: number;
+  approvals: Approval[];
+  rejected_by: string;
+  /** The environment's maintenance windows as text ("sun 02:00–06:00 America/Los_Angeles"). */
+  window: string;
+  /** While awaiting_window: when the next window opens. */
+  window_opens_at: string;
+  change_set: string;
+  blue: FleetMember[];
+  green: FleetMember[];
+  /** Why it failed, rolled back, was rejected or aborted; '' otherwise. */
+  reason: string;
+  trigger: RollbackTrigger | null;
+  baseline: Performance | null;
+  comparison: Performance | null;
+  created_at: string;
+  started_at: string;
+  finished_at: string;
+  events: DeploymentEvent[];
+  version: number;
+}

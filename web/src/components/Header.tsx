@@ -47,6 +47,9 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
         <NavLink path="/environments" current={path}>
           Environments
         </NavLink>
+        <NavLink path="/deployments" current={path}>
+          Deployments
+        </NavLink>
         <NavLink path="/alarms" current={path}>
           Alarms
         </NavLink>
