@@ -248,6 +248,22 @@ TEST_F(DeployerTest, ReleaseGoesDevStagingApprovalWindowProd) {
   EXPECT_EQ(notifications_.back().fields.at("commit"), "0123abc");
 }
 
+TEST_F(DeployerTest, ADeploymentIsAChangeSetThatRollbackGoesBackPast) {
+  Start({{"dev", Config("dev", kQuick + "}")}});
+  const Deployment d =
+      Drive(Deploy("dev", MakeRelease(kGreenImage).id).id, {kSucceeded, kRolledBack, kFailed});
+  ASSERT_EQ(d.state, kSucceeded) << d.reason;
+  auto back = provisioner_->Rollback("dev", "bob@example.com", "previous");
+  ASSERT_TRUE(back) << back.error().ToString();
+  provisioner_->Wait();
+  auto cs = provisioner_->change_sets().Get(back->change_set->id);
+  EXPECT_EQ(cs->status, "succeeded") << cs->result;
+  EXPECT_EQ(cs->rollback_of, "cs-dev-1");  // the config before the deployment's cs-dev-2
+  EXPECT_EQ(provisioner_->CurrentConfig("dev")->first.find(kGreenImage), std::string::npos);
+  EXPECT_TRUE(provisioner_->MakePlanFor("dev", std::nullopt, false)->plan.empty());
+  EXPECT_EQ(Live("dev").size(), 2u);
+}
+
 TEST_F(DeployerTest, FailingHealthCheckRollsBackAndTerminatesGreen) {
   Start({{"dev", Config("dev", kQuick + "}")}});
   const std::set<std::string> blue = Live("dev");
