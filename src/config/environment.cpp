@@ -277,26 +277,16 @@ Result<void> ReadHealthCheck(JsonObject& group, HealthCheckConfig& h) {
     return o.Invalid("path", "expected a path starting with /, got \"" + *path + "\"");
   }
   h.path = *path;
-  auto port = o.OptInt("port", 1, 65535);
-  EC2M_RETURN_IF_ERROR(port);
-  h.port = static_cast<int>(port->value_or(h.port));
-  auto interval = o.OptInt("intervalSeconds", 5, 300);
-  EC2M_RETURN_IF_ERROR(interval);
-  h.interval_seconds = static_cast<int>(interval->value_or(h.interval_seconds));
-  auto timeout = o.OptInt("timeoutSeconds", 2, 60);
-  EC2M_RETURN_IF_ERROR(timeout);
-  h.timeout_seconds = static_cast<int>(timeout->value_or(h.timeout_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("port", 1, 65535, h.port));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("intervalSeconds", 5, 300, h.interval_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("timeoutSeconds", 2, 60, h.timeout_seconds));
   if (h.timeout_seconds >= h.interval_seconds) {
     return o.Invalid("timeoutSeconds",
                      fmt::format("expected less than intervalSeconds ({}), got {}",
                                  h.interval_seconds, h.timeout_seconds));
   }
-  auto healthy = o.OptInt("healthyThreshold", 2, 10);
-  EC2M_RETURN_IF_ERROR(healthy);
-  h.healthy_threshold = static_cast<int>(healthy->value_or(h.healthy_threshold));
-  auto unhealthy = o.OptInt("unhealthyThreshold", 2, 10);
-  EC2M_RETURN_IF_ERROR(unhealthy);
-  h.unhealthy_threshold = static_cast<int>(unhealthy->value_or(h.unhealthy_threshold));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("healthyThreshold", 2, 10, h.healthy_threshold));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("unhealthyThreshold", 2, 10, h.unhealthy_threshold));
   return o.Finish();
 }
 
@@ -307,9 +297,7 @@ Result<void> ReadVolume(JsonObject& group, VolumeConfig& v) {
     return {};
   }
   JsonObject& o = **obj;
-  auto size = o.OptInt("sizeGb", 1, 16384);
-  EC2M_RETURN_IF_ERROR(size);
-  v.size_gb = static_cast<int>(size->value_or(v.size_gb));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("sizeGb", 1, 16384, v.size_gb));
   auto type = o.StringOr("type", v.type, {"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"});
   EC2M_RETURN_IF_ERROR(type);
   v.type = *type;
@@ -349,9 +337,7 @@ Result<void> ReadInstanceGroups(JsonObject& doc, EnvironmentConfig& e) {
                        "expected an instance type like t3.micro, got \"" + *type + "\"");
     }
     g.instance_type = *type;
-    auto count = o.OptInt("count", 0, 1000);
-    EC2M_RETURN_IF_ERROR(count);
-    g.count = static_cast<int>(count->value_or(g.count));
+    EC2M_RETURN_IF_ERROR(o.ReadInt("count", 0, 1000, g.count));
     const std::string fallback =
         std::find(subnet_names.begin(), subnet_names.end(), "private") != subnet_names.end()
             ? "private"
@@ -490,9 +476,7 @@ Result<void> ReadAlarm(JsonObject& o, monitor::AlarmSpec& spec, bool is_new) {
   EC2M_RETURN_IF_ERROR(text("statistic", monitor::ParseStatistic, spec.statistic));
   EC2M_RETURN_IF_ERROR(text("comparison", monitor::ParseComparison, spec.comparison));
   EC2M_RETURN_IF_ERROR(text("treatMissingData", monitor::ParseMissingData, spec.missing));
-  auto period = o.OptInt("period", 60, 86400);
-  EC2M_RETURN_IF_ERROR(period);
-  spec.period_seconds = static_cast<int>(period->value_or(spec.period_seconds));
+  EC2M_RETURN_IF_ERROR(o.ReadInt("period", 60, 86400, spec.period_seconds));
   auto n = o.OptInt("evaluationPeriods", 1, 1440);
   EC2M_RETURN_IF_ERROR(n);
   spec.evaluation_periods = static_cast<int>(n->value_or(spec.evaluation_periods));
