@@ -13,6 +13,19 @@ interface Props {
   onSignOut: () => void;
 }
 
+// The main navigation, in order; the last three are for global admins.
+const NAV: { path: string; label: string; adminOnly?: boolean }[] = [
+  { path: '/instances', label: 'Instances' },
+  { path: '/environments', label: 'Environments' },
+  { path: '/deployments', label: 'Deployments' },
+  { path: '/alarms', label: 'Alarms' },
+  { path: '/incidents', label: 'Incidents' },
+  { path: '/dashboards', label: 'Dashboards' },
+  { path: '/audit', label: 'Audit', adminOnly: true },
+  { path: '/users', label: 'Users', adminOnly: true },
+  { path: '/channels', label: 'Channels', adminOnly: true },
+];
+
 function NavLink({ path, current, children }: { path: string; current: string; children: string }) {
   return (
     <a href={hrefFor(path)} aria-current={current === path ? 'page' : undefined}>
@@ -41,39 +54,11 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
       </a>
       <span className="brand">ec2m</span>
       <nav aria-label="Main">
-        <NavLink path="/instances" current={path}>
-          Instances
-        </NavLink>
-        <NavLink path="/environments" current={path}>
-          Environments
-        </NavLink>
-        <NavLink path="/deployments" current={path}>
-          Deployments
-        </NavLink>
-        <NavLink path="/alarms" current={path}>
-          Alarms
-        </NavLink>
-        <NavLink path="/incidents" current={path}>
-          Incidents
-        </NavLink>
-        <NavLink path="/dashboards" current={path}>
-          Dashboards
-        </NavLink>
-        {user.admin && (
-          <NavLink path="/audit" current={path}>
-            Audit
+        {NAV.filter((link) => !link.adminOnly || user.admin).map((link) => (
+          <NavLink key={link.path} path={link.path} current={path}>
+            {link.label}
           </NavLink>
-        )}
-        {user.admin && (
-          <NavLink path="/users" current={path}>
-            Users
-          </NavLink>
-        )}
-        {user.admin && (
-          <NavLink path="/channels" current={path}>
-            Channels
-          </NavLink>
-        )}
+        ))}
       </nav>
       <SelectField label="Environment" className="env" value={env} onChange={onEnv}>
         <option value="">All environments</option>
