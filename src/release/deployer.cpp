@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <regex>
@@ -69,9 +70,10 @@ std::vector<std::string> Ids(const std::vector<Member>& members) {
   return out;
 }
 
-// HTTP GET of the health check's path on `ip`; the error says what failed.
-Result<void> HttpCheck(const std::string& ip, const config::HealthCheckConfig& check,
-                       std::chrono::milliseconds timeout) {
+}  // namespace
+
+Result<void> HttpHealthCheck(const std::string& ip, const config::HealthCheckConfig& check,
+                             std::chrono::milliseconds timeout) {
   httplib::Client client(ip, check.port);
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
@@ -115,8 +117,6 @@ Result<void> TagLive(Ec2& ec2, const std::vector<Member>& members) {
   });
   return failed;
 }
-
-}  // namespace
 
 Deployer::Deployer(Releases& releases, stack::Provisioner& provisioner, const Clock& clock,
                    monitor::MetricStore* metrics, DeployerOptions options)
@@ -663,7 +663,7 @@ Result<bool> Deployer::CheckHealth(Deployment& d, const Env& env) {
     status[s.instance_id] = &s;
   }
   const bool simulated = env.config.cloud.provider == "sim";
-  int healthy = 0;
+  std::vector<const Instance*> passed_ec2;  // running, both status checks ok
   for (const Member& m : d.green) {
     auto it = instances.find(m.id);
     if (it == instances.end()) {
@@ -695,16 +695,20 @@ Result<bool> Deployer::CheckHealth(Deployment& d, const Env& env) {
     if (s->second->system_status != "ok" || s->second->instance_status != "ok") {
       continue;
     }
-    // The configured HTTP check; the simulated region's instances answer through their status
-    // checks (an impaired image fails both).
-    if (group != nullptr && group->health_check.type == "http" && !simulated) {
-      if (auto checked =
-              HttpCheck(i.private_ip_address, group->health_check, options_.http_timeout);
-          !checked) {
-        continue;  // not healthy yet; the deadline decides
+    passed_ec2.push_back(&i);
+  }
+  // The configured HTTP check of those EC2 calls healthy, side by side; the simulated region's
+  // instances answer through their status checks (an impaired image fails both).
+  std::atomic<int> healthy{0};
+  if (group != nullptr && group->health_check.type == "http" && !simulated) {
+    ParallelFor(passed_ec2.size(), kParallelism, [&](size_t k) {
+      if (HttpHealthCheck(passed_ec2[k]->private_ip_address, group->health_check,
+                          options_.http_timeout)) {
+        ++healthy;  // else not healthy yet: the deadline decides
       }
-    }
-    ++healthy;
+    });
+  } else {
+    healthy = static_cast<int>(passed_ec2.size());
   }
   const TimePoint now = clock_.Now();
   if (healthy == static_cast<int>(d.green.size())) {
@@ -713,13 +717,13 @@ Result<bool> Deployer::CheckHealth(Deployment& d, const Env& env) {
     d.step_until =
         FormatIso8601(now + std::chrono::seconds(env.config.deployment.stabilization_seconds));
     Note(d, fmt::format("green is running and healthy ({} instance(s)); stabilizing for {} s",
-                        healthy, env.config.deployment.stabilization_seconds));
+                        healthy.load(), env.config.deployment.stabilization_seconds));
     return true;
   }
   if (now >= At(d.step_until)) {
-    BeginRollback(
-        d, fmt::format("health check: {} of {} green instance(s) healthy after {} s", healthy,
-                       d.green.size(), env.config.deployment.health_timeout_seconds));
+    BeginRollback(d, fmt::format("health check: {} of {} green instance(s) healthy after {} s",
+                                 healthy.load(), d.green.size(),
+                                 env.config.deployment.health_timeout_seconds));
     return true;
   }
   return false;

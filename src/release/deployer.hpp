@@ -148,6 +148,11 @@ class Deployer {
   Worker worker_;  // last: its thread stops before the members it uses go
 };
 
+// The HTTP half of a group's health check: GET http://host:port/path within `timeout`, healthy
+// on a 2xx. Errors: kUnavailable saying what failed (no connection, a timeout, the status).
+Result<void> HttpHealthCheck(const std::string& host, const config::HealthCheckConfig& check,
+                             std::chrono::milliseconds timeout);
+
 // The notification of a deployment's transition (kind "deployment"; the specification's payload:
 // environment, status success|failure|cancelled|pending|queued, branch, author, commit,
 // workflow_url; plus deployment, release, group, change set, reason). nullopt for transitions

@@ -1,6 +1,9 @@
 #include "release/deployer.hpp"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
 
 #include "core/paging.hpp"
 #include "core/random.hpp"
@@ -461,6 +464,32 @@ TEST_F(DeployerTest, ANewDeployerResumesWhereTheKilledOneStoppedWithoutDuplicate
   }
   EXPECT_EQ(count, 2u);
   EXPECT_EQ(Live("dev").size(), 2u);
+}
+
+TEST(HttpHealthCheckTest, HealthyOnlyOnA2xxInTime) {
+  httplib::Server server;
+  server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
+  server.Get("/sick", [](const httplib::Request&, httplib::Response& res) { res.status = 503; });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  config::HealthCheckConfig check;
+  check.type = "http";
+  check.port = port;
+  const auto timeout = std::chrono::milliseconds(2000);
+  EXPECT_TRUE(HttpHealthCheck("127.0.0.1", check, timeout));
+  check.path = "/sick";
+  auto sick = HttpHealthCheck("127.0.0.1", check, timeout);
+  ASSERT_FALSE(sick);
+  EXPECT_EQ(sick.error().message,
+            "GET http://127.0.0.1:" + std::to_string(port) + "/sick: HTTP 503");
+  server.stop();
+  serving.join();
+  check.path = "/health";
+  auto gone = HttpHealthCheck("127.0.0.1", check, timeout);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kUnavailable);
 }
 
 }  // namespace
