@@ -367,6 +367,24 @@ int RunServe(const ServeOptions& options) {
   deployer.Start();
   services.deployer = &deployer;
   // --- end of releases
+  services.sim_faults = [&regions](
+                            const std::string& region,
+                            const std::optional<std::string>& faults) -> Result<std::string> {
+    auto it = regions.find(region);
+    if (it == regions.end()) {
+      return Fail(ErrorCode::kNotFound, "region " + region + " is not simulated by this server");
+    }
+    if (faults) {
+      auto parsed = sim::ParseFaultConfig(*faults);
+      if (!parsed) {
+        Error e = parsed.error();
+        e.message = "request body: " + e.message;
+        return Fail(std::move(e));
+      }
+      it->second->SetFaults(std::move(*parsed));
+    }
+    return sim::FaultConfigToJson(it->second->faults());
+  };
   server::ApiServer api(observed_store, identity, inventory, audit, metrics, clock, random,
                         api_options, services);
   auto port = api.Listen(listen->first, listen->second);

@@ -3,7 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
 
+#include "app/api_client.hpp"
 #include "app/stop_signals.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/clock.hpp"
@@ -45,6 +48,47 @@ Result<sim::SimConfig> LoadConfig(const SimServeOptions& options) {
   return config;
 }
 
+// Reads (or, with --set or --file, replaces) a simulated region's faults on the signed-in
+// server and prints them.
+int RunFaults(const SimServeOptions& o) {
+  if (!o.faults_json.empty() && !o.faults_file.empty()) {
+    return cli::ReportError(
+        Error{ErrorCode::kInvalidArgument, "--set and --file: one or the other", "", ""});
+  }
+  std::optional<std::string> faults;
+  if (!o.faults_json.empty()) {
+    faults = o.faults_json;
+  } else if (!o.faults_file.empty()) {
+    auto text = ReadFile(o.faults_file);
+    if (!text) {
+      return cli::ReportError(text.error());
+    }
+    faults = *text;
+  }
+  nlohmann::json body;
+  if (faults) {
+    body = nlohmann::json::parse(*faults, nullptr, false);
+    if (body.is_discarded()) {
+      return cli::ReportError(Error{ErrorCode::kInvalidArgument,
+                                    "--set/--file: not JSON (sim faults, e.g. "
+                                    "{\"impaired_images\":[\"ami-...\"]})",
+                                    "", ""});
+    }
+  }
+  auto client = ConnectSignedIn(o.server);
+  if (!client) {
+    return cli::ReportError(client.error());
+  }
+  auto answer =
+      (*client)->Call(faults ? "PUT" : "GET",
+                      "/api/v1/sim/regions/" + UrlEncode(o.faults_region) + "/faults", body);
+  if (!answer) {
+    return cli::ReportError(answer.error());
+  }
+  std::printf("%s\n", answer->dump(2).c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddSimCommands(CLI::App& app, SimServeOptions& options, int& exit_code) {
@@ -59,6 +103,14 @@ void AddSimCommands(CLI::App& app, SimServeOptions& options, int& exit_code) {
   serve->add_option("--access-key", options.access_key, "Accepted access key id (default test)");
   serve->add_option("--secret-key", options.secret_key, "Its secret key (default test)");
   serve->callback([&options, &exit_code] { exit_code = RunSimServe(options); });
+  CLI::App* faults = sim->add_subcommand(
+      "faults", "Read or set the faults of a region `ec2m serve` simulates (global admins)");
+  faults->add_option("region", options.faults_region, "The region (us-west-2)")->required();
+  faults->add_option("--set", options.faults_json,
+                     "The faults as JSON: {\"impaired_images\":[...],\"throttle_rate\":0.1,...}");
+  faults->add_option("--file", options.faults_file, "The faults from a JSON file");
+  faults->add_option("--server", options.server, "The ec2m server (default: the signed-in one)");
+  faults->callback([&options, &exit_code] { exit_code = RunFaults(options); });
 }
 
 int RunSimServe(const SimServeOptions& options) {

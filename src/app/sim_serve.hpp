@@ -16,9 +16,16 @@ struct SimServeOptions {
   std::string region;
   std::string access_key;
   std::string secret_key;
+  // `ec2m sim faults REGION [--set JSON | --file F]`: the embedded region's faults through the
+  // signed-in server.
+  std::string server;
+  std::string faults_region;
+  std::string faults_json;
+  std::string faults_file;
 };
 
-// Adds `sim serve` to the command line; `run` receives the exit code when it was chosen.
+// Adds `sim serve` and `sim faults` to the command line; `run` receives the exit code when it was
+// chosen.
 void AddSimCommands(CLI::App& app, SimServeOptions& options, int& exit_code);
 
 // Serves the simulated region over the EC2 Query API until SIGINT or SIGTERM. Prints one line

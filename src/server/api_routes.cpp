@@ -425,6 +425,28 @@ void ApiServer::AddRoutes() {
         return Reply{202, {{"refreshed", env->empty() ? "all" : *env}}};
       });
 
+  // --- The embedded simulated regions' faults (global admins): how a health check is made to
+  // fail, a call throttled or slowed, while the server runs.
+  auto sim_faults = [this](Call& call, const std::optional<std::string>& faults) -> Result<Reply> {
+    if (!services_.sim_faults) {
+      return Fail(ErrorCode::kNotFound, "this server has no simulated region");
+    }
+    auto answer = services_.sim_faults(call.Param("region"), faults);
+    EC2M_RETURN_IF_ERROR(answer);
+    return Reply{200, nlohmann::json::parse(*answer)};
+  };
+  add("GET", "/api/v1/sim/regions/{region}/faults", kAdmin, kViewer,
+      "read a simulated region's faults",
+      [sim_faults](Call& call) { return sim_faults(call, std::nullopt); });
+  add("PUT", "/api/v1/sim/regions/{region}/faults", kAdmin, kViewer,
+      "set a simulated region's faults", [this, sim_faults](Call& call) -> Result<Reply> {
+        auto set = sim_faults(call, call.req.body.empty() ? "{}" : call.req.body);
+        const Error error = set ? Error{} : set.error();
+        AuditAction(call, "sim.faults", call.Param("region"), set ? nullptr : &error,
+                    call.req.body.substr(0, 500));
+        return set;
+      });
+
   // --- Audit (global admins)
   add("GET", "/api/v1/audit", kAdmin, kViewer, "read the audit log",
       [this](Call& call) -> Result<Reply> {

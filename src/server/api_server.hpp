@@ -108,6 +108,12 @@ struct Services {
   notify::Outbox* outbox = nullptr;           // channels and the notification outbox
   incidents::Incidents* incidents = nullptr;  // incidents
   release::Deployer* deployer = nullptr;      // releases and blue-green deployments
+  // The embedded simulated regions' faults: a region's as JSON (sim::FaultConfigToJson), after
+  // replacing them with `faults` when given. Errors: kNotFound for a region not simulated here;
+  // kInvalidArgument naming the JSON path of a bad fault. Unset: no simulated region.
+  std::function<Result<std::string>(const std::string& region,
+                                    const std::optional<std::string>& faults)>
+      sim_faults;
 };
 
 // The REST API under /api/v1 (docs/api.md), /health/live, /health/ready, /metrics, the OpenAPI

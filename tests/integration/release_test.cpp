@@ -19,7 +19,7 @@ namespace ec2m::testing {
 namespace {
 
 constexpr const char* kGreenImage = "ami-0fedcba9876543210";
-constexpr const char* kBadImage = "ami-0aa11bb22cc33dd44";  // impaired by the sim config
+constexpr const char* kBadImage = "ami-0aa11bb22cc33dd44";  // impaired by `ec2m sim faults`
 
 // A simulated environment with a web group of two; `more`: extra top-level members. Its
 // windows cover every hour (the waiting for a window is the deployer's unit test's, on a
@@ -45,9 +45,8 @@ std::string Environment(const std::string& name, const std::string& promote_to,
 class ReleaseEndToEndTest : public PlaneTest {
  protected:
   void Start(const std::map<std::string, std::string>& envs, int pending_ms = 0) {
-    std::ofstream(dir_.path() + "/sim.json")
-        << R"({"delays_ms":{"pending":)" << pending_ms << R"(,"shutting_down":)" << pending_ms
-        << R"(},"faults":{"impaired_images":[")" << kBadImage << R"("]}})";
+    std::ofstream(dir_.path() + "/sim.json") << R"({"delays_ms":{"pending":)" << pending_ms
+                                             << R"(,"shutting_down":)" << pending_ms << R"(}})";
     plane_ = std::make_unique<ControlPlane>(dir_.path(), envs,
                                             R"(,"apply_lease_seconds":2,"sim_config":"sim.json")");
     ASSERT_TRUE(plane_->Start()) << plane_->error();
@@ -183,6 +182,15 @@ TEST_F(ReleaseEndToEndTest, ReleaseIsPromotedThroughStagingAndApprovedIntoProd) 
 TEST_F(ReleaseEndToEndTest, FailingHealthCheckInStagingRollsBackWithGreenTerminated) {
   Start({{"staging", Environment("staging", "")}});
   const std::set<std::string> blue = Live("staging");
+  // The simulated region's health checks are made to fail while the server runs.
+  CommandResult wrong = plane_->Ec2m({"sim", "faults", "us-west-2", "--set", R"({"impared":[]})"});
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
+  EXPECT_NE(wrong.err.find("$.impared"), std::string::npos) << wrong.err;
+  CommandResult faults =
+      plane_->Ec2m({"sim", "faults", "us-west-2", "--set",
+                    std::string(R"({"impaired_images":[")") + kBadImage + "\"]}"});
+  ASSERT_EQ(faults.exit_code, 0) << faults.err;
+  EXPECT_NE(plane_->Ec2m({"sim", "faults", "us-west-2"}).out.find(kBadImage), std::string::npos);
   CommandResult made =
       plane_->Ec2m({"release", "create", "web", "--env", "staging", "--image", kBadImage});
   ASSERT_EQ(made.exit_code, 0) << made.err;
