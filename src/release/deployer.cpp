@@ -170,7 +170,7 @@ Result<Release> Deployer::CreateRelease(Release r) {
 }
 
 Result<Deployment> Deployer::Deploy(const DeployRequest& request) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(deploy_mu_);
   return DeployLocked(request);
 }
 
@@ -251,7 +251,6 @@ Result<Deployment> Deployer::Decide(const std::string& id,
                                     const std::function<Result<void>(Deployment&)>& decide) {
   Release release;
   bool production = false;
-  std::lock_guard lock(mu_);
   auto updated = Update(id, [&](Deployment& d) -> Result<void> {
     if (d.state != kAwaitingApproval) {
       return Fail(ErrorCode::kFailedPrecondition,
@@ -328,7 +327,6 @@ Result<Deployment> Deployer::Reject(const std::string& id, const Actor& actor,
 }
 
 Result<Deployment> Deployer::Abort(const std::string& id, const Actor& actor) {
-  std::lock_guard lock(mu_);
   auto updated = Update(id, [&](Deployment& d) -> Result<void> {
     if (IsFinal(d.state)) {
       return Fail(ErrorCode::kFailedPrecondition,
@@ -351,6 +349,9 @@ void Deployer::Note(Deployment& d, const std::string& message) {
 }
 
 void Deployer::BeginRollback(Deployment& d, const std::string& reason, std::optional<Trip> trip) {
+  // A switch may have moved the tags without its document being saved (an abort or an approval
+  // wrote first, or the process died): undo it as if it had been recorded.
+  d.switched = d.switched || d.state == kSwitching;
   d.reason = reason;
   d.trigger = std::move(trip);
   if (d.outcome.empty()) {
@@ -360,13 +361,10 @@ void Deployer::BeginRollback(Deployment& d, const std::string& reason, std::opti
   Note(d, "rolling back: " + reason);
 }
 
-void Deployer::Pass() {
-  std::lock_guard lock(mu_);
-  RunOnceLocked();
-}
+void Deployer::Pass() { RunOnce(); }
 
 void Deployer::RunOnce() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pass_mu_);
   RunOnceLocked();
 }
 
@@ -413,7 +411,8 @@ void Deployer::RunOnceLocked() {
 }
 
 Result<bool> Deployer::Advance(Deployment& d) {
-  if (!d.abort_requested_by.empty() && d.state != kRollingBack) {
+  // Once blue is being retired there is nothing to go back to: an abort then comes too late.
+  if (!d.abort_requested_by.empty() && d.state != kRollingBack && d.state != kRetiring) {
     if (d.green.empty() && d.change_set.empty()) {
       d.reason = "aborted by " + d.abort_requested_by;
       d.state = kAborted;
@@ -928,7 +927,7 @@ void Deployer::Promote(const Deployment& d, const Env& env) {
   if (next.empty()) {
     return;
   }
-  auto promoted = DeployLocked({next, d.group, d.release, d.author, "", "", d.id});
+  auto promoted = Deploy({next, d.group, d.release, d.author, "", "", d.id});
   if (!promoted) {
     std::fprintf(stderr, "ec2m: deployer: promoting %s to %s: %s\n", d.id.c_str(), next.c_str(),
                  promoted.error().ToString().c_str());

@@ -90,7 +90,8 @@ class Deployer {
   Result<Deployment> Approve(const std::string& id, const Actor& actor, const std::string& comment);
   // Errors: as Approve's; kInvalidArgument without a comment.
   Result<Deployment> Reject(const std::string& id, const Actor& actor, const std::string& comment);
-  // Stops it: at once when nothing was launched yet, else by rolling back. Errors:
+  // Stops it: at once when nothing was launched yet, else by rolling back; while blue is being
+  // retired it is too late, and the deployment ends as it would have. Errors:
   // kFailedPrecondition when it has ended.
   Result<Deployment> Abort(const std::string& id, const Actor& actor);
 
@@ -144,8 +145,11 @@ class Deployer {
   const Clock& clock_;
   monitor::MetricStore* metrics_;
   DeployerOptions options_;
-  std::mutex mu_;  // one pass or request changes deployments at a time in this process
-  Worker worker_;  // last: its thread stops before the members it uses go
+  // Requests change a deployment by versioned writes, never under a lock a pass holds (its
+  // cloud calls can take long); a pass whose save loses to one redoes its step next time.
+  std::mutex pass_mu_;    // one pass at a time in this process
+  std::mutex deploy_mu_;  // one Deploy at a time: its one-per-group check
+  Worker worker_;         // last: its thread stops before the members it uses go
 };
 
 // The HTTP half of a group's health check: GET http://host:port/path within `timeout`, healthy

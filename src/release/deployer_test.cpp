@@ -381,6 +381,35 @@ TEST_F(DeployerTest, AbortBeforeLaunchEndsAtOnceAndAfterLaunchRollsBack) {
   EXPECT_EQ(Live("dev"), blue);
 }
 
+TEST_F(DeployerTest, AnAbortAfterASwitchWhoseSaveWasLostStillPutsBlueBack) {
+  Start({{"dev", Config("dev", R"({"stabilizationSeconds": 0, "watchSeconds": 900})")}});
+  const std::set<std::string> blue = Live("dev");
+  const Actor ops{"ops@example.com", "deployer", false, false};
+  const std::string id = Deploy("dev", MakeRelease(kGreenImage).id).id;
+  Deployment d = Drive(id, {kWatching});
+  ASSERT_EQ(d.state, kWatching);
+  // The tags moved, but the document still says switching (its save lost to the abort's).
+  d.state = kSwitching;
+  d.switched = false;
+  d.abort_requested_by = ops.email;
+  ASSERT_TRUE(releases_->SaveDeployment(d));
+  d = Drive(id, {kAborted, kRolledBack});
+  EXPECT_EQ(d.state, kAborted);
+  EXPECT_EQ(Live("dev"), blue);
+  EXPECT_TRUE(NotTerminated(id).empty());
+}
+
+TEST_F(DeployerTest, AnAbortWhileBlueIsRetiredComesTooLate) {
+  Start({{"dev", Config("dev", kQuick + "}")}});
+  const std::string id = Deploy("dev", MakeRelease(kGreenImage).id).id;
+  Deployment d = Drive(id, {kRetiring}, seconds(1));
+  ASSERT_EQ(d.state, kRetiring);
+  ASSERT_TRUE(deployer_->Abort(id, {"ops@example.com", "deployer", false, false}));
+  d = Drive(id, {kSucceeded, kAborted, kRolledBack});
+  EXPECT_EQ(d.state, kSucceeded);
+  EXPECT_EQ(Live("dev").size(), 2u);
+}
+
 TEST_F(DeployerTest, EmergenciesSkipTheWindowWithTheSignOffTheirReasonNeeds) {
   const std::string prod_more =
       R"(, "approval": {"required": true, "approvals": 1}, "cognito": {"mfaRequired": true},
