@@ -96,7 +96,8 @@ class Monitor {
   void RecordRequest(const std::string& environment, const std::string& route,
                      const std::string& user, int status, double seconds);
 
-  // The collector: every `every`, `collect` publishes what it gathers (the fleet's instances by
+  // The collector: with the loop's first evaluation, then every `every`, `collect` publishes
+  // what it gathers (the fleet's instances by
   // state, the estimated hourly cost) into the metric store, and the monitor adds ActiveUsers
   // (distinct signed-in users since the last collection) to the control plane's scope. Runs on
   // the monitor's loop (paused with it). Set before Start.
