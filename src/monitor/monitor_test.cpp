@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -206,6 +208,17 @@ TEST_F(MonitorTest, TheCollectorPublishesBusinessMetrics) {
   EXPECT_EQ(one("dev", "Requests"), 4);
   monitor_->Collect();
   EXPECT_EQ(one(kControlPlane, "ActiveUsers"), 2) << "nobody new since: a 0 datapoint added";
+}
+
+TEST_F(MonitorTest, TheLoopCollectsWithItsFirstEvaluation) {
+  std::atomic<int> collected{0};
+  monitor_->SetCollector(minutes(15), [&](MetricStore&, TimePoint) { ++collected; });
+  monitor_->Start(std::chrono::seconds(1), {});
+  for (int i = 0; i < 300 && collected == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  monitor_->Stop();
+  EXPECT_EQ(collected.load(), 1) << "not 15 minutes of the clock later";
 }
 
 TEST(MetricStore, DimensionsParseFromText) {
