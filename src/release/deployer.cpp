@@ -23,7 +23,8 @@ namespace {
 
 constexpr int kMaxRaces = 20;
 constexpr size_t kMaxText = 16 * 1024;
-constexpr int kParallelism = 16;  // EC2 calls in flight at once, as an apply's
+constexpr int kParallelism = 16;      // EC2 calls in flight at once, as an apply's
+constexpr size_t kStatusChunk = 100;  // ids per DescribeInstanceStatus (EC2's limit)
 
 std::string Now(const Clock& clock) { return FormatIso8601(clock.Now()); }
 
@@ -91,14 +92,41 @@ Result<void> HttpHealthCheck(const std::string& ip, const config::HealthCheckCon
 
 // EC2's status checks of `ids`, stopped and pending ones included.
 Result<std::vector<InstanceStatus>> Statuses(Ec2& ec2, const std::vector<std::string>& ids) {
-  DescribeInstanceStatusRequest req;
-  req.base.ids = ids;
-  req.include_all_instances = true;
-  return DescribeAll(req.base, [&](const DescribeRequest& page) {
-    DescribeInstanceStatusRequest one = req;
-    one.base = page;
-    return ec2.DescribeInstanceStatus(one);
-  });
+  std::vector<InstanceStatus> out;
+  for (size_t at = 0; at < ids.size(); at += kStatusChunk) {
+    DescribeInstanceStatusRequest req;
+    req.base.ids.assign(
+        ids.begin() + static_cast<std::ptrdiff_t>(at),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kStatusChunk)));
+    req.include_all_instances = true;
+    auto chunk = DescribeAll(req.base, [&](const DescribeRequest& page) {
+      DescribeInstanceStatusRequest one = req;
+      one.base = page;
+      return ec2.DescribeInstanceStatus(one);
+    });
+    EC2M_RETURN_IF_ERROR(chunk);
+    out.insert(out.end(), chunk->begin(), chunk->end());
+  }
+  return out;
+}
+
+// The instances of `ids`, in chunks EC2 takes.
+Result<std::vector<Instance>> Instances(Ec2& ec2, const std::vector<std::string>& ids) {
+  std::vector<Instance> out;
+  for (size_t at = 0; at < ids.size(); at += kStatusChunk) {
+    DescribeRequest req;
+    req.ids.assign(
+        ids.begin() + static_cast<std::ptrdiff_t>(at),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kStatusChunk)));
+    auto reservations =
+        DescribeAll(req, [&](const DescribeRequest& page) { return ec2.DescribeInstances(page); });
+    EC2M_RETURN_IF_ERROR(reservations);
+    for (Reservation& r : *reservations) {
+      out.insert(out.end(), std::make_move_iterator(r.instances.begin()),
+                 std::make_move_iterator(r.instances.end()));
+    }
+  }
+  return out;
 }
 
 // Tags each member with its logical id (one call each: the values differ), side by side.
@@ -375,39 +403,52 @@ void Deployer::RunOnceLocked() {
     return;
   }
   for (Deployment& d : *active) {
-    const std::string before = d.state;
-    auto changed = Advance(d);
-    if (!changed) {
-      std::fprintf(stderr, "ec2m: deployer: %s: %s\n", d.id.c_str(),
-                   changed.error().ToString().c_str());
-      continue;
-    }
-    if (!*changed) {
-      continue;
-    }
-    auto saved = releases_.SaveDeployment(d);
-    if (!saved) {
-      // Someone approved or aborted meanwhile: the next pass starts from what they wrote.
-      if (saved.error().code != ErrorCode::kFailedPrecondition) {
-        std::fprintf(stderr, "ec2m: deployer: %s: %s\n", d.id.c_str(),
-                     saved.error().ToString().c_str());
+    // Steps that need no waiting follow each other in one pass; a step that waits (for a
+    // check, a period, an approval) ends it.
+    for (int step = 0; step < options_.steps_per_pass && !IsFinal(d.state); ++step) {
+      auto next = Step(d);
+      if (!next) {
+        break;
       }
-      continue;
-    }
-    if (saved->state != before && options_.on_transition) {
-      auto r = releases_.GetRelease(saved->release);
-      auto env = ConfigInForce(saved->environment);
-      if (r) {
-        options_.on_transition(*saved, *r, env && env->config.approval.required);
-      }
-    }
-    if (saved->state == kSucceeded) {
-      auto env = ConfigInForce(saved->environment);
-      if (env) {
-        Promote(*saved, *env);
-      }
+      d = std::move(*next);
     }
   }
+}
+
+std::optional<Deployment> Deployer::Step(Deployment& d) {
+  const std::string before = d.state;
+  auto changed = Advance(d);
+  if (!changed) {
+    std::fprintf(stderr, "ec2m: deployer: %s: %s\n", d.id.c_str(),
+                 changed.error().ToString().c_str());
+    return std::nullopt;
+  }
+  if (!*changed) {
+    return std::nullopt;
+  }
+  auto saved = releases_.SaveDeployment(d);
+  if (!saved) {
+    // Someone approved or aborted meanwhile: the next pass starts from what they wrote.
+    if (saved.error().code != ErrorCode::kFailedPrecondition) {
+      std::fprintf(stderr, "ec2m: deployer: %s: %s\n", d.id.c_str(),
+                   saved.error().ToString().c_str());
+    }
+    return std::nullopt;
+  }
+  if (saved->state != before && options_.on_transition) {
+    auto r = releases_.GetRelease(saved->release);
+    auto env = ConfigInForce(saved->environment);
+    if (r) {
+      options_.on_transition(*saved, *r, env && env->config.approval.required);
+    }
+  }
+  if (saved->state == kSucceeded) {
+    auto env = ConfigInForce(saved->environment);
+    if (env) {
+      Promote(*saved, *env);
+    }
+  }
+  return std::move(*saved);
 }
 
 Result<bool> Deployer::Advance(Deployment& d) {
@@ -644,16 +685,11 @@ Result<bool> Deployer::Launch(Deployment& d) {
 Result<bool> Deployer::CheckHealth(Deployment& d, const Env& env) {
   Ec2* ec2 = provisioner_.Cloud(d.environment);
   const config::InstanceGroupConfig* group = FindGroup(env.config, d.group);
-  DescribeRequest req;
-  req.ids = Ids(d.green);
-  auto reservations =
-      DescribeAll(req, [&](const DescribeRequest& r) { return ec2->DescribeInstances(r); });
-  EC2M_RETURN_IF_ERROR(reservations);
+  auto found = Instances(*ec2, Ids(d.green));
+  EC2M_RETURN_IF_ERROR(found);
   std::map<std::string, const Instance*> instances;
-  for (const Reservation& res : *reservations) {
-    for (const Instance& i : res.instances) {
-      instances[i.instance_id] = &i;
-    }
+  for (const Instance& i : *found) {
+    instances[i.instance_id] = &i;
   }
   auto statuses = Statuses(*ec2, Ids(d.green));
   EC2M_RETURN_IF_ERROR(statuses);
@@ -792,25 +828,20 @@ Result<int> Deployer::Terminate(Ec2& ec2, const std::vector<std::string>& ids) {
   if (ids.empty()) {
     return 0;
   }
-  DescribeRequest req;
-  req.ids = ids;
-  auto reservations =
-      DescribeAll(req, [&](const DescribeRequest& r) { return ec2.DescribeInstances(r); });
-  if (!reservations && reservations.error().aws_code == "InvalidInstanceID.NotFound") {
+  auto found = Instances(ec2, ids);
+  if (!found && found.error().aws_code == "InvalidInstanceID.NotFound") {
     return 0;  // long gone
   }
-  EC2M_RETURN_IF_ERROR(reservations);
+  EC2M_RETURN_IF_ERROR(found);
   std::vector<std::string> alive;
   int left = 0;
-  for (const Reservation& res : *reservations) {
-    for (const Instance& i : res.instances) {
-      if (i.state == InstanceState::kTerminated) {
-        continue;
-      }
-      ++left;
-      if (i.state != InstanceState::kShuttingDown) {
-        alive.push_back(i.instance_id);
-      }
+  for (const Instance& i : *found) {
+    if (i.state == InstanceState::kTerminated) {
+      continue;
+    }
+    ++left;
+    if (i.state != InstanceState::kShuttingDown) {
+      alive.push_back(i.instance_id);
     }
   }
   if (alive.empty()) {

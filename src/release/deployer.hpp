@@ -42,6 +42,8 @@ using stack::kReleaseTag;
 struct DeployerOptions {
   WorkerOptions worker{std::chrono::seconds(1), std::chrono::milliseconds(200)};
   std::chrono::milliseconds http_timeout{2000};  // of an HTTP health check
+  // Steps one deployment may take in one pass while none has to wait (1: one step a pass).
+  int steps_per_pass = 20;
   // Called after a deployment changed state (on the deployer's thread): the server audits,
   // notifies, counts and refreshes its inventory there.
   std::function<void(const Deployment&, const Release&, bool production)> on_transition;
@@ -95,7 +97,8 @@ class Deployer {
   // kFailedPrecondition when it has ended.
   Result<Deployment> Abort(const std::string& id, const Actor& actor);
 
-  // One pass: one step of every deployment not final, oldest first.
+  // One pass: every deployment not final, oldest first, advanced until a step waits (at most
+  // options.steps_per_pass steps).
   void RunOnce();
 
   // The background loop (RunOnce every options.worker.every).
@@ -138,6 +141,9 @@ class Deployer {
   Result<int> Terminate(Ec2& ec2, const std::vector<std::string>& ids);
   Result<Deployment> DeployLocked(const DeployRequest& request);
   void RunOnceLocked();
+  // Advances `d` one step and saves it; the deployment as saved, or nullopt when it did not
+  // change (it waits), failed (reported), or lost its save to a request.
+  std::optional<Deployment> Step(Deployment& d);
   void Pass();
 
   Releases& releases_;

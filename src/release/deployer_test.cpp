@@ -63,6 +63,7 @@ class DeployerTest : public ::testing::Test {
       ASSERT_EQ(provisioner_->change_sets().Get(started->change_set->id)->status, "succeeded");
     }
     DeployerOptions deployer_options;
+    deployer_options.steps_per_pass = 1;  // Drive sees every state
     deployer_options.on_transition = [this](const Deployment& d, const Release& r,
                                             bool production) {
       if (auto n = DeploymentNotification(d, r, production)) {
@@ -249,6 +250,20 @@ TEST_F(DeployerTest, ReleaseGoesDevStagingApprovalWindowProd) {
                                            "deployment-d-3-approved", "deployment-d-3-succeeded"}));
   EXPECT_EQ(notifications_.back().fields.at("status"), "success");
   EXPECT_EQ(notifications_.back().fields.at("commit"), "0123abc");
+}
+
+TEST_F(DeployerTest, StepsThatNeedNoWaitingFollowEachOtherInOnePass) {
+  Start({{"dev", Config("dev", R"({"stabilizationSeconds": 0, "watchSeconds": 0})")}});
+  deployer_ = std::make_unique<Deployer>(*releases_, *provisioner_, clock_, &metrics_);
+  const std::string id = Deploy("dev", MakeRelease(kGreenImage).id).id;
+  int passes = 0;
+  while (!IsFinal(Get(id).state) && passes < 10) {
+    deployer_->RunOnce();
+    ++passes;
+  }
+  EXPECT_EQ(Get(id).state, kSucceeded);
+  // Launch and health check in the first; the retired blue is seen terminated in the next.
+  EXPECT_LE(passes, 3);
 }
 
 TEST_F(DeployerTest, ADeploymentIsAChangeSetThatRollbackGoesBackPast) {
