@@ -15,9 +15,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -30,6 +28,7 @@
 #include "endpoint.hpp"
 #include "environment_config.hpp"
 #include "flags.hpp"
+#include "metered_ec2.hpp"
 #include "stack/actual.hpp"
 #include "stack/apply.hpp"
 #include "stack/changesets.hpp"
@@ -42,6 +41,7 @@ namespace {
 
 using ec2m::Result;
 using ec2m::bench::Flags;
+using ec2m::bench::MeteredEc2;
 using ec2m::bench::SteadyClock;
 using nlohmann::json;
 
@@ -65,147 +65,6 @@ constexpr double kSlowWriteMs = 5;
 double MsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
-
-// An Ec2 that counts the calls it forwards to `inner`, by action, with the time spent in them:
-// the apply's calls broken down. Thread-safe (one mutex around the counters); `inner` must
-// outlive it and be thread-safe itself.
-class MeteredEc2 final : public ec2m::Ec2 {
- public:
-  struct Stat {
-    int64_t calls = 0;
-    double ms = 0;  // summed over calls, which overlap when the apply runs steps in parallel
-  };
-
-  explicit MeteredEc2(ec2m::Ec2& inner) : inner_(inner) {}
-
-  // The counts since the last Take, and starts over.
-  std::map<std::string, Stat> Take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(stats_, {});
-  }
-
-  Result<ec2m::Reservation> RunInstances(const ec2m::RunInstancesRequest& r) override {
-    return Meter("RunInstances", [&] { return inner_.RunInstances(r); });
-  }
-  Result<ec2m::Page<ec2m::Reservation>> DescribeInstances(const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeInstances", [&] { return inner_.DescribeInstances(r); });
-  }
-  Result<ec2m::Page<ec2m::InstanceStatus>> DescribeInstanceStatus(
-      const ec2m::DescribeInstanceStatusRequest& r) override {
-    return Meter("DescribeInstanceStatus", [&] { return inner_.DescribeInstanceStatus(r); });
-  }
-  Result<std::vector<ec2m::InstanceStateChange>> StartInstances(
-      const ec2m::InstanceIdsRequest& r) override {
-    return Meter("StartInstances", [&] { return inner_.StartInstances(r); });
-  }
-  Result<std::vector<ec2m::InstanceStateChange>> StopInstances(
-      const ec2m::InstanceIdsRequest& r) override {
-    return Meter("StopInstances", [&] { return inner_.StopInstances(r); });
-  }
-  Result<void> RebootInstances(const ec2m::InstanceIdsRequest& r) override {
-    return Meter("RebootInstances", [&] { return inner_.RebootInstances(r); });
-  }
-  Result<std::vector<ec2m::InstanceStateChange>> TerminateInstances(
-      const ec2m::InstanceIdsRequest& r) override {
-    return Meter("TerminateInstances", [&] { return inner_.TerminateInstances(r); });
-  }
-  Result<void> ModifyInstanceAttribute(const ec2m::ModifyInstanceAttributeRequest& r) override {
-    return Meter("ModifyInstanceAttribute", [&] { return inner_.ModifyInstanceAttribute(r); });
-  }
-  Result<ec2m::InstanceAttribute> DescribeInstanceAttribute(
-      const ec2m::DescribeInstanceAttributeRequest& r) override {
-    return Meter("DescribeInstanceAttribute", [&] { return inner_.DescribeInstanceAttribute(r); });
-  }
-  Result<void> MonitorInstances(const ec2m::InstanceIdsRequest& r) override {
-    return Meter("MonitorInstances", [&] { return inner_.MonitorInstances(r); });
-  }
-  Result<void> UnmonitorInstances(const ec2m::InstanceIdsRequest& r) override {
-    return Meter("UnmonitorInstances", [&] { return inner_.UnmonitorInstances(r); });
-  }
-  Result<void> CreateTags(const ec2m::CreateTagsRequest& r) override {
-    return Meter("CreateTags", [&] { return inner_.CreateTags(r); });
-  }
-  Result<void> DeleteTags(const ec2m::DeleteTagsRequest& r) override {
-    return Meter("DeleteTags", [&] { return inner_.DeleteTags(r); });
-  }
-  Result<ec2m::Page<ec2m::TagDescription>> DescribeTags(const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeTags", [&] { return inner_.DescribeTags(r); });
-  }
-  Result<ec2m::Vpc> CreateVpc(const ec2m::CreateVpcRequest& r) override {
-    return Meter("CreateVpc", [&] { return inner_.CreateVpc(r); });
-  }
-  Result<ec2m::Page<ec2m::Vpc>> DescribeVpcs(const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeVpcs", [&] { return inner_.DescribeVpcs(r); });
-  }
-  Result<void> ModifyVpcAttribute(const ec2m::ModifyVpcAttributeRequest& r) override {
-    return Meter("ModifyVpcAttribute", [&] { return inner_.ModifyVpcAttribute(r); });
-  }
-  Result<void> DeleteVpc(const ec2m::DeleteRequest& r) override {
-    return Meter("DeleteVpc", [&] { return inner_.DeleteVpc(r); });
-  }
-  Result<ec2m::Subnet> CreateSubnet(const ec2m::CreateSubnetRequest& r) override {
-    return Meter("CreateSubnet", [&] { return inner_.CreateSubnet(r); });
-  }
-  Result<ec2m::Page<ec2m::Subnet>> DescribeSubnets(const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeSubnets", [&] { return inner_.DescribeSubnets(r); });
-  }
-  Result<void> ModifySubnetAttribute(const ec2m::ModifySubnetAttributeRequest& r) override {
-    return Meter("ModifySubnetAttribute", [&] { return inner_.ModifySubnetAttribute(r); });
-  }
-  Result<void> DeleteSubnet(const ec2m::DeleteRequest& r) override {
-    return Meter("DeleteSubnet", [&] { return inner_.DeleteSubnet(r); });
-  }
-  Result<ec2m::SecurityGroup> CreateSecurityGroup(
-      const ec2m::CreateSecurityGroupRequest& r) override {
-    return Meter("CreateSecurityGroup", [&] { return inner_.CreateSecurityGroup(r); });
-  }
-  Result<ec2m::Page<ec2m::SecurityGroup>> DescribeSecurityGroups(
-      const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeSecurityGroups", [&] { return inner_.DescribeSecurityGroups(r); });
-  }
-  Result<void> AuthorizeSecurityGroupIngress(const ec2m::SecurityGroupRulesRequest& r) override {
-    return Meter("AuthorizeSecurityGroupIngress",
-                 [&] { return inner_.AuthorizeSecurityGroupIngress(r); });
-  }
-  Result<void> RevokeSecurityGroupIngress(const ec2m::SecurityGroupRulesRequest& r) override {
-    return Meter("RevokeSecurityGroupIngress",
-                 [&] { return inner_.RevokeSecurityGroupIngress(r); });
-  }
-  Result<void> DeleteSecurityGroup(const ec2m::DeleteSecurityGroupRequest& r) override {
-    return Meter("DeleteSecurityGroup", [&] { return inner_.DeleteSecurityGroup(r); });
-  }
-  Result<ec2m::Page<ec2m::Image>> DescribeImages(const ec2m::DescribeImagesRequest& r) override {
-    return Meter("DescribeImages", [&] { return inner_.DescribeImages(r); });
-  }
-  Result<ec2m::Page<ec2m::InstanceTypeInfo>> DescribeInstanceTypes(
-      const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeInstanceTypes", [&] { return inner_.DescribeInstanceTypes(r); });
-  }
-  Result<std::vector<ec2m::AvailabilityZone>> DescribeAvailabilityZones(
-      const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeAvailabilityZones", [&] { return inner_.DescribeAvailabilityZones(r); });
-  }
-  Result<std::vector<ec2m::Region>> DescribeRegions(const ec2m::DescribeRequest& r) override {
-    return Meter("DescribeRegions", [&] { return inner_.DescribeRegions(r); });
-  }
-
- private:
-  template <typename F>
-  std::invoke_result_t<F> Meter(const char* action, F&& call) {
-    const auto start = SteadyClock::now();
-    auto out = call();
-    const double ms = MsSince(start);
-    std::lock_guard lock(mu_);
-    Stat& s = stats_[action];
-    ++s.calls;
-    s.ms += ms;
-    return out;
-  }
-
-  ec2m::Ec2& inner_;
-  std::mutex mu_;
-  std::map<std::string, Stat> stats_;  // guarded by mu_
-};
 
 // "2026-11-27T10:00:00.123Z" (FormatIso8601Millis) → milliseconds since the epoch; 0 if malformed.
 // What the journal sink saw of one apply: every entry (in the order written) and what writing
@@ -414,7 +273,7 @@ Result<json> PlanAndApply(Bench& b, const ec2m::stack::Template& desired,
   return json{{"ok", applied->report.ok() && changes == expected_changes && journaled},
               {"plan", planned->figures},
               {"change_set_ms", cs_ms},
-              {"apply", ApplyJson(*applied, desired, changes, b.metered.Take())}};
+              {"apply", ApplyJson(*applied, desired, changes, b.metered.Take().by_action)}};
 }
 
 Result<ec2m::stack::Template> Synth(const std::string& config_text) {
