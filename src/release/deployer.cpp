@@ -525,10 +525,7 @@ Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
                         at.empty() ? "never" : at));
     return true;
   }
-  if (!d.emergency.empty() && !InWindow(windows, now) && d.state != kQueued) {
-    Note(d, fmt::format("outside the maintenance window ({}): going ahead as an emergency ({})",
-                        d.window, d.emergency));
-  }
+  const bool outside_window = !d.emergency.empty() && !InWindow(windows, now);
   d.window_opens_at.clear();
   // The environment's apply lock: one change at a time, whether an apply or a deployment.
   auto locked = provisioner_.locks().Acquire(d.environment, Owner(d));
@@ -606,6 +603,10 @@ Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
   if (metrics_ != nullptr) {
     const auto minutes = std::chrono::minutes(env.config.deployment.baseline_minutes);
     d.baseline = Measure(*metrics_, d.environment, d.group, now - minutes, now);
+  }
+  if (outside_window) {
+    Note(d, fmt::format("outside the maintenance window ({}): going ahead as an emergency ({})",
+                        d.window, d.emergency));
   }
   d.started_at = FormatIso8601(now);
   d.state = kLaunching;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/paging.hpp"
@@ -442,12 +443,14 @@ TEST_F(DeployerTest, EmergenciesSkipTheWindowWithTheSignOffTheirReasonNeeds) {
   EXPECT_EQ(patch->required_approvals, 0);
   Deployment d = Drive(patch->id, {kSucceeded, kRolledBack, kFailed});
   ASSERT_EQ(d.state, kSucceeded) << d.reason;
-  bool noted = false;
-  for (const Event& e : d.events) {
-    noted = noted || e.message.find("emergency deployment (security-patch): CVE-2026-1234") !=
-                         std::string::npos;
-  }
-  EXPECT_TRUE(noted);
+  auto noted = [&](const std::string& text) {
+    return std::any_of(d.events.begin(), d.events.end(),
+                       [&](const Event& e) { return e.message.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(noted("emergency deployment (security-patch): CVE-2026-1234"));
+  EXPECT_TRUE(
+      noted("outside the maintenance window (sun 02:00–06:00 America/Los_Angeles): going "
+            "ahead as an emergency (security-patch)"));
 
   // A data-integrity fix needs an admin's approval, from an MFA session; then no window.
   auto fix = deployer_->Deploy(
