@@ -84,7 +84,7 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       clock_(clock),
       random_(random),
       options_(std::move(options)),
-      services_(services),
+      services_(std::move(services)),
       // A UUID per process and a counter: unique across replicas and restarts without drawing
       // from the CSPRNG on every request.
       request_id_prefix_(NewUuid(random_)) {
