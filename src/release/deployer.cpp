@@ -275,8 +275,8 @@ Result<Deployment> Deployer::Update(const std::string& id,
   return Fail(ErrorCode::kUnavailable, "deployment " + id + " keeps changing; try again");
 }
 
-Result<Deployment> Deployer::Decide(const std::string& id,
-                                    const std::function<Result<void>(Deployment&)>& decide) {
+Result<Deployment> Deployer::Decide(
+    const std::string& id, const std::function<Result<void>(Deployment&, const Env&)>& decide) {
   Release release;
   bool production = false;
   auto updated = Update(id, [&](Deployment& d) -> Result<void> {
@@ -287,7 +287,7 @@ Result<Deployment> Deployer::Decide(const std::string& id,
     auto env = ConfigInForce(d.environment);
     EC2M_RETURN_IF_ERROR(env);
     production = env->config.approval.required;
-    EC2M_RETURN_IF_ERROR(decide(d));
+    EC2M_RETURN_IF_ERROR(decide(d, *env));
     auto r = releases_.GetRelease(d.release);
     EC2M_RETURN_IF_ERROR(r);
     release = std::move(*r);
@@ -303,10 +303,8 @@ Result<Deployment> Deployer::Decide(const std::string& id,
 
 Result<Deployment> Deployer::Approve(const std::string& id, const Actor& actor,
                                      const std::string& comment) {
-  return Decide(id, [&](Deployment& d) -> Result<void> {
-    auto env = ConfigInForce(d.environment);
-    EC2M_RETURN_IF_ERROR(env);
-    if (env->config.mfa_required && !actor.mfa_verified) {
+  return Decide(id, [&](Deployment& d, const Env& env) -> Result<void> {
+    if (env.config.mfa_required && !actor.mfa_verified) {
       return Fail(ErrorCode::kFailedPrecondition,
                   fmt::format("{} requires MFA: approve from a session signed in with an MFA code",
                               d.environment));
@@ -344,7 +342,7 @@ Result<Deployment> Deployer::Reject(const std::string& id, const Actor& actor,
   if (comment.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "comment: a rejection says why (--comment \"...\")");
   }
-  return Decide(id, [&](Deployment& d) -> Result<void> {
+  return Decide(id, [&](Deployment& d, const Env&) -> Result<void> {
     d.rejected_by = actor.email;
     d.reason = fmt::format("rejected by {}: {}", actor.email, comment);
     d.state = kRejected;
@@ -435,16 +433,14 @@ std::optional<Deployment> Deployer::Step(Deployment& d) {
     }
     return std::nullopt;
   }
-  if (saved->state != before && options_.on_transition) {
-    auto r = releases_.GetRelease(saved->release);
+  if (saved->state != before) {
     auto env = ConfigInForce(saved->environment);
-    if (r) {
-      options_.on_transition(*saved, *r, env && env->config.approval.required);
+    if (options_.on_transition) {
+      if (auto r = releases_.GetRelease(saved->release)) {
+        options_.on_transition(*saved, *r, env && env->config.approval.required);
+      }
     }
-  }
-  if (saved->state == kSucceeded) {
-    auto env = ConfigInForce(saved->environment);
-    if (env) {
+    if (saved->state == kSucceeded && env) {
       Promote(*saved, *env);
     }
   }
@@ -464,9 +460,9 @@ Result<bool> Deployer::Advance(Deployment& d) {
     BeginRollback(d, "aborted by " + d.abort_requested_by);
     return true;
   }
+  auto env = ConfigInForce(d.environment);
+  EC2M_RETURN_IF_ERROR(env);
   if (d.state == kQueued || d.state == kAwaitingApproval || d.state == kAwaitingWindow) {
-    auto env = ConfigInForce(d.environment);
-    EC2M_RETURN_IF_ERROR(env);
     auto r = releases_.GetRelease(d.release);
     EC2M_RETURN_IF_ERROR(r);
     return Start(d, *env, *r);
@@ -476,13 +472,11 @@ Result<bool> Deployer::Advance(Deployment& d) {
     (void)provisioner_.locks().Renew(d.environment, Owner(d));
   }
   if (d.state == kLaunching) {
-    return Launch(d);
+    return Launch(d, *env);
   }
   if (d.state == kRollingBack) {
     return RollBack(d);
   }
-  auto env = ConfigInForce(d.environment);
-  EC2M_RETURN_IF_ERROR(env);
   if (d.state == kHealthCheck) {
     return CheckHealth(d, *env);
   }
@@ -490,7 +484,7 @@ Result<bool> Deployer::Advance(Deployment& d) {
     return Watch(d, *env, true);
   }
   if (d.state == kSwitching) {
-    return Switch(d);
+    return Switch(d, *env);
   }
   if (d.state == kWatching) {
     return Watch(d, *env, false);
@@ -615,7 +609,7 @@ Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
   return true;
 }
 
-Result<bool> Deployer::Launch(Deployment& d) {
+Result<bool> Deployer::Launch(Deployment& d, const Env& env) {
   auto cs = provisioner_.change_sets().Get(d.change_set);
   EC2M_RETURN_IF_ERROR(cs);
   auto cfg = config::ParseEnvironmentConfig(cs->config_text, "config/" + d.environment + ".json");
@@ -673,10 +667,8 @@ Result<bool> Deployer::Launch(Deployment& d) {
     }
   }
   d.green = std::move(green);
-  auto env = ConfigInForce(d.environment);
-  EC2M_RETURN_IF_ERROR(env);
   d.step_until = FormatIso8601(clock_.Now() +
-                               std::chrono::seconds(env->config.deployment.health_timeout_seconds));
+                               std::chrono::seconds(env.config.deployment.health_timeout_seconds));
   d.state = kHealthCheck;
   Note(d, fmt::format("launched {} green instance(s): {}", d.green.size(),
                       fmt::format("{}", fmt::join(Ids(d.green), ", "))));
@@ -803,7 +795,7 @@ Result<bool> Deployer::Watch(Deployment& d, const Env& env, bool before_switch) 
   return true;
 }
 
-Result<bool> Deployer::Switch(Deployment& d) {
+Result<bool> Deployer::Switch(Deployment& d, const Env& env) {
   Ec2* ec2 = provisioner_.Cloud(d.environment);
   // Blue stops being live first, so there are never two live fleets.
   if (!d.blue.empty()) {
@@ -815,12 +807,10 @@ Result<bool> Deployer::Switch(Deployment& d) {
   EC2M_RETURN_IF_ERROR(TagLive(*ec2, d.green));
   d.switched = true;
   d.state = kWatching;
-  auto env = ConfigInForce(d.environment);
-  EC2M_RETURN_IF_ERROR(env);
   d.step_until =
-      FormatIso8601(clock_.Now() + std::chrono::seconds(env->config.deployment.watch_seconds));
+      FormatIso8601(clock_.Now() + std::chrono::seconds(env.config.deployment.watch_seconds));
   Note(d, fmt::format("green is live; watching for {} s before blue ({}) is retired",
-                      env->config.deployment.watch_seconds,
+                      env.config.deployment.watch_seconds,
                       d.blue.empty() ? "none" : fmt::format("{}", fmt::join(Ids(d.blue), ", "))));
   return true;
 }

@@ -114,20 +114,20 @@ class Deployer {
     std::string text;
   };
   Result<Env> ConfigInForce(const std::string& environment);
-  // An approver's decision on a deployment awaiting approval: `decide` changes it, then it is
-  // saved and its transition reported.
+  // An approver's decision on a deployment awaiting approval: `decide` changes it (given the
+  // environment's config in force, read once), then it is saved and its transition reported.
   Result<Deployment> Decide(const std::string& id,
-                            const std::function<Result<void>(Deployment&)>& decide);
+                            const std::function<Result<void>(Deployment&, const Env&)>& decide);
   // Read-modify-write of one deployment under its version, retried when it moved meanwhile.
   Result<Deployment> Update(const std::string& id,
                             const std::function<Result<void>(Deployment&)>& change);
   // Advances `d` by one step; returns whether it changed.
   Result<bool> Advance(Deployment& d);
   Result<bool> Start(Deployment& d, const Env& env, const Release& r);
-  Result<bool> Launch(Deployment& d);
+  Result<bool> Launch(Deployment& d, const Env& env);
   Result<bool> CheckHealth(Deployment& d, const Env& env);
   Result<bool> Watch(Deployment& d, const Env& env, bool before_switch);
-  Result<bool> Switch(Deployment& d);
+  Result<bool> Switch(Deployment& d, const Env& env);
   Result<bool> Retire(Deployment& d);
   Result<bool> RollBack(Deployment& d);
   // Ends `d` in `state` with `reason`: the change set, the lock, the events.
