@@ -35,6 +35,13 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
   return out;
 }
 
+Error InBody(Error e) {
+  if (e.code == ErrorCode::kInvalidArgument && !e.message.starts_with("request body")) {
+    e.message = "request body: $." + e.message;
+  }
+  return e;
+}
+
 Result<config::JsonObject> RequestBody(const Call& call) {
   return config::JsonObject::Parse(call.req.body.empty() ? "{}" : call.req.body, "request body");
 }

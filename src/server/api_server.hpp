@@ -184,6 +184,9 @@ Result<std::string> EnvFromQuery(const Call& call);
 
 // The request's JSON body as an object ("{}" when empty), read key by key by the handlers.
 Result<config::JsonObject> RequestBody(const Call& call);
+// A service's kInvalidArgument named after the body's field ("title: required") as the body
+// reader names them ("request body: $.title: required"); other errors as they are.
+Error InBody(Error e);
 
 // "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}: how routes and requests are split
 // for matching. The views point into `path`.

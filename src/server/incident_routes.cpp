@@ -71,15 +71,6 @@ Result<std::map<std::string, std::string>> ReadFields(const Call& call,
   return out;
 }
 
-// The service's messages name the body's fields as the body reader's do: "request body: $.title:
-// required".
-Error InBody(Error e) {
-  if (e.code == ErrorCode::kInvalidArgument && !e.message.starts_with("request body")) {
-    e.message = "request body: $." + e.message;
-  }
-  return e;
-}
-
 }  // namespace
 
 void ApiServer::AddIncidentRoutes() {

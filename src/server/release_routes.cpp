@@ -19,14 +19,6 @@ Result<release::Deployer*> Service(release::Deployer* service) {
   return service;
 }
 
-// The service's messages name the body's fields as the body reader's do.
-Error InBody(Error e) {
-  if (e.code == ErrorCode::kInvalidArgument && !e.message.starts_with("request body")) {
-    e.message = "request body: $." + e.message;
-  }
-  return e;
-}
-
 // POST /api/v1/releases: {"group","env","image"?,"user_data"?,"commit"?,"branch"?,
 // "workflow_url"?}.
 Result<release::Release> ReadRelease(const Call& call) {
