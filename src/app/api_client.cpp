@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/exit_codes.hpp"
+#include "core/json.hpp"
 
 namespace ec2m::app {
 namespace {
@@ -52,7 +53,7 @@ Result<Session> LoadSession(const std::string& server_flag) {
   if (std::ifstream in(path); in) {
     std::stringstream text;
     text << in.rdbuf();
-    auto j = nlohmann::json::parse(text.str(), nullptr, false);
+    auto j = ParseJsonOrDiscard(text.str());
     if (j.is_discarded() || !j.is_object()) {
       return Fail(ErrorCode::kInvalidArgument, path + ": not a session file; run ec2m login again");
     }
@@ -144,8 +145,7 @@ Result<nlohmann::json> ApiClient::Call(const std::string& method, const std::str
     return Fail(r.timed_out ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                 "cannot reach " + server_ + ": " + r.transport_error);
   }
-  nlohmann::json answer =
-      r.body.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(r.body, nullptr, false);
+  nlohmann::json answer = r.body.empty() ? nlohmann::json(nullptr) : ParseJsonOrDiscard(r.body);
   if (r.status >= 200 && r.status < 300) {
     if (answer.is_discarded()) {
       return Fail(ErrorCode::kInternal, server_ + " answered something other than JSON");

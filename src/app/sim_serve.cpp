@@ -11,6 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "core/clock.hpp"
 #include "core/files.hpp"
+#include "core/json.hpp"
 #include "core/random.hpp"
 #include "http/listener.hpp"
 #include "sim/endpoint/query_server.hpp"
@@ -67,7 +68,7 @@ int RunFaults(const SimServeOptions& o) {
   }
   nlohmann::json body;
   if (faults) {
-    body = nlohmann::json::parse(*faults, nullptr, false);
+    body = ParseJsonOrDiscard(*faults);
     if (body.is_discarded()) {
       return cli::ReportError(Error{ErrorCode::kInvalidArgument,
                                     "--set/--file: not JSON (sim faults, e.g. "

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/digest.hpp"
+#include "core/json.hpp"
 #include "core/sequence.hpp"
 
 namespace ec2m::audit {
@@ -46,7 +47,7 @@ Result<Head> ParseHead(const HeadDoc& doc) {
   if (!doc.body) {
     return head;
   }
-  auto j = nlohmann::json::parse(*doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(*doc.body);
   if (j.is_discarded() || !j.contains("seq") || !j.contains("hash") ||
       !j["seq"].is_number_integer() || !j["hash"].is_string()) {
     return Fail(ErrorCode::kInternal, "the audit head record does not parse");
@@ -71,14 +72,16 @@ std::string EntryHash(const AuditEntry& entry) {
   return Sha256Hex(entry.prev_hash + "\n" + Fields(entry).dump());
 }
 
-std::string ToJson(const AuditEntry& entry) {
+nlohmann::json ToJsonValue(const AuditEntry& entry) {
   nlohmann::json j = Fields(entry);
   j["hash"] = entry.hash;
-  return j.dump();
+  return j;
 }
 
+std::string ToJson(const AuditEntry& entry) { return ToJsonValue(entry).dump(); }
+
 Result<AuditEntry> FromJson(std::string_view json) {
-  auto j = nlohmann::json::parse(json, nullptr, false);
+  auto j = ParseJsonOrDiscard(json);
   if (j.is_discarded() || !j.is_object()) {
     return Fail(ErrorCode::kInvalidArgument, "audit entry: not a JSON object");
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/store.hpp"
@@ -85,6 +87,7 @@ class AuditLog {
 
 // The entry's JSON (the form of `ec2m audit export` and the REST API), and back.
 std::string ToJson(const AuditEntry& entry);
+nlohmann::json ToJsonValue(const AuditEntry& entry);
 Result<AuditEntry> FromJson(std::string_view json);
 
 }  // namespace ec2m::audit

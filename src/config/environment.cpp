@@ -12,6 +12,7 @@
 #include "config/json_object.hpp"
 #include "core/cidr.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::config {
 namespace {
@@ -121,8 +122,8 @@ Result<void> CheckUnique(const std::vector<T>& items, const std::vector<JsonObje
   for (size_t i = 0; i < items.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (items[i].name == items[j].name) {
-        return objects[i].Invalid(
-            "name", fmt::format("\"{}\" is already the name of $.{}[{}]", items[i].name, list, j));
+        return objects[i].Invalid("name", fmt::format("{} is already the name of $.{}[{}]",
+                                                      ShownValue(items[i].name), list, j));
       }
     }
   }
@@ -141,8 +142,8 @@ Result<std::string> ReadName(JsonObject& o, std::string_view key = "name") {
   auto name = o.String(key);
   EC2M_RETURN_IF_ERROR(name);
   if (!IsName(*name)) {
-    return o.Invalid(key,
-                     "expected lower-case letters, digits and '-' (1..32), got \"" + *name + "\"");
+    return o.Invalid(
+        key, "expected lower-case letters, digits and '-' (1..32), got " + ShownValue(*name));
   }
   return name;
 }
@@ -159,7 +160,7 @@ Result<void> ReadSubnets(JsonObject& vpc, EnvironmentConfig& e) {
     auto type = o.String("type");
     EC2M_RETURN_IF_ERROR(type);
     if (*type != "public" && *type != "private") {
-      return o.Invalid("type", "expected one of public, private, got \"" + *type + "\"");
+      return o.Invalid("type", "expected one of public, private, got " + ShownValue(*type));
     }
     g.is_public = *type == "public";
     auto mask = o.OptInt("cidrMask", prefix + 1, 28);
@@ -209,7 +210,7 @@ Result<IngressRule> ReadIngress(JsonObject& o) {
     return o.Invalid("cidr", "give exactly one of cidr (addresses) and source (a security group)");
   }
   if (!cidr->empty() && CidrPrefix(*cidr, 0, 32) < 0) {
-    return o.Invalid("cidr", "expected an IPv4 CIDR like 0.0.0.0/0, got \"" + *cidr + "\"");
+    return o.Invalid("cidr", "expected an IPv4 CIDR like 0.0.0.0/0, got " + ShownValue(*cidr));
   }
   r.cidr = *cidr;
   r.source_group = *source;
@@ -253,8 +254,8 @@ Result<void> ReadSecurityGroups(JsonObject& doc, EnvironmentConfig& e) {
       const std::string& source = e.security_groups[i].ingress[j].source_group;
       if (!source.empty() && std::find(names.begin(), names.end(), source) == names.end()) {
         return rules[i][j].Invalid("source", "expected one of " + Names(names) +
-                                                 " (the securityGroups names), got \"" + source +
-                                                 "\"");
+                                                 " (the securityGroups names), got " +
+                                                 ShownValue(source));
       }
     }
   }
@@ -274,7 +275,7 @@ Result<void> ReadHealthCheck(JsonObject& group, HealthCheckConfig& h) {
   auto path = o.StringOr("path", h.path);
   EC2M_RETURN_IF_ERROR(path);
   if (path->empty() || (*path)[0] != '/') {
-    return o.Invalid("path", "expected a path starting with /, got \"" + *path + "\"");
+    return o.Invalid("path", "expected a path starting with /, got " + ShownValue(*path));
   }
   h.path = *path;
   EC2M_RETURN_IF_ERROR(o.ReadInt("port", 1, 65535, h.port));
@@ -326,15 +327,15 @@ Result<void> ReadInstanceGroups(JsonObject& doc, EnvironmentConfig& e) {
     auto image = o.String("image");
     EC2M_RETURN_IF_ERROR(image);
     if (!IsImageId(*image)) {
-      return o.Invalid("image",
-                       "expected an image id like ami-0123456789abcdef0, got \"" + *image + "\"");
+      return o.Invalid(
+          "image", "expected an image id like ami-0123456789abcdef0, got " + ShownValue(*image));
     }
     g.image = *image;
     auto type = o.String("instanceType");
     EC2M_RETURN_IF_ERROR(type);
     if (!IsInstanceType(*type)) {
       return o.Invalid("instanceType",
-                       "expected an instance type like t3.micro, got \"" + *type + "\"");
+                       "expected an instance type like t3.micro, got " + ShownValue(*type));
     }
     g.instance_type = *type;
     EC2M_RETURN_IF_ERROR(o.ReadInt("count", 0, 1000, g.count));
@@ -346,7 +347,7 @@ Result<void> ReadInstanceGroups(JsonObject& doc, EnvironmentConfig& e) {
     EC2M_RETURN_IF_ERROR(subnets);
     if (std::find(subnet_names.begin(), subnet_names.end(), *subnets) == subnet_names.end()) {
       return o.Invalid("subnets", "expected one of " + Names(subnet_names) +
-                                      " (the vpc.subnets names), got \"" + *subnets + "\"");
+                                      " (the vpc.subnets names), got " + ShownValue(*subnets));
     }
     g.subnets = *subnets;
     auto groups = o.OptStrings("securityGroups");
@@ -357,7 +358,7 @@ Result<void> ReadInstanceGroups(JsonObject& doc, EnvironmentConfig& e) {
       if (std::find(sg_names.begin(), sg_names.end(), sg) == sg_names.end()) {
         return o.Invalid(fmt::format("securityGroups[{}]", i),
                          "expected one of " + Names(sg_names) +
-                             " (the securityGroups names), got \"" + sg + "\"");
+                             " (the securityGroups names), got " + ShownValue(sg));
       }
     }
     auto user_data = o.StringOr("userData", "");
@@ -426,7 +427,7 @@ Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
       auto t = o.String(key);
       EC2M_RETURN_IF_ERROR(t);
       if (!IsClockTime(*t)) {
-        return o.Invalid(key, "expected a time HH:MM (00:00..23:59), got \"" + *t + "\"");
+        return o.Invalid(key, "expected a time HH:MM (00:00..23:59), got " + ShownValue(*t));
       }
       (std::string_view(key) == "start" ? w.start : w.end) = *t;
     }
@@ -437,8 +438,8 @@ Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
     EC2M_RETURN_IF_ERROR(zone);
     if (!IsTimeZone(*zone)) {
       return o.Invalid("timeZone",
-                       "expected a time zone of the tz database (\"America/Los_Angeles\"), got \"" +
-                           *zone + "\"");
+                       "expected a time zone of the tz database (\"America/Los_Angeles\"), got " +
+                           ShownValue(*zone));
     }
     w.time_zone = *zone;
     EC2M_RETURN_IF_ERROR(o.Finish());
@@ -517,7 +518,8 @@ Result<void> ReadAlarms(JsonObject& monitoring, EnvironmentConfig& e) {
       return o.Invalid("name", "expected 1..255 characters");
     }
     if (!seen.insert(*name).second) {
-      return o.Invalid("name", "expected a name not used by another alarm, got \"" + *name + "\"");
+      return o.Invalid("name",
+                       "expected a name not used by another alarm, got " + ShownValue(*name));
     }
     auto enabled = o.OptBool("enabled");
     EC2M_RETURN_IF_ERROR(enabled);
@@ -576,8 +578,8 @@ Result<void> ReadDeployment(JsonObject& doc, EnvironmentConfig& e) {
     if (!IsName(**next) || **next == e.name) {
       return o.Invalid("promoteTo",
                        "expected another environment's name (lower-case letters, digits "
-                       "and '-'), got \"" +
-                           **next + "\"");
+                       "and '-'), got " +
+                           ShownValue(**next));
     }
     d.promote_to = **next;
   }
@@ -608,7 +610,7 @@ Result<void> ReadCloud(JsonObject& doc, CloudConfig& cloud) {
   if (!cloud.endpoint.empty() && cloud.endpoint.rfind("http://", 0) != 0 &&
       cloud.endpoint.rfind("https://", 0) != 0) {
     return c.Invalid("endpoint",
-                     "expected an http:// or https:// URL, got \"" + cloud.endpoint + "\"");
+                     "expected an http:// or https:// URL, got " + ShownValue(cloud.endpoint));
   }
   return {};
 }
@@ -623,9 +625,8 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   auto name = doc->String("environment");
   EC2M_RETURN_IF_ERROR(name);
   if (!IsName(*name)) {
-    return doc->Invalid(
-        "environment",
-        "expected lower-case letters, digits and '-' (1..32), got \"" + *name + "\"");
+    return doc->Invalid("environment", "expected lower-case letters, digits and '-' (1..32), got " +
+                                           ShownValue(*name));
   }
   if (*name == monitor::kControlPlane) {
     return doc->Invalid("environment",
@@ -636,8 +637,8 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   auto service = doc->StringOr("service", e.service);
   EC2M_RETURN_IF_ERROR(service);
   if (!IsName(*service)) {
-    return doc->Invalid(
-        "service", "expected lower-case letters, digits and '-' (1..32), got \"" + *service + "\"");
+    return doc->Invalid("service", "expected lower-case letters, digits and '-' (1..32), got " +
+                                       ShownValue(*service));
   }
   e.service = *service;
   auto region = doc->String("region");
@@ -646,7 +647,7 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
   auto account = doc->StringOr("accountId", "123456789012");
   EC2M_RETURN_IF_ERROR(account);
   if (!IsAccountId(*account)) {
-    return doc->Invalid("accountId", "expected 12 digits, got \"" + *account + "\"");
+    return doc->Invalid("accountId", "expected 12 digits, got " + ShownValue(*account));
   }
   e.account_id = *account;
   EC2M_RETURN_IF_ERROR(ReadCloud(*doc, e.cloud));
@@ -658,7 +659,7 @@ Result<EnvironmentConfig> ParseEnvironmentConfig(std::string_view text, const st
     EC2M_RETURN_IF_ERROR(cidr);
     if (CidrPrefix(*cidr, 16, 28) < 0) {
       return (*vpc)->Invalid(
-          "cidr", "expected an IPv4 network /16../28 like 10.0.0.0/16, got \"" + *cidr + "\"");
+          "cidr", "expected an IPv4 network /16../28 like 10.0.0.0/16, got " + ShownValue(*cidr));
     }
     e.vpc_cidr = *cidr;
     auto azs = (*vpc)->OptInt("maxAzs", 1, 6);
@@ -720,8 +721,9 @@ Result<EnvironmentFile> ReadEnvironmentFile(const std::string& path) {
   EC2M_RETURN_IF_ERROR(env);
   const std::string stem = std::filesystem::path(path).stem().string();
   if (env->name != stem) {
-    return Fail(ErrorCode::kInvalidArgument, path + ": $.environment: expected \"" + stem +
-                                                 "\" (the file's name), got \"" + env->name + "\"");
+    return Fail(ErrorCode::kInvalidArgument, path + ": $.environment: expected " +
+                                                 ShownValue(stem) + " (the file's name), got " +
+                                                 ShownValue(env->name));
   }
   return EnvironmentFile{std::move(*env), std::move(*text)};
 }
@@ -741,8 +743,8 @@ Result<void> CheckPromotions(const std::vector<EnvironmentConfig>& envs) {
     if (!by_name.count(next)) {
       return Fail(ErrorCode::kInvalidArgument,
                   fmt::format("{}: $.deployment.promoteTo: expected one of the environments "
-                              "beside it ({}), got \"{}\"",
-                              e.file, names, next));
+                              "beside it ({}), got {}",
+                              e.file, names, ShownValue(next)));
     }
     // Following promotions from here must end: dev → staging → prod, never back.
     std::set<std::string> seen = {e.name};

@@ -4,17 +4,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
+#include "core/text.hpp"
+
 namespace ec2m::config {
 namespace {
 
-// The value as it appears in the input, shortened, for "got ..." in messages.
-std::string Shown(const nlohmann::json& value) {
-  std::string text = value.dump();
-  constexpr size_t kMax = 60;
-  if (text.size() > kMax) {
-    text = text.substr(0, kMax) + "...";
+// A key of the input in a JSON path: as it is when short and plain, else "<key of N bytes>".
+std::string ShownKey(std::string_view key) {
+  const std::string shown = ShownValue(key);
+  return shown.front() == '"' ? std::string(key)
+                              : "<key of " + std::to_string(key.size()) + " bytes>";
+}
+
+// A wrong value as a message shows it: its type, and the value itself when it is a number, a
+// boolean or a short plain string (core/text.hpp ShownValue); never an object's or array's text.
+std::string Got(const nlohmann::json& value) {
+  std::string out = JsonTypeName(value);
+  if (value.is_number() || value.is_boolean()) {
+    out += " " + value.dump();
+  } else if (value.is_string()) {
+    const std::string shown = ShownValue(value.get_ref<const std::string&>());
+    if (shown.front() == '"') {
+      out += " " + shown;
+    }
   }
-  return text;
+  return out;
 }
 
 }  // namespace
@@ -41,16 +56,9 @@ std::string JsonTypeName(const nlohmann::json& value) {
 }
 
 Result<JsonObject> JsonObject::Parse(std::string_view text, std::string source) {
-  auto root = std::make_shared<nlohmann::json>();
-  try {
-    *root = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
-    std::string what = e.what();
-    const size_t at = what.find(" at ");
-    what = at == std::string::npos ? what : what.substr(at + 4);
-    return Fail(ErrorCode::kInvalidArgument, source + ": not valid JSON: " + what);
-  }
+  auto parsed = ParseJson(text, source);
+  EC2M_RETURN_IF_ERROR(parsed);
+  auto root = std::make_shared<nlohmann::json>(std::move(*parsed));
   if (!root->is_object()) {
     return Fail(ErrorCode::kInvalidArgument,
                 source + ": $: expected an object, got " + JsonTypeName(*root));
@@ -95,7 +103,7 @@ Result<std::optional<std::string>> JsonObject::OptString(std::string_view key) {
     return std::optional<std::string>();
   }
   if (!v->is_string()) {
-    return Invalid(key, "expected a string, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected a string, got " + Got(*v));
   }
   return std::optional<std::string>(v->get<std::string>());
 }
@@ -112,7 +120,7 @@ Result<std::string> JsonObject::StringOr(std::string_view key, std::string fallb
     for (const auto& a : allowed) {
       list += (list.empty() ? "" : ", ") + a;
     }
-    return Invalid(key, "expected one of " + list + ", got \"" + **value + "\"");
+    return Invalid(key, "expected one of " + list + ", got " + ShownValue(**value));
   }
   return std::move(**value);
 }
@@ -123,7 +131,7 @@ Result<std::optional<int64_t>> JsonObject::OptInt(std::string_view key, int64_t 
     return std::optional<int64_t>();
   }
   if (!v->is_number_integer()) {
-    return Invalid(key, "expected an integer, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected an integer, got " + Got(*v));
   }
   const auto n = v->get<int64_t>();
   if (n < min || n > max) {
@@ -145,7 +153,7 @@ Result<std::optional<double>> JsonObject::OptNumber(std::string_view key) {
     return std::optional<double>();
   }
   if (!v->is_number()) {
-    return Invalid(key, "expected a number, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected a number, got " + Got(*v));
   }
   return std::optional<double>(v->get<double>());
 }
@@ -156,7 +164,7 @@ Result<std::optional<bool>> JsonObject::OptBool(std::string_view key) {
     return std::optional<bool>();
   }
   if (!v->is_boolean()) {
-    return Invalid(key, "expected true or false, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected true or false, got " + Got(*v));
   }
   return std::optional<bool>(v->get<bool>());
 }
@@ -167,7 +175,7 @@ Result<std::optional<JsonObject>> JsonObject::OptObject(std::string_view key) {
     return std::optional<JsonObject>();
   }
   if (!v->is_object()) {
-    return Invalid(key, "expected an object, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected an object, got " + Got(*v));
   }
   return std::optional<JsonObject>(JsonObject(root_, v, source_, path_ + "." + std::string(key)));
 }
@@ -179,7 +187,7 @@ Result<std::vector<JsonObject>> JsonObject::Objects(std::string_view key) {
     return out;
   }
   if (!v->is_array()) {
-    return Invalid(key, "expected an array of objects, got " + JsonTypeName(*v) + " " + Shown(*v));
+    return Invalid(key, "expected an array of objects, got " + Got(*v));
   }
   out.reserve(v->size());
   for (size_t i = 0; i < v->size(); ++i) {
@@ -187,8 +195,7 @@ Result<std::vector<JsonObject>> JsonObject::Objects(std::string_view key) {
     const std::string path = fmt::format("{}.{}[{}]", path_, key, i);
     if (!item.is_object()) {
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: {}: expected an object, got {} {}", source_, path,
-                              JsonTypeName(item), Shown(item)));
+                  fmt::format("{}: {}: expected an object, got {}", source_, path, Got(item)));
     }
     out.push_back(JsonObject(root_, &item, source_, path));
   }
@@ -201,7 +208,7 @@ Result<std::optional<std::vector<std::string>>> JsonObject::OptStrings(std::stri
     return std::optional<std::vector<std::string>>();
   }
   if (!v->is_array()) {
-    return Invalid(key, "expected an array of strings, got " + JsonTypeName(*v));
+    return Invalid(key, "expected an array of strings, got " + Got(*v));
   }
   std::vector<std::string> out;
   out.reserve(v->size());
@@ -209,8 +216,7 @@ Result<std::optional<std::vector<std::string>>> JsonObject::OptStrings(std::stri
     const nlohmann::json& item = (*v)[i];
     if (!item.is_string()) {
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}[{}]: expected a string, got {} {}", Where(key), i,
-                              JsonTypeName(item), Shown(item)));
+                  fmt::format("{}[{}]: expected a string, got {}", Where(key), i, Got(item)));
     }
     out.push_back(item.get<std::string>());
   }
@@ -224,14 +230,13 @@ Result<std::optional<std::map<std::string, std::string>>> JsonObject::OptStringM
     return std::optional<std::map<std::string, std::string>>();
   }
   if (!v->is_object()) {
-    return Invalid(key, "expected an object of strings, got " + JsonTypeName(*v));
+    return Invalid(key, "expected an object of strings, got " + Got(*v));
   }
   std::map<std::string, std::string> out;
   for (const auto& [k, item] : v->items()) {
     if (!item.is_string()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}.{}: expected a string, got {} {}", Where(key), k,
-                              JsonTypeName(item), Shown(item)));
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}.{}: expected a string, got {}",
+                                                           Where(key), ShownKey(k), Got(item)));
     }
     out.emplace(k, item.get<std::string>());
   }
@@ -246,7 +251,7 @@ Result<void> JsonObject::Finish() const {
         list += (list.empty() ? "" : ", ") + k;
       }
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: unknown key (expected one of {})", Where(key), list));
+                  fmt::format("{}: unknown key (expected one of {})", Where(ShownKey(key)), list));
     }
   }
   return {};

@@ -2,6 +2,7 @@
 
 #include "config/json_object.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::config {
 
@@ -54,7 +55,8 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
     return doc->Invalid("store_url", "required when store is postgres");
   }
   if (c.admin_email.find('@') == std::string::npos) {
-    return doc->Invalid("admin_email", "expected an email address, got \"" + c.admin_email + "\"");
+    return doc->Invalid("admin_email",
+                        "expected an email address, got " + ShownValue(c.admin_email));
   }
   return c;
 }

@@ -1,4 +1,5 @@
 #include "core/sequence.hpp"
+#include "core/json.hpp"
 
 #include <fmt/core.h>
 
@@ -59,7 +60,7 @@ Result<TakenNumber> TakeNextNumber(
       [&](const HeadDoc& read) -> Result<HeadAdvance> {
         int64_t last = 0;
         if (read.body) {
-          auto j = nlohmann::json::parse(*read.body, nullptr, false);
+          auto j = ParseJsonOrDiscard(*read.body);
           if (!j.is_object() || !j.contains("number") || !j["number"].is_number_integer()) {
             return Fail(ErrorCode::kInternal, fmt::format("{}: the head {}/{} does not parse",
                                                           options.what, head.collection, head.key));

@@ -1,4 +1,5 @@
 #include "incidents/incident.hpp"
+#include "core/json.hpp"
 
 #include <fmt/core.h>
 
@@ -89,7 +90,7 @@ std::string ToDocument(const Incident& i) {
 }
 
 Result<Incident> FromDocument(std::string_view key, std::string_view body) {
-  auto j = json::parse(body, nullptr, false);
+  auto j = ParseJsonOrDiscard(body);
   auto severity = j.is_object() ? ParseSeverity(j.value("severity", "")) : std::nullopt;
   auto status = j.is_object() ? ParseStatus(j.value("status", "")) : std::nullopt;
   if (!severity || !status || !j["opened_at"].is_number_integer() || !j["timeline"].is_array()) {

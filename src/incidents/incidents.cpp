@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "core/json.hpp"
 #include "core/sequence.hpp"
+#include "core/text.hpp"
 #include "incidents/templates.hpp"
 
 namespace ec2m::incidents {
@@ -48,7 +50,7 @@ Result<std::string> KeyOf(const std::string& id) {
   auto parsed = ParseIncidentId(id);
   if (!parsed) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("\"{}\" is not an incident id (YYYY-MMDD-NNN)", id));
+                fmt::format("{} is not an incident id (YYYY-MMDD-NNN)", ShownValue(id)));
   }
   return IncidentKey(parsed->first, parsed->second);
 }
@@ -125,7 +127,7 @@ Result<Incident> Incidents::OpenForAlarm(const std::string& alarm, const std::st
     auto doc = store_.GetDoc(kEpisodes, episode);
     EC2M_RETURN_IF_ERROR(doc);
     if (doc->has_value()) {
-      auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+      auto j = ParseJsonOrDiscard((*doc)->body);
       existing = j.is_object() ? j.value("incident", "") : "";
       return Fail(ErrorCode::kAlreadyExists, "episode " + episode + " has its incident");
     }
@@ -161,8 +163,9 @@ Result<Incident> Incidents::Load(const std::string& key, const std::string& id) 
 
 Result<IncidentPage> Incidents::List(const ListQuery& q) {
   if (q.status != "open" && q.status != "resolved" && q.status != "all") {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("status: expected open, resolved or all, got \"{}\"", q.status));
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("status: expected open, resolved or all, got {}", ShownValue(q.status)));
   }
   if (q.limit < 1 || q.limit > kPage) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -315,8 +318,9 @@ Result<Incident> Incidents::Assign(const std::string& id, const std::string& com
   const std::string handle = commander.starts_with('@') ? commander.substr(1) : commander;
   EC2M_RETURN_IF_ERROR(CheckField("commander", handle, kMaxName, true, true));
   if (handle.find_first_of(" \t") != std::string::npos) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("commander: a handle without spaces expected, got \"{}\"", commander));
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("commander: a handle without spaces expected, got {}", ShownValue(commander)));
   }
   return Update(id, [&](Incident& i) -> Result<void> {
     if (!i.open()) {
@@ -366,8 +370,8 @@ Result<Incident> Incidents::Resolve(const std::string& id, const ResolveRequest&
   if (!r.postmortem_url.empty() && !r.postmortem_url.starts_with("https://") &&
       !r.postmortem_url.starts_with("http://")) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("postmortem_url: expected an http:// or https:// link, got \"{}\"",
-                            r.postmortem_url));
+                fmt::format("postmortem_url: expected an http:// or https:// link, got {}",
+                            ShownValue(r.postmortem_url)));
   }
   auto resolved = Update(id, [&](Incident& i) -> Result<void> {
     if (!i.open()) {
@@ -405,8 +409,7 @@ Result<Incident> Incidents::RecordEpisode(const std::string& episode,
                                           const std::string& transition) {
   auto doc = store_.GetDoc(kEpisodes, episode);
   EC2M_RETURN_IF_ERROR(doc);
-  const auto j =
-      doc->has_value() ? nlohmann::json::parse((*doc)->body, nullptr, false) : nlohmann::json();
+  const auto j = doc->has_value() ? ParseJsonOrDiscard((*doc)->body) : nlohmann::json();
   if (!j.is_object() || !j.contains("incident")) {
     return Fail(ErrorCode::kNotFound, "alarm episode " + episode + " opened no incident");
   }

@@ -1,4 +1,5 @@
 #include "monitor/aggregate.hpp"
+#include "core/text.hpp"
 
 #include <fmt/core.h>
 
@@ -61,8 +62,8 @@ Result<Statistic> ParseStatistic(std::string_view text) {
   }
   return Fail(ErrorCode::kInvalidArgument,
               fmt::format("expected one of Sum, Average, Minimum, Maximum, SampleCount or a "
-                          "percentile p0..p100 (p90, p99.9), got \"{}\"",
-                          text));
+                          "percentile p0..p100 (p90, p99.9), got {}",
+                          ShownValue(text)));
 }
 
 std::optional<double> Summary::Value(const Statistic& s) const {

@@ -1,4 +1,5 @@
 #include "monitor/alarm.hpp"
+#include "core/text.hpp"
 
 #include <fmt/core.h>
 
@@ -20,7 +21,7 @@ Result<E> ParseName(std::string_view text, const std::pair<std::string_view, E> 
     options += name;
   }
   return Fail(ErrorCode::kInvalidArgument,
-              fmt::format("expected one of {}, got \"{}\"", options, text));
+              fmt::format("expected one of {}, got {}", options, ShownValue(text)));
 }
 
 constexpr std::pair<std::string_view, AlarmState> kStates[] = {
@@ -148,7 +149,7 @@ bool Breaches(const AlarmSpec& spec, double value) {
 Result<void> ValidateAlarmSpec(const AlarmSpec& spec) {
   auto bad = [&](std::string_view field, const std::string& what) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("alarm \"{}\": {}: {}", spec.name, field, what));
+                fmt::format("alarm {}: {}: {}", ShownValue(spec.name), field, what));
   };
   if (spec.name.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "alarm: name: expected a name, got \"\"");
@@ -174,8 +175,8 @@ Result<void> ValidateAlarmSpec(const AlarmSpec& spec) {
                            static_cast<int64_t>(spec.period_seconds) * spec.evaluation_periods));
   }
   if (spec.severity != "critical" && spec.severity != "warning" && spec.severity != "info") {
-    return bad("severity",
-               fmt::format("expected one of critical, warning, info, got \"{}\"", spec.severity));
+    return bad("severity", fmt::format("expected one of critical, warning, info, got {}",
+                                       ShownValue(spec.severity)));
   }
   return {};
 }

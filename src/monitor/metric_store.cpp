@@ -1,4 +1,6 @@
 #include "monitor/metric_store.hpp"
+#include "core/json.hpp"
+#include "core/text.hpp"
 
 #include <fmt/core.h>
 
@@ -57,7 +59,7 @@ Result<std::map<std::string, std::string>> ParseDimensions(const std::string& te
     const size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) {
       return Fail(ErrorCode::kInvalidArgument,
-                  "expected Name=Value pairs separated by commas, got \"" + text + "\"");
+                  "expected Name=Value pairs separated by commas, got " + ShownValue(text));
     }
     out[pair.substr(0, eq)] = pair.substr(eq + 1);
     pos = end + 1;
@@ -225,7 +227,7 @@ Result<void> MetricStore::Load() {
   EC2M_RETURN_IF_ERROR(docs);
   std::lock_guard lock(mu_);
   for (const Doc& doc : *docs) {
-    auto j = nlohmann::json::parse(doc.body, nullptr, false);
+    auto j = ParseJsonOrDiscard(doc.body);
     if (j.is_discarded() || !j.is_object() || !j.contains("periods")) {
       return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": does not parse");
     }

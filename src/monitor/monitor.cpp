@@ -1,6 +1,8 @@
 #include "monitor/monitor.hpp"
 
 #include "core/digest.hpp"
+#include "core/json.hpp"
+#include "core/text.hpp"
 
 #include <fmt/core.h>
 
@@ -57,7 +59,7 @@ Result<void> Monitor::SetAlarms(const std::string& scope, std::vector<AlarmSpec>
     EC2M_RETURN_IF_ERROR(ValidateAlarmSpec(spec));
     if (!names.insert(spec.name).second) {
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: two alarms are named \"{}\"", scope, spec.name));
+                  fmt::format("{}: two alarms are named {}", scope, ShownValue(spec.name)));
     }
   }
   std::lock_guard lock(mu_);
@@ -171,7 +173,7 @@ Result<Monitor::Loaded> Monitor::LoadStatus(const std::string& scope, const Alar
     return loaded;
   }
   loaded.version = (*doc)->version;
-  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  auto j = ParseJsonOrDiscard((*doc)->body);
   try {
     status.state = ParseAlarmState(j.at("state").get<std::string>()).value();
     status.reason = j.at("reason").get<std::string>();
@@ -355,7 +357,7 @@ Result<std::vector<AlarmStatus>> Monitor::List(const std::string& scope) const {
 Result<AlarmStatus> Monitor::Get(const std::string& scope, const std::string& name) const {
   auto alarm = Find(scope, name);
   if (!alarm) {
-    return Fail(ErrorCode::kNotFound, fmt::format("no alarm \"{}\" in {}", name, scope));
+    return Fail(ErrorCode::kNotFound, fmt::format("no alarm {} in {}", ShownValue(name), scope));
   }
   return ReadStatus(scope, alarm->spec);
 }
@@ -363,7 +365,7 @@ Result<AlarmStatus> Monitor::Get(const std::string& scope, const std::string& na
 Result<std::vector<AlarmHistoryEntry>> Monitor::History(const std::string& scope,
                                                         const std::string& name, int limit) const {
   if (!Find(scope, name)) {
-    return Fail(ErrorCode::kNotFound, fmt::format("no alarm \"{}\" in {}", name, scope));
+    return Fail(ErrorCode::kNotFound, fmt::format("no alarm {} in {}", ShownValue(name), scope));
   }
   DocQuery q;
   q.prefix = StateKey(scope, name) + "/";
@@ -373,7 +375,7 @@ Result<std::vector<AlarmHistoryEntry>> Monitor::History(const std::string& scope
   EC2M_RETURN_IF_ERROR(docs);
   std::vector<AlarmHistoryEntry> out;
   for (const Doc& doc : *docs) {
-    auto j = nlohmann::json::parse(doc.body, nullptr, false);
+    auto j = ParseJsonOrDiscard(doc.body);
     if (!j.is_object()) {
       return Fail(ErrorCode::kInternal,
                   fmt::format("{}/{}: does not parse", kHistoryCollection, doc.key));
@@ -390,7 +392,7 @@ Result<AlarmStatus> Monitor::Update(
     const std::function<Result<AlarmHistoryEntry>(AlarmStatus&)>& change) {
   auto alarm = Find(scope, name);
   if (!alarm) {
-    return Fail(ErrorCode::kNotFound, fmt::format("no alarm \"{}\" in {}", name, scope));
+    return Fail(ErrorCode::kNotFound, fmt::format("no alarm {} in {}", ShownValue(name), scope));
   }
   std::lock_guard writer(write_mu_);
   auto loaded = LoadStatus(scope, alarm->spec);
@@ -416,8 +418,8 @@ Result<AlarmStatus> Monitor::Acknowledge(const std::string& scope, const std::st
   return Update(scope, name, [&](AlarmStatus& status) -> Result<AlarmHistoryEntry> {
     if (status.state != AlarmState::kAlarm) {
       return Fail(ErrorCode::kFailedPrecondition,
-                  fmt::format("alarm \"{}\" in {} is {}, not ALARM: nothing to acknowledge", name,
-                              scope, AlarmStateName(status.state)));
+                  fmt::format("alarm {} in {} is {}, not ALARM: nothing to acknowledge",
+                              ShownValue(name), scope, AlarmStateName(status.state)));
     }
     status.acknowledged_by = actor;
     return AlarmHistoryEntry{{}, "Acknowledge", "Alarm acknowledged", "", "", actor};

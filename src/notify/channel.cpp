@@ -1,4 +1,5 @@
 #include "notify/channel.hpp"
+#include "core/text.hpp"
 
 #include <fmt/core.h>
 
@@ -58,8 +59,8 @@ Result<std::string> UrlOf(config::JsonObject& body, std::string_view key,
     for (std::string_view s : schemes) {
       expected += (expected.empty() ? "" : " or ") + std::string(s) + "://";
     }
-    return body.Invalid(
-        key, fmt::format("expected a {} URL with a host, got \"{}\"", expected, MaskUrl(url)));
+    return body.Invalid(key, fmt::format("expected a {} URL with a host, got {}", expected,
+                                         ShownValue(MaskUrl(url))));
   }
   return url;
 }
@@ -106,7 +107,8 @@ Result<void> ReadEmail(config::JsonObject& body, Channel& c) {
   auto from = Required(body, "from");
   EC2M_RETURN_IF_ERROR(from);
   if (!LooksLikeAddress(*from)) {
-    return body.Invalid("from", "expected an address like ec2m@example.com, got \"" + *from + "\"");
+    return body.Invalid("from",
+                        "expected an address like ec2m@example.com, got " + ShownValue(*from));
   }
   c.from = *from;
   auto to = body.OptStrings("to");
@@ -147,7 +149,7 @@ Result<void> ReadGithub(config::JsonObject& body, Channel& c) {
   const size_t slash = repo->find('/');
   if (slash == std::string::npos || !ValidRepoPart(repo->substr(0, slash)) ||
       !ValidRepoPart(repo->substr(slash + 1))) {
-    return body.Invalid("repo", "expected OWNER/NAME, got \"" + *repo + "\"");
+    return body.Invalid("repo", "expected OWNER/NAME, got " + ShownValue(*repo));
   }
   c.repo = *repo;
   auto token = Required(body, "token");
@@ -177,8 +179,8 @@ Result<ChannelFilter> ReadFilter(config::JsonObject& body) {
       for (const std::string& k : known) {
         list += (list.empty() ? "" : ", ") + k;
       }
-      return filter.Invalid(fmt::format("kinds[{}]", i),
-                            fmt::format("expected one of {}, got \"{}\"", list, f.kinds[i]));
+      return filter.Invalid(fmt::format("kinds[{}]", i), fmt::format("expected one of {}, got {}",
+                                                                     list, ShownValue(f.kinds[i])));
     }
   }
   auto severity = filter.StringOr("min_severity", "", {"info", "warning", "critical"});
@@ -235,16 +237,16 @@ Result<Channel> ParseChannel(config::JsonObject& body, bool stored) {
   if (!ValidName(*name)) {
     return body.Invalid("name",
                         "expected 1..63 of a-z, 0-9, - and _, starting with a letter or "
-                        "digit, got \"" +
-                            *name + "\"");
+                        "digit, got " +
+                            ShownValue(*name));
   }
   c.name = *name;
   auto type_name = body.String("type");
   EC2M_RETURN_IF_ERROR(type_name);
   auto type = ParseChannelType(*type_name);
   if (!type) {
-    return body.Invalid(
-        "type", "expected one of slack, teams, email, webhook, github, got \"" + *type_name + "\"");
+    return body.Invalid("type", "expected one of slack, teams, email, webhook, github, got " +
+                                    ShownValue(*type_name));
   }
   c.type = *type;
   switch (c.type) {

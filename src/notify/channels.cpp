@@ -1,4 +1,5 @@
 #include "notify/channels.hpp"
+#include "core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,7 @@ Result<Channel> Channels::Get(const std::string& name) {
   auto doc = store_.GetDoc(kCollection, name);
   EC2M_RETURN_IF_ERROR(doc);
   if (!doc->has_value()) {
-    return Fail(ErrorCode::kNotFound, "no channel named \"" + name + "\"");
+    return Fail(ErrorCode::kNotFound, "no channel named " + ShownValue(name));
   }
   return FromDoc(**doc);
 }
@@ -61,12 +62,13 @@ Result<void> Channels::Remove(const std::string& name) {
   auto doc = store_.GetDoc(kCollection, name);
   EC2M_RETURN_IF_ERROR(doc);
   if (!doc->has_value()) {
-    return Fail(ErrorCode::kNotFound, "no channel named \"" + name + "\"");
+    return Fail(ErrorCode::kNotFound, "no channel named " + ShownValue(name));
   }
   const std::vector<DocWrite> writes = {{kCollection, name, std::nullopt, (*doc)->version}};
   auto written = store_.WriteDocs(writes);
   if (!written && written.error().code == ErrorCode::kFailedPrecondition) {
-    return Fail(ErrorCode::kNotFound, "no channel named \"" + name + "\" (removed meanwhile)");
+    return Fail(ErrorCode::kNotFound,
+                "no channel named " + ShownValue(name) + " (removed meanwhile)");
   }
   EC2M_RETURN_IF_ERROR(written);
   return {};

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "notify/render.hpp"
 
 namespace ec2m::notify {
@@ -49,7 +50,7 @@ Outcome DeliverGithub(const Channel& c, const Notification& n, Transport& transp
       }
       return o;
     }
-    auto j = nlohmann::json::parse(created.body, nullptr, false);
+    auto j = ParseJsonOrDiscard(created.body);
     if (j.is_discarded() || !j.contains("id") || !j["id"].is_number_integer()) {
       return Outcome{false, false, "POST " + url + ": the answer carries no deployment id"};
     }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
+#include "core/text.hpp"
 #include "notify/deliver.hpp"
 #include "notify/render.hpp"
 
@@ -49,7 +51,7 @@ nlohmann::json Stored(const Delivery& d) {
 }
 
 Result<Delivery> FromDoc(const Doc& doc) {
-  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(doc.body);
   if (j.is_discarded() || !j.is_object() || !j.contains("notification")) {
     return Fail(ErrorCode::kInternal, "outbox entry " + doc.key + " does not parse");
   }
@@ -103,15 +105,15 @@ Result<void> Validate(Notification& n) {
     n.severity = "info";
   }
   if (!SeverityRank(n.severity)) {
-    return Fail(
-        ErrorCode::kInvalidArgument,
-        "notification: severity: expected info, warning or critical, got \"" + n.severity + "\"");
+    return Fail(ErrorCode::kInvalidArgument,
+                "notification: severity: expected info, warning or critical, got " +
+                    ShownValue(n.severity));
   }
   if (!ValidId(n.id)) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("notification: id: expected 1..{} of A-Z, a-z, 0-9, '.', '_', ':', "
-                            "'@' and '-', got \"{}\"",
-                            kMaxId, n.id));
+                            "'@' and '-', got {}",
+                            kMaxId, ShownValue(n.id)));
   }
   return {};
 }
@@ -203,8 +205,8 @@ Result<std::string> Outbox::Enqueue(Notification n) {
                            [&](const Channel& c) { return c.name == n.channels[i]; });
     if (it == all->end()) {
       return Fail(ErrorCode::kInvalidArgument, fmt::format("notification: channels[{}]: no "
-                                                           "channel named \"{}\"",
-                                                           i, n.channels[i]));
+                                                           "channel named {}",
+                                                           i, ShownValue(n.channels[i])));
     }
     if (!TakesKind(it->type, n.kind)) {
       return Fail(ErrorCode::kInvalidArgument,
@@ -411,7 +413,7 @@ Result<int> Outbox::Prune() {
     EC2M_RETURN_IF_ERROR(docs);
     std::vector<DocWrite> deletes;
     for (const Doc& doc : *docs) {
-      auto j = nlohmann::json::parse(doc.body, nullptr, false);
+      auto j = ParseJsonOrDiscard(doc.body);
       const bool old = j.is_discarded() || !j.contains("enqueued_ms") ||
                        !j["enqueued_ms"].is_number_integer() ||
                        j["enqueued_ms"].get<int64_t>() < cutoff;
@@ -446,7 +448,7 @@ Result<DeliveryPage> Outbox::List(const DeliveryQuery& query) {
   } else {
     return Fail(
         ErrorCode::kInvalidArgument,
-        "state: expected pending, sending, delivered or failed, got \"" + query.state + "\"");
+        "state: expected pending, sending, delivered or failed, got " + ShownValue(query.state));
   }
   DeliveryPage page;
   for (const char* collection : collections) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/digest.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::notify {
 namespace {
@@ -261,8 +262,8 @@ Result<std::string> GithubState(const Notification& n) {
   }
   return Fail(ErrorCode::kInvalidArgument,
               "fields.status: expected success, failure, cancelled, error, in_progress, queued or "
-              "pending for a GitHub deployment status, got \"" +
-                  status + "\"");
+              "pending for a GitHub deployment status, got " +
+                  ShownValue(status));
 }
 
 Result<std::string> GithubDeploymentBody(const Notification& n) {

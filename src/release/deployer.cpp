@@ -11,8 +11,10 @@
 #include <regex>
 #include <set>
 
+#include "core/json.hpp"
 #include "core/paging.hpp"
 #include "core/parallel.hpp"
+#include "core/text.hpp"
 #include "release/window.hpp"
 #include "stack/actual.hpp"
 #include "stack/apply.hpp"
@@ -34,7 +36,9 @@ std::string Owner(const Deployment& d) { return fmt::format("deployer ({})", d.i
 
 // The config text with the group's image and user data replaced by the release's.
 Result<std::string> WithRelease(const std::string& text, const Release& r) {
-  auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
+  auto doc = JsonNestsDeeperThan(text, kMaxJsonDepth)
+                 ? nlohmann::ordered_json(nlohmann::ordered_json::value_t::discarded)
+                 : nlohmann::ordered_json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.contains("instanceGroups")) {
     return Fail(ErrorCode::kInternal, "the config in force does not parse");
   }
@@ -174,8 +178,9 @@ Result<Release> Deployer::CreateRelease(Release r) {
                 "a release needs an image (\"image\") or user data (\"user_data\"), or both");
   }
   if (!r.image.empty() && !std::regex_match(r.image, kImage)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "image: expected an AMI id (ami- and 8 or 17 hex digits), got \"" + r.image + "\"");
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        "image: expected an AMI id (ami- and 8 or 17 hex digits), got " + ShownValue(r.image));
   }
   for (const auto& [field, value] :
        {std::pair<const char*, const std::string*>{"commit", &r.commit},

@@ -4,7 +4,9 @@
 
 #include <charconv>
 
+#include "core/json.hpp"
 #include "core/sequence.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::release {
 
@@ -88,7 +90,7 @@ nlohmann::json StoredJson(const Deployment& d) {
 }
 
 Result<Deployment> DeploymentFrom(const Doc& doc) {
-  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(doc.body);
   if (j.is_discarded() || !j.is_object()) {
     return Fail(ErrorCode::kInternal, "deployment " + doc.key + " does not parse");
   }
@@ -149,7 +151,7 @@ nlohmann::json StoredJson(const Release& r) {
 }
 
 Result<Release> ReleaseFrom(const Doc& doc) {
-  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(doc.body);
   if (j.is_discarded() || !j.is_object()) {
     return Fail(ErrorCode::kInternal, "release " + doc.key + " does not parse");
   }
@@ -224,7 +226,8 @@ Result<Release> Releases::CreateRelease(Release r) {
 Result<Release> Releases::GetRelease(const std::string& id) {
   auto n = ParseId(id, 'r');
   if (!n) {
-    return Fail(ErrorCode::kInvalidArgument, "\"" + id + "\" is not a release id (r-<number>)");
+    return Fail(ErrorCode::kInvalidArgument,
+                "" + ShownValue(id) + " is not a release id (r-<number>)");
   }
   auto doc = store_.GetDoc(kReleases, Key(*n));
   EC2M_RETURN_IF_ERROR(doc);
@@ -265,7 +268,8 @@ Result<Deployment> Releases::CreateDeployment(Deployment d) {
 Result<Deployment> Releases::GetDeployment(const std::string& id) {
   auto n = ParseId(id, 'd');
   if (!n) {
-    return Fail(ErrorCode::kInvalidArgument, "\"" + id + "\" is not a deployment id (d-<number>)");
+    return Fail(ErrorCode::kInvalidArgument,
+                "" + ShownValue(id) + " is not a deployment id (d-<number>)");
   }
   auto doc = store_.GetDoc(kDeployments, Key(*n));
   EC2M_RETURN_IF_ERROR(doc);

@@ -1,4 +1,5 @@
 #include "release/window.hpp"
+#include "core/text.hpp"
 
 #include <date/tz.h>
 #include <fmt/core.h>
@@ -183,8 +184,8 @@ Result<Emergency> ParseEmergency(std::string_view text) {
   }
   return Fail(ErrorCode::kInvalidArgument,
               fmt::format("emergency: expected security-patch, critical-bugfix or data-integrity, "
-                          "got \"{}\"",
-                          text));
+                          "got {}",
+                          ShownValue(text)));
 }
 
 SignOff EmergencySignOff(Emergency e) {

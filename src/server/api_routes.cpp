@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "config/json_object.hpp"
+#include "core/json.hpp"
 #include "core/text.hpp"
 #include "server/api_server.hpp"
 
@@ -19,8 +20,8 @@ Result<int> QueryInt(const Call& call, const std::string& name, int fallback, in
   int n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{}: expected an integer {}..{}, got \"{}\"", name, min, max, text));
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: expected an integer {}..{}, got {}",
+                                                         name, min, max, ShownValue(text)));
   }
   return n;
 }
@@ -47,8 +48,8 @@ Result<std::map<std::string, Role>> RolesFrom(const std::map<std::string, std::s
     if (!role) {
       return Fail(ErrorCode::kInvalidArgument,
                   fmt::format("request body: $.roles.{}: expected viewer, operator, deployer, "
-                              "approver or admin, got \"{}\"",
-                              env, name));
+                              "approver or admin, got {}",
+                              env, ShownValue(name)));
     }
     out[env] = *role;
   }
@@ -419,7 +420,7 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(env);
         EC2M_RETURN_IF_ERROR(body->Finish());
         if (!env->empty() && inventory_.Find(*env) == nullptr) {
-          return Fail(ErrorCode::kNotFound, "no environment named \"" + *env + "\"");
+          return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(*env));
         }
         EC2M_RETURN_IF_ERROR(inventory_.Refresh(*env));
         return Reply{202, {{"refreshed", env->empty() ? "all" : *env}}};
@@ -433,7 +434,9 @@ void ApiServer::AddRoutes() {
     }
     auto answer = services_.sim_faults(call.Param("region"), faults);
     EC2M_RETURN_IF_ERROR(answer);
-    return Reply{200, nlohmann::json::parse(*answer)};
+    auto body = ParseStoredJson(*answer, "the region's faults");
+    EC2M_RETURN_IF_ERROR(body);
+    return Reply{200, std::move(*body)};
   };
   add("GET", "/api/v1/sim/regions/{region}/faults", kAdmin, kViewer,
       "read a simulated region's faults",
@@ -460,15 +463,15 @@ void ApiServer::AddRoutes() {
         const std::string order = call.Query("order");
         if (!order.empty() && order != "asc" && order != "desc") {
           return Fail(ErrorCode::kInvalidArgument,
-                      "order: expected asc or desc, got \"" + order + "\"");
+                      "order: expected asc or desc, got " + ShownValue(order));
         }
         q.descending = order == "desc";
         if (const std::string since = call.Query("since"); !since.empty()) {
           auto at = ParseIso8601(since);
           if (!at) {
             return Fail(ErrorCode::kInvalidArgument,
-                        "since: expected an RFC 3339 UTC time (2026-11-27T10:00:00Z), got \"" +
-                            since + "\"");
+                        "since: expected an RFC 3339 UTC time (2026-11-27T10:00:00Z), got " +
+                            ShownValue(since));
           }
           // Entries carry milliseconds: compare in that form, so a whole second is included.
           q.since = FormatIso8601Millis(*at);
@@ -477,7 +480,7 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(entries);
         nlohmann::json items = nlohmann::json::array();
         for (const auto& e : *entries) {
-          items.push_back(nlohmann::json::parse(audit::ToJson(e)));
+          items.push_back(audit::ToJsonValue(e));
         }
         nlohmann::json next = nullptr;
         if (static_cast<int>(entries->size()) == q.limit && !entries->empty()) {

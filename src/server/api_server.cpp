@@ -11,14 +11,22 @@
 #include <sstream>
 
 #include "config/json_object.hpp"
+#include "core/json.hpp"
+#include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace ec2m::server {
 namespace {
 
 constexpr const char* kJson = "application/json";
 
+// The longest error message an answer carries: messages name the problem, not the input, and
+// this is the backstop for one that would still carry too much.
+constexpr size_t kMaxMessageBytes = 1024;
+
 nlohmann::json ErrorJson(const Error& e) {
-  return {{"code", std::string(ErrorCodeName(e.code))}, {"message", e.message}};
+  return {{"code", std::string(ErrorCodeName(e.code))},
+          {"message", SanitizeUtf8(TruncateUtf8(e.message, kMaxMessageBytes))}};
 }
 
 }  // namespace
@@ -176,7 +184,7 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
   const EnvironmentHandle* env = inventory_.Find(call.env);
   const bool control_plane = route.control_plane_scope && call.env == monitor::kControlPlane;
   if (env == nullptr && !control_plane) {
-    return Fail(ErrorCode::kNotFound, "no environment named \"" + call.env + "\"");
+    return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(call.env));
   }
   auto held = user.RoleIn(call.env);
   if (!held || !RoleAllows(*held, route.role)) {
@@ -240,7 +248,7 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
           return sink.write(text->data() + offset, length);
         });
   } else if (!reply.body.is_null()) {
-    res.set_content(reply.body.dump(), kJson);
+    res.set_content(DumpJson(reply.body), kJson);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -263,11 +271,11 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
                                  {"ms", seconds * 1000},
                                  {"user", who},
                                  {"source", call.source}};
-    std::fprintf(stderr, "%s\n", line.dump().c_str());
+    std::fprintf(stderr, "%s\n", DumpJson(line).c_str());
   } else {
     std::fprintf(stderr, "%s %s %s %d %.1fms %s %s\n", FormatIso8601Millis(clock_.Now()).c_str(),
-                 req.method.c_str(), req.path.c_str(), reply.status, seconds * 1000, who.c_str(),
-                 call.request_id.c_str());
+                 req.method.c_str(), LogSafe(req.path).c_str(), reply.status, seconds * 1000,
+                 who.c_str(), call.request_id.c_str());
   }
 }
 

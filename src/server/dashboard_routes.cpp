@@ -8,6 +8,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/text.hpp"
 #include "incidents/incidents.hpp"
 #include "monitor/monitor.hpp"
 #include "server/api_server.hpp"
@@ -291,8 +292,8 @@ void ApiServer::AddDashboardRoutes() {
              monitor::Monitor& monitor = *services_.monitor;
              const std::string name = call.Param("name");
              if (name != "executive" && name != "operations" && name != "business") {
-               return Fail(ErrorCode::kNotFound,
-                           "no dashboard \"" + name + "\" (executive, operations, business)");
+               return Fail(ErrorCode::kNotFound, "no dashboard " + ShownValue(name) +
+                                                     " (executive, operations, business)");
              }
              auto hours = QueryInt(call, "hours", 24, 1, 14 * 24);
              EC2M_RETURN_IF_ERROR(hours);

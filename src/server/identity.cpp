@@ -9,6 +9,7 @@
 #include "auth/password_policy.hpp"
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
+#include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace ec2m::server {
@@ -31,7 +32,7 @@ Result<std::string> CheckEmail(const std::string& email) {
       e.find('@', at + 1) != std::string::npos ||
       std::any_of(e.begin(), e.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
     return Fail(ErrorCode::kInvalidArgument,
-                "email: expected an address like alice@example.com, got \"" + email + "\"");
+                "email: expected an address like alice@example.com, got " + ShownValue(email));
   }
   return e;
 }
@@ -69,7 +70,7 @@ std::string EncodeUser(const User& u) {
 }
 
 Result<User> DecodeUser(const Doc& doc) {
-  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(doc.body);
   if (j.is_discarded()) {
     return Fail(ErrorCode::kInternal, "stored user " + doc.key + " does not parse");
   }
@@ -335,7 +336,7 @@ Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::strin
   if (!doc->has_value()) {
     return Fail(ErrorCode::kUnauthenticated, "the token is unknown, expired or revoked");
   }
-  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  auto j = ParseJsonOrDiscard((*doc)->body);
   if (j.is_discarded()) {
     return Fail(ErrorCode::kInternal, "a stored token does not parse");
   }
@@ -579,7 +580,7 @@ Result<std::vector<std::string>> Identity::ConfirmMfa(const Principal& who,
     auto doc = store_.GetDoc(kSessions, hash);
     EC2M_RETURN_IF_ERROR(doc);
     if (doc->has_value()) {
-      auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+      auto j = ParseJsonOrDiscard((*doc)->body);
       j["mfa_verified"] = true;
       const std::vector<DocWrite> writes = {{kSessions, hash, j.dump(), (*doc)->version}};
       EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
@@ -633,7 +634,7 @@ Result<std::vector<ApiToken>> Identity::ListTokens(const Principal& who) {
     if (!doc->has_value()) {
       continue;
     }
-    auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+    auto j = ParseJsonOrDiscard((*doc)->body);
     if (!j.is_discarded()) {
       out.push_back(DecodeToken(j));
     }
@@ -656,7 +657,7 @@ Result<void> Identity::RevokeToken(const Principal& who, const std::string& id,
     return not_found();
   }
   const Doc& d = docs->front();
-  auto j = nlohmann::json::parse(d.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(d.body);
   const std::string owner = j.is_discarded() ? "" : j.value("email", "");
   if (owner != who.user.email && !who.user.admin()) {
     return not_found();  // someone else's token: not found, as far as this caller may know

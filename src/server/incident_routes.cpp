@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "incidents/incidents.hpp"
 #include "server/api_server.hpp"
 
@@ -24,7 +25,8 @@ Result<incidents::Severity> SeverityField(config::JsonObject& body) {
   EC2M_RETURN_IF_ERROR(text);
   auto severity = incidents::ParseSeverity(*text);
   if (!severity) {
-    return body.Invalid("severity", fmt::format("expected P1, P2, P3 or P4, got \"{}\"", *text));
+    return body.Invalid("severity",
+                        fmt::format("expected P1, P2, P3 or P4, got {}", ShownValue(*text)));
   }
   return *severity;
 }
@@ -143,7 +145,7 @@ void ApiServer::AddIncidentRoutes() {
                q.severity = incidents::ParseSeverity(severity);
                if (!q.severity) {
                  return Fail(ErrorCode::kInvalidArgument,
-                             "severity: expected P1, P2, P3 or P4, got \"" + severity + "\"");
+                             "severity: expected P1, P2, P3 or P4, got " + ShownValue(severity));
                }
              }
              auto limit = QueryInt(call, "limit", 100, 1, 1000);
@@ -219,8 +221,8 @@ void ApiServer::AddIncidentRoutes() {
             *status == incidents::Status::kResolved) {
           return Fail(ErrorCode::kInvalidArgument,
                       "status: expected identified or monitoring (resolve with "
-                      "/resolve), got \"" +
-                          text + "\"");
+                      "/resolve), got " +
+                          ShownValue(text));
         }
         return s.SetStatus(call.Param("id"), *status, call.who->user.email);
       });

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <tuple>
 
+#include "core/json.hpp"
 #include "core/paging.hpp"
 #include "core/text.hpp"
 
@@ -88,7 +89,7 @@ std::string EncodeCursor(const std::string& sort, const SortKey& key) {
 
 Result<SortKey> DecodeCursor(const std::string& cursor, const std::string& sort) {
   auto text = Unhex(cursor);
-  nlohmann::json j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  nlohmann::json j = text ? ParseJsonOrDiscard(*text) : nlohmann::json();
   if (!text || j.is_discarded() || !j.is_array() || j.size() != 4 ||
       !std::all_of(j.begin(), j.end(), [](const auto& v) { return v.is_string(); })) {
     return Fail(ErrorCode::kInvalidArgument, "cursor: not a cursor this API returned");
@@ -305,15 +306,15 @@ Result<InventoryPage> Inventory::ListIn(std::shared_ptr<const Snapshot> snapshot
                 fmt::format("limit: expected 1..1000, got {}", f.limit));
   }
   if (!f.env.empty() && Find(f.env) == nullptr) {
-    return Fail(ErrorCode::kInvalidArgument, "env: no environment named \"" + f.env + "\"");
+    return Fail(ErrorCode::kInvalidArgument, "env: no environment named " + ShownValue(f.env));
   }
   const bool descending = !f.sort.empty() && f.sort[0] == '-';
   const std::string field = descending ? f.sort.substr(1) : f.sort;
   if (std::find(kSortFields.begin(), kSortFields.end(), field) == kSortFields.end()) {
     return Fail(ErrorCode::kInvalidArgument,
                 "sort: expected one of id, name, state, type, zone, env, launch_time (with - for "
-                "descending), got \"" +
-                    f.sort + "\"");
+                "descending), got " +
+                    ShownValue(f.sort));
   }
   std::optional<SortKey> after;
   if (!f.cursor.empty()) {
@@ -377,7 +378,7 @@ Result<InventoryPage> Inventory::ListIn(std::shared_ptr<const Snapshot> snapshot
 
 Result<InventoryItem> Inventory::Get(const std::string& env, const std::string& id) const {
   if (Find(env) == nullptr) {
-    return Fail(ErrorCode::kNotFound, "no environment named \"" + env + "\"");
+    return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(env));
   }
   auto snapshot = Current();
   for (const InventoryItem& item : snapshot->items) {
@@ -403,11 +404,11 @@ Result<std::vector<ActionResult>> Inventory::Act(const std::string& env, const s
                                                  const std::vector<std::string>& ids) {
   const EnvironmentHandle* handle = Find(env);
   if (handle == nullptr) {
-    return Fail(ErrorCode::kInvalidArgument, "env: no environment named \"" + env + "\"");
+    return Fail(ErrorCode::kInvalidArgument, "env: no environment named " + ShownValue(env));
   }
   if (action != "start" && action != "stop" && action != "reboot" && action != "terminate") {
     return Fail(ErrorCode::kInvalidArgument,
-                "action: expected start, stop, reboot or terminate, got \"" + action + "\"");
+                "action: expected start, stop, reboot or terminate, got " + ShownValue(action));
   }
   if (ids.empty() || ids.size() > kMaxActionIds) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -456,7 +457,7 @@ Result<InventoryItem> Inventory::SetTags(const std::string& env, const std::stri
                                          const std::vector<std::string>& remove) {
   const EnvironmentHandle* handle = Find(env);
   if (handle == nullptr) {
-    return Fail(ErrorCode::kNotFound, "no environment named \"" + env + "\"");
+    return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(env));
   }
   if (set.count(kEnvironmentTag) != 0 ||
       std::find(remove.begin(), remove.end(), kEnvironmentTag) != remove.end()) {

@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "monitor/monitor.hpp"
 #include "server/api_server.hpp"
 
@@ -51,7 +52,7 @@ Result<TimePoint> QueryTime(const Call& call, const std::string& name, TimePoint
   if (!t) {
     return Fail(
         ErrorCode::kInvalidArgument,
-        name + ": expected an RFC 3339 UTC time (2026-11-27T10:00:00Z), got \"" + text + "\"");
+        name + ": expected an RFC 3339 UTC time (2026-11-27T10:00:00Z), got " + ShownValue(text));
   }
   return *t;
 }
@@ -76,7 +77,7 @@ void ApiServer::AddMonitorRoutes() {
              if (!state.empty() && !monitor::ParseAlarmState(state)) {
                return Fail(
                    ErrorCode::kInvalidArgument,
-                   "state: expected one of OK, ALARM, INSUFFICIENT_DATA, got \"" + state + "\"");
+                   "state: expected one of OK, ALARM, INSUFFICIENT_DATA, got " + ShownValue(state));
              }
              const User& user = call.who->user;
              if (!env.empty() && !user.RoleIn(env)) {
@@ -260,7 +261,7 @@ void ApiServer::AddMonitorRoutes() {
                  if (!parsed || *parsed > now + std::chrono::minutes(5)) {
                    return o.Invalid(
                        "timestamp",
-                       "expected an RFC 3339 UTC time not in the future, got \"" + **at + "\"");
+                       "expected an RFC 3339 UTC time not in the future, got " + ShownValue(**at));
                  }
                  when = *parsed;
                }

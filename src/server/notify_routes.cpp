@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "notify/outbox.hpp"
 #include "server/api_server.hpp"
 
@@ -31,8 +32,8 @@ Result<int> Limit(const Call& call) {
   int n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > kMaxLimit) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("limit: expected an integer 1..{}, got \"{}\"", kMaxLimit, text));
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("limit: expected an integer 1..{}, got {}",
+                                                         kMaxLimit, ShownValue(text)));
   }
   return n;
 }

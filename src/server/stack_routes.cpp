@@ -8,6 +8,7 @@
 
 #include "config/json_object.hpp"
 #include "core/digest.hpp"
+#include "core/text.hpp"
 #include "server/api_server.hpp"
 #include "stack/compliance.hpp"
 
@@ -107,8 +108,8 @@ void ApiServer::AddStackRoutes() {
              if (stack::IsProduction(call.env) && *confirm != "ROLLBACK") {
                return Fail(ErrorCode::kInvalidArgument,
                            "request body: $.confirm: a production rollback needs \"ROLLBACK\", "
-                           "got \"" +
-                               *confirm + "\"");
+                           "got " +
+                               ShownValue(*confirm));
              }
              auto started = (*p)->Rollback(call.env, call.who->user.email, *target);
              AuditAction(call, "environment.rollback", call.env,
@@ -136,8 +137,9 @@ void ApiServer::AddStackRoutes() {
           int64_t n = 0;
           auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
           if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > max) {
-            return Fail(ErrorCode::kInvalidArgument,
-                        fmt::format("{}: expected an integer 1..{}, got \"{}\"", name, max, text));
+            return Fail(
+                ErrorCode::kInvalidArgument,
+                fmt::format("{}: expected an integer 1..{}, got {}", name, max, ShownValue(text)));
           }
           if (out == nullptr) {
             limit = static_cast<int>(n);

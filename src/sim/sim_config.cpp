@@ -1,5 +1,7 @@
 #include "sim/sim_config.hpp"
 
+#include "core/json.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace ec2m::sim {
@@ -154,15 +156,6 @@ Result<FaultConfig> ParseFaults(const json& obj, const std::string& where) {
   return faults;
 }
 
-Result<json> ParseJson(std::string_view text, const std::string& source) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Fail(ErrorCode::kInvalidArgument,
-                source + ": not valid JSON (byte " + std::to_string(e.byte) + "): " + e.what());
-  }
-}
-
 json OperationFaultJson(const OperationFault& f) {
   return json{{"throttle_rate", f.throttle_rate},
               {"error_rate", f.error_rate},
@@ -173,7 +166,7 @@ json OperationFaultJson(const OperationFault& f) {
 }  // namespace
 
 Result<FaultConfig> ParseFaultConfig(std::string_view json_text) {
-  auto doc = ParseJson(json_text, "faults");
+  auto doc = ec2m::ParseJson(json_text, "faults");
   EC2M_RETURN_IF_ERROR(doc);
   return ParseFaults(*doc, "$");
 }
@@ -196,7 +189,7 @@ std::string FaultConfigToJson(const FaultConfig& faults) {
 
 Result<SimConfig> ParseSimConfig(std::string_view json_text, std::string_view source) {
   const std::string src(source);
-  auto doc = ParseJson(json_text, src);
+  auto doc = ec2m::ParseJson(json_text, src);
   EC2M_RETURN_IF_ERROR(doc);
   EC2M_RETURN_IF_ERROR(OnlyKeys(
       *doc, src + ": $",

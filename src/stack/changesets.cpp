@@ -5,7 +5,9 @@
 #include <charconv>
 
 #include "core/digest.hpp"
+#include "core/json.hpp"
 #include "core/sequence.hpp"
+#include "core/text.hpp"
 
 namespace ec2m::stack {
 namespace {
@@ -50,7 +52,7 @@ nlohmann::json ToJson(const ChangeSet& cs) {
 }
 
 Result<ChangeSet> FromDoc(const Doc& doc) {
-  auto j = nlohmann::json::parse(doc.body, nullptr, false);
+  auto j = ParseJsonOrDiscard(doc.body);
   if (j.is_discarded() || !j.is_object()) {
     return Fail(ErrorCode::kInternal, "change set " + doc.key + " does not parse");
   }
@@ -159,7 +161,7 @@ Result<ChangeSet> ChangeSets::Get(const std::string& id) {
   auto parsed = ParseChangeSetId(id);
   if (!parsed) {
     return Fail(ErrorCode::kInvalidArgument,
-                "\"" + id + "\" is not a change set id (cs-<environment>-<number>)");
+                "" + ShownValue(id) + " is not a change set id (cs-<environment>-<number>)");
   }
   auto doc = store_.GetDoc(kChangeSets, Key(parsed->first, parsed->second));
   EC2M_RETURN_IF_ERROR(doc);
@@ -174,7 +176,7 @@ Result<ChangeSet> ChangeSets::Get(const std::string& id) {
   EC2M_RETURN_IF_ERROR(steps);
   cs->journal.reserve(steps->size());
   for (const Doc& d : *steps) {
-    auto s = nlohmann::json::parse(d.body, nullptr, false);
+    auto s = ParseJsonOrDiscard(d.body);
     if (!s.is_object()) {
       return Fail(ErrorCode::kInternal, "journal entry " + d.key + " does not parse");
     }
@@ -252,7 +254,7 @@ Result<std::optional<std::pair<LockInfo, int64_t>>> EnvironmentLocks::Read(
   if (!doc->has_value()) {
     return std::optional<std::pair<LockInfo, int64_t>>();
   }
-  auto j = nlohmann::json::parse((*doc)->body, nullptr, false);
+  auto j = ParseJsonOrDiscard((*doc)->body);
   LockInfo info;
   info.owner = j.is_object() ? j.value("owner", "") : "";
   info.acquired_at = j.is_object() ? j.value("acquired_at", "") : "";
@@ -306,8 +308,7 @@ Result<std::optional<LockInfo>> EnvironmentLocks::Acquire(const std::string& env
 Result<void> EnvironmentLocks::Renew(const std::string& environment, const std::string& owner) {
   auto doc = store_.GetDoc(kLocks, environment);
   EC2M_RETURN_IF_ERROR(doc);
-  auto j =
-      doc->has_value() ? nlohmann::json::parse((*doc)->body, nullptr, false) : nlohmann::json();
+  auto j = doc->has_value() ? ParseJsonOrDiscard((*doc)->body) : nlohmann::json();
   if (!j.is_object() || j.value("owner", "") != owner) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the lock of " + environment + " is no longer held by " + owner);

@@ -1,4 +1,5 @@
 #include "stack/compliance.hpp"
+#include "core/json.hpp"
 
 #include <fmt/core.h>
 
@@ -91,7 +92,7 @@ std::vector<Finding> CheckCompliance(const config::EnvironmentConfig& env, const
       }
     }
   }
-  auto doc = nlohmann::json::parse(text, nullptr, false);
+  auto doc = ParseJsonOrDiscard(text);
   if (!doc.is_discarded()) {
     Strings(doc, "$", [&](const std::string& path, const std::string& value) {
       std::smatch m;

@@ -8,6 +8,7 @@
 #include "config/environment.hpp"
 #include "core/digest.hpp"
 #include "core/paging.hpp"
+#include "core/text.hpp"
 #include "stack/compliance.hpp"
 
 namespace ec2m::stack {
@@ -135,8 +136,8 @@ Result<PlanResult> Provisioner::MakePlanFor(const std::string& environment,
   EC2M_RETURN_IF_ERROR(env);
   if (env->name != environment) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{}: $.environment: expected \"{}\", got \"{}\"", file, environment,
-                            env->name));
+                fmt::format("{}: $.environment: expected {}, got {}", file, ShownValue(environment),
+                            ShownValue(env->name)));
   }
   // The server reaches the environment's cloud as its own file says: a config for another
   // region, account or cloud would be planned against the wrong one.
@@ -149,8 +150,8 @@ Result<PlanResult> Provisioner::MakePlanFor(const std::string& environment,
         {"$.cloud.provider", env->cloud.provider, own->cloud.provider}}) {
     if (got != want) {
       return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: {}: expected \"{}\" (the server's environment {}), got \"{}\"",
-                              file, path, want, environment, got));
+                  fmt::format("{}: {}: expected {} (the server's environment {}), got {}", file,
+                              path, ShownValue(want), environment, ShownValue(got)));
     }
   }
   auto desired = Synth(*env);
@@ -239,7 +240,8 @@ Result<Started> Provisioner::Rollback(const std::string& environment, const std:
     if (!when) {
       return Fail(ErrorCode::kInvalidArgument,
                   "rollback target: expected previous, a change set id (cs-" + environment +
-                      "-N) or an RFC 3339 UTC time (2026-11-27T10:00:00Z), got \"" + target + "\"");
+                      "-N) or an RFC 3339 UTC time (2026-11-27T10:00:00Z), got " +
+                      ShownValue(target));
     }
     auto at = change_sets_.LastSucceededAt(environment, *when);
     EC2M_RETURN_IF_ERROR(at);
@@ -503,8 +505,8 @@ Result<StatusReport> Provisioner::Status(const std::string& environment, const s
                                                 "monitoring", "security"};
   if (!kChecks.count(check)) {
     return Fail(ErrorCode::kInvalidArgument,
-                "check: expected all, infrastructure, application, monitoring or security, got \"" +
-                    check + "\"");
+                "check: expected all, infrastructure, application, monitoring or security, got " +
+                    ShownValue(check));
   }
   const Target* target = Find(environment);
   if (target == nullptr) {

@@ -1,4 +1,5 @@
 #include "cloud/aws/credential_process.hpp"
+#include "core/json.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -108,7 +109,7 @@ Captured ReadUntil(int fd, std::chrono::steady_clock::time_point deadline) {
 Result<ProcessCredentials> ParseCredentialProcessOutput(std::string_view output,
                                                         std::string_view profile) {
   // Parse without exceptions: nlohmann's parse_error text quotes the input, which holds secrets.
-  nlohmann::json doc = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json doc = ParseJsonOrDiscard(output);
   if (doc.is_discarded() || !doc.is_object()) {
     return ProcessError(ErrorCode::kUnauthenticated, profile, "output is not a JSON object");
   }

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "core/utf8.hpp"
+
 namespace ec2m::query {
 
 namespace {
@@ -33,44 +35,12 @@ size_t FirstSpecial(std::string_view s, size_t from, const std::array<bool, 256>
   return s.size();
 }
 
-// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 if it is not one.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  unsigned min_second = 0x80;
-  unsigned max_second = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) {
-      min_second = 0xA0;  // overlong
-    } else if (b0 == 0xED) {
-      max_second = 0x9F;  // surrogates
-    }
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) {
-      min_second = 0x90;  // overlong
-    } else if (b0 == 0xF4) {
-      max_second = 0x8F;  // above U+10FFFF
-    }
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    const unsigned lo = k == 1 ? min_second : 0x80;
-    const unsigned hi = k == 1 ? max_second : 0xBF;
-    if (b < lo || b > hi) {
-      return 0;
-    }
-  }
-  // U+FFFE and U+FFFF are not XML characters.
-  if (len == 3 && b0 == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+// Length of the UTF-8 sequence starting at s[i] when it is well-formed and an XML character
+// (U+FFFE and U+FFFF are not), else 0.
+size_t XmlCharLength(std::string_view s, size_t i) {
+  const size_t len = Utf8SequenceLength(s, i);
+  if (len == 3 && static_cast<unsigned char>(s[i]) == 0xEF &&
+      static_cast<unsigned char>(s[i + 1]) == 0xBF &&
       static_cast<unsigned char>(s[i + 2]) >= 0xBE) {
     return 0;
   }
@@ -106,7 +76,7 @@ size_t EscapeOne(std::string_view text, size_t i, Put put) {
       break;
   }
   if (static_cast<unsigned char>(c) >= 0x80) {
-    if (const size_t len = Utf8SequenceLength(text, i); len > 0) {
+    if (const size_t len = XmlCharLength(text, i); len > 0) {
       put(text.substr(i, len));
       return len;
     }
