@@ -48,13 +48,21 @@ size_t TooDeepAt(std::string_view text, int max_depth) {
   return std::string_view::npos;
 }
 
-// nlohmann's message without its prefix and without "; last read: '...'", which quotes the input.
-std::string Problem(const nlohmann::json::parse_error& e) {
+// nlohmann's message without its prefix and without "; last read: '...'" or "parsing '...'",
+// which quote the input.
+std::string Problem(const nlohmann::json::exception& e) {
   std::string what = e.what();
-  const size_t colon = what.find(": ", what.find("parse error"));
-  what = colon == std::string::npos ? what : what.substr(colon + 2);
-  if (const size_t last = what.find("; last read"); last != std::string::npos) {
-    what.erase(last);
+  if (const size_t id_end = what.find("] "); what.starts_with("[") && id_end != std::string::npos) {
+    what.erase(0, id_end + 2);  // "[json.exception.parse_error.101] "
+  }
+  if (const size_t colon = what.find(": ");
+      what.starts_with("parse error") && colon != std::string::npos) {
+    what.erase(0, colon + 2);  // "parse error at line 1, column 5: "
+  }
+  for (const char* quoting : {"; last read", " parsing '"}) {
+    if (const size_t at = what.find(quoting); at != std::string::npos) {
+      what.erase(at);
+    }
   }
   return what;
 }
@@ -73,6 +81,10 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source,
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("{}: not valid JSON: {}: {}", source,
                             Position(text, e.byte == 0 ? 0 : e.byte - 1), Problem(e)));
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range.406: a number too large for a double ("1e999", a thousand digits).
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: not valid JSON: {}", source, Problem(e)));
   }
 }
 
@@ -80,7 +92,11 @@ nlohmann::json ParseJsonOrDiscard(std::string_view text) {
   if (TooDeepAt(text, kMaxJsonDepth) != std::string_view::npos) {
     return nlohmann::json(nlohmann::json::value_t::discarded);
   }
-  return nlohmann::json::parse(text, nullptr, false);
+  try {
+    return nlohmann::json::parse(text, nullptr, false);
+  } catch (const nlohmann::json::exception&) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);  // a number out of range
+  }
 }
 
 bool JsonNestsDeeperThan(std::string_view text, int max_depth) {

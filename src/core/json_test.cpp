@@ -50,6 +50,12 @@ TEST(ParseJsonTest, SyntaxErrorsNamePlaceNotInput) {
   auto utf8 = ParseJson("{\"a\":\"\xff\xfe secret\"}", "request body");
   ASSERT_FALSE(utf8);
   EXPECT_EQ(utf8.error().message.find("secret"), std::string::npos) << utf8.error().message;
+  // A number too large for a double is an out_of_range exception in nlohmann, not a parse_error.
+  auto huge = ParseJson("{\"a\":1" + std::string(400, '9') + "}", "request body");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(huge.error().message, "request body: not valid JSON: number overflow");
+  EXPECT_TRUE(ParseJsonOrDiscard("[1e999]").is_discarded());
   auto stored = ParseStoredJson("{", "stored user a@b.c");
   ASSERT_FALSE(stored);
   EXPECT_EQ(stored.error().code, ErrorCode::kInternal);

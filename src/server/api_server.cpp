@@ -221,7 +221,12 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
       try {
         return route.handle(call);
       } catch (const std::exception& e) {
-        return Fail(ErrorCode::kInternal, std::string("internal error: ") + e.what());
+        // What a library threw may quote the request: it goes to the log, not to the client.
+        std::fprintf(stderr, "ec2m: request %s: %s: %s\n", call.request_id.c_str(),
+                     route.label.c_str(),
+                     LogSafe(TruncateUtf8(e.what(), kMaxMessageBytes)).c_str());
+        return Fail(ErrorCode::kInternal,
+                    "internal error: the server's log has it under this request id");
       }
     }();
     if (handled) {
