@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,8 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
+// The bytes of lower-case hex text; nullopt for an odd length or any other character.
+std::optional<std::string> HexDecode(std::string_view hex);
 
 // RFC 4648 base64 with padding (EC2's UserData, ...).
 std::string Base64Encode(std::string_view bytes);

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <tuple>
 
+#include "core/digest.hpp"
 #include "core/json.hpp"
 #include "core/paging.hpp"
 #include "core/text.hpp"
@@ -59,36 +60,13 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> Unhex(std::string_view hex) {
-  if (hex.size() % 2 != 0) {
-    return std::nullopt;
-  }
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int v = 0;
-    for (char c : hex.substr(i, 2)) {
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        v |= c - 'a' + 10;
-      } else {
-        return std::nullopt;
-      }
-    }
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
-}
-
 // A cursor is the hex of the JSON [sort field, value, env, id] of the page's last item.
 std::string EncodeCursor(const std::string& sort, const SortKey& key) {
   return Hex(nlohmann::json{sort, std::get<0>(key), std::get<1>(key), std::get<2>(key)}.dump());
 }
 
 Result<SortKey> DecodeCursor(const std::string& cursor, const std::string& sort) {
-  auto text = Unhex(cursor);
+  auto text = HexDecode(cursor);
   nlohmann::json j = text ? ParseJsonOrDiscard(*text) : nlohmann::json();
   if (!text || j.is_discarded() || !j.is_array() || j.size() != 4 ||
       !std::all_of(j.begin(), j.end(), [](const auto& v) { return v.is_string(); })) {
