@@ -57,7 +57,10 @@ token=$(curl -sf -X POST "$url/api/v1/auth/login" -H 'Content-Type: application/
   -d "{\"email\":\"$email\",\"password\":\"$password\"}" | jq -r .token)
 
 # --- the fleet, launched through the EC2 endpoint with the AWS CLI, tagged into dev
-export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2 AWS_PAGER=
+# The endpoint's keys are generated on first start; its line carries them.
+read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY < <(sed -n \
+  's/^EC2 endpoint: .*access key \([^,]*\), secret \([^)]*\))$/\1 \2/p' "$work/serve.out")
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=us-west-2 AWS_PAGER=
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 ec2_url="http://127.0.0.1:$ec2_port"
 # A default subnet (/20) holds 4,091 instances: the batches go round the four zones.

@@ -31,13 +31,14 @@ cat >"$data_dir/ec2m.json" <<JSON
 JSON
 
 endpoint="http://$ec2_listen"
-env_prefix="AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2 AWS_PAGER=\"\""
 cat <<INFO
 ec2m control plane: environments from config/, state in $data_dir
   Sign in with the Admin line below (first start only), in the console or with:
     $bin login --server http://$listen --email EMAIL
-  The embedded region also speaks the EC2 Query API:
-    $env_prefix aws --endpoint-url $endpoint ec2 describe-instances
+  The embedded region also speaks the EC2 Query API, with the keys the "EC2 endpoint" line below
+  prints (generated on first start, kept in $data_dir/ec2-credentials.json):
+    AWS_ACCESS_KEY_ID=KEY AWS_SECRET_ACCESS_KEY=SECRET AWS_DEFAULT_REGION=us-west-2 \\
+      aws --endpoint-url $endpoint ec2 describe-instances
   Ctrl-C stops it.
 
 INFO

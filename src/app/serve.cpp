@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -13,10 +14,12 @@
 #include <mutex>
 #include <thread>
 
+#include "app/ec2_credentials.hpp"
 #include "app/environment_cloud.hpp"
 #include "app/fleet_collector.hpp"
 #include "app/stop_signals.hpp"
 #include "audit/audit_log.hpp"
+#include "auth/keyring.hpp"
 #include "auth/secure_random.hpp"
 #include "cli/exit_codes.hpp"
 #include "cloud/aws/aws_config.hpp"
@@ -78,6 +81,31 @@ Result<config::ServeConfig> LoadConfig(const ServeOptions& options) {
   return c;
 }
 
+// The data dir, private to the user ec2m runs as: made 0700, and an existing one with wider
+// permissions narrowed (with a note). Files created later (the database, its WAL, the key and
+// credentials files) are 0600 through the umask RunServe sets.
+Result<void> PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable,
+                dir + ": cannot create the data dir (" + ec.message() + ")");
+  }
+  const fs::perms perms = fs::status(dir, ec).permissions();
+  if ((perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    fs::permissions(dir, fs::perms::owner_all, ec);
+    std::fprintf(stderr, "ec2m: %s: narrowed the data dir to mode 700 (others could read it)\n",
+                 dir.c_str());
+  }
+  return {};
+}
+
+// A listen address other than loopback (where the embedded EC2 endpoint must not run with keys
+// it made up itself).
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const config::ServeConfig& c) {
   if (c.store == "postgres") {
     auto pg = store::PostgresStore::Open(c.store_url, kPostgresPool);
@@ -129,9 +157,14 @@ Result<void> LaunchDemo(const std::vector<server::EnvironmentHandle>& envs) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // Everything ec2m serve creates is its user's alone: the data dir 0700, files 0600.
+  ::umask(0077);
   auto c = LoadConfig(options);
   if (!c) {
     return cli::ReportError(c.error());
+  }
+  if (auto prepared = PrepareDataDir(c->data_dir); !prepared) {
+    return cli::ReportError(prepared.error());
   }
   auto listen = http::SplitHostPort(c->listen, "listen");
   if (!listen) {
@@ -206,7 +239,21 @@ int RunServe(const ServeOptions& options) {
 
   const StopSignals stop_signals;  // before any thread starts
 
-  audit::AuditLog audit(observed_store, clock);
+  // The key file: it seals secrets at rest and signs the audit log's head. A log that predates
+  // it (an upgrade) is signed by the start that creates the key file, and by no later one.
+  const std::string key_file =
+      c->key_file.empty() ? (fs::path(c->data_dir) / "ec2m.keys").string() : c->key_file;
+  const bool new_key_file = !fs::exists(key_file);
+  auto keys = auth::KeyRing::LoadOrCreate(key_file, random, clock.Now());
+  if (!keys) {
+    return cli::ReportError(keys.error());
+  }
+  audit::AuditLog audit(observed_store, clock, &*keys);
+  if (new_key_file) {
+    if (auto adopted = audit.AdoptHead(); !adopted) {
+      return cli::ReportError(adopted.error());
+    }
+  }
   server::Identity identity(observed_store, audit, clock, random);
   auto first_password = identity.EnsureFirstAdmin(c->admin_email);
   if (!first_password) {
@@ -231,15 +278,35 @@ int RunServe(const ServeOptions& options) {
 
   std::unique_ptr<sim::QueryServer> ec2_endpoint;
   std::string ec2_url;
+  Ec2Credentials ec2_keys;
   if (!c->ec2_listen.empty() && !regions.empty()) {
     auto ec2_listen = http::SplitHostPort(c->ec2_listen, "ec2_listen");
     if (!ec2_listen) {
       return cli::ReportError(ec2_listen.error());
     }
+    if (c->ec2_credentials.empty() && !IsLoopback(ec2_listen->first)) {
+      return cli::ReportError(
+          Error{ErrorCode::kInvalidArgument,
+                "ec2_listen: " + ec2_listen->first +
+                    " is not a loopback address: set ec2_credentials to a credentials file of "
+                    "your own before the EC2 endpoint listens there",
+                "", ""});
+    }
+    auto credentials = LoadEc2Credentials(
+        c->ec2_credentials.empty() ? (fs::path(c->data_dir) / "ec2-credentials.json").string()
+                                   : c->ec2_credentials,
+        c->ec2_credentials.empty(), random);
+    if (!credentials) {
+      return cli::ReportError(credentials.error());
+    }
+    ec2_keys = *credentials;
     auto& [name, region] = *regions.begin();
     ec2_endpoint = std::make_unique<sim::QueryServer>(
-        *region, region.get(), sim::QueryServer::CredentialMap{{"test", "test"}}, clock, random,
-        name);
+        *region, region.get(),
+        sim::QueryServer::CredentialMap{
+            {credentials->access_key_id, credentials->secret_access_key}},
+        clock, random, name);
+    ec2_endpoint->set_admin_key(credentials->admin_key);
     auto port = ec2_endpoint->Listen(ec2_listen->first, ec2_listen->second);
     if (!port) {
       return cli::ReportError(port.error());
@@ -396,8 +463,9 @@ int RunServe(const ServeOptions& options) {
   std::printf("ec2m: serving %zu environment%s from %s, store %s\n", handles.size(),
               handles.size() == 1 ? "" : "s", c->environments_dir.c_str(), c->store.c_str());
   if (!ec2_url.empty()) {
-    std::printf("EC2 endpoint: %s (region %s, access key test, secret test)\n", ec2_url.c_str(),
-                regions.begin()->first.c_str());
+    std::printf("EC2 endpoint: %s (region %s, access key %s, secret %s)\n", ec2_url.c_str(),
+                regions.begin()->first.c_str(), ec2_keys.access_key_id.c_str(),
+                ec2_keys.secret_access_key.c_str());
   }
   if (api_options.console_dir.empty()) {
     std::printf("ec2m: no built console found (make web); the REST API works without it\n");

@@ -7,6 +7,7 @@
 #include "core/digest.hpp"
 #include "core/json.hpp"
 #include "core/sequence.hpp"
+#include "core/utf8.hpp"
 
 namespace ec2m::audit {
 namespace {
@@ -36,10 +37,29 @@ nlohmann::json Fields(const AuditEntry& e) {
           {"prev_hash", e.prev_hash}};
 }
 
+constexpr std::string_view kMacPurpose = "audit-head";
+
 struct Head {
   int64_t seq = 0;
   std::string hash = kZeroHash;
+  std::string mac;  // "" when unsigned
 };
+
+// What the head's MAC covers.
+std::string MacInput(int64_t seq, const std::string& hash) {
+  return fmt::format("{}:{}", seq, hash);
+}
+
+std::string Capped(const std::string& text, size_t max) {
+  return SanitizeUtf8(TruncateUtf8(text, max));
+}
+
+AuditRecord CappedRecord(const AuditRecord& r) {
+  return {Capped(r.actor, kMaxFieldBytes),  Capped(r.action, kMaxFieldBytes),
+          Capped(r.target, kMaxFieldBytes), Capped(r.environment, kMaxFieldBytes),
+          Capped(r.source, kMaxFieldBytes), Capped(r.result, kMaxFieldBytes),
+          Capped(r.detail, kMaxDetailBytes)};
+}
 
 // The head as stored: none yet (`body` nullopt) is the start of the chain.
 Result<Head> ParseHead(const HeadDoc& doc) {
@@ -54,6 +74,7 @@ Result<Head> ParseHead(const HeadDoc& doc) {
   }
   head.seq = j["seq"].get<int64_t>();
   head.hash = j["hash"].get<std::string>();
+  head.mac = j.value("mac", "");
   return head;
 }
 
@@ -104,27 +125,60 @@ Result<AuditEntry> FromJson(std::string_view json) {
   return e;
 }
 
-Result<AuditEntry> AuditLog::Append(const AuditRecord& record) {
+Result<AuditEntry> AuditLog::Append(const AuditRecord& record) { return Commit(record, {}); }
+
+std::string AuditLog::HeadBody(int64_t seq, const std::string& hash) const {
+  nlohmann::json head = {{"seq", seq}, {"hash", hash}};
+  if (keys_ != nullptr) {
+    head["mac"] = keys_->Mac(kMacPurpose, MacInput(seq, hash));
+  }
+  return head.dump();
+}
+
+Result<AuditEntry> AuditLog::Commit(const AuditRecord& record, std::vector<DocWrite> writes) {
   // Appenders of this process take turns; only other replicas' appends can race.
   std::lock_guard lock(append_mu_);
+  const AuditRecord capped = CappedRecord(record);
   AuditEntry entry;
-  auto written = AdvanceHead(
-      store_, clock_, {kHead, kHeadKey},
-      [&](const HeadDoc& doc) -> Result<HeadAdvance> {
-        // After a lost race this is the winner's head: the entry chains onto its entry.
-        auto head = ParseHead(doc);
-        EC2M_RETURN_IF_ERROR(head);
-        entry.seq = head->seq + 1;
-        entry.time = FormatIso8601Millis(clock_.Now());
-        entry.record = record;
-        entry.prev_hash = head->hash;
-        entry.hash = EntryHash(entry);
-        const nlohmann::json next_head = {{"seq", entry.seq}, {"hash", entry.hash}};
-        return HeadAdvance{{{kEntries, Key(entry.seq), ToJson(entry), 0}}, next_head.dump()};
-      },
-      {.max_races = kMaxAppendRaces, .what = "audit"});
+  auto written = AdvanceHead(store_, clock_, {kHead, kHeadKey},
+                             [&](const HeadDoc& doc) -> Result<HeadAdvance> {
+                               // After a lost race this is the winner's head: the entry chains onto
+                               // its entry.
+                               auto head = ParseHead(doc);
+                               EC2M_RETURN_IF_ERROR(head);
+                               entry.seq = head->seq + 1;
+                               entry.time = FormatIso8601Millis(clock_.Now());
+                               entry.record = capped;
+                               entry.prev_hash = head->hash;
+                               entry.hash = EntryHash(entry);
+                               std::vector<DocWrite> all = writes;
+                               all.push_back({kEntries, Key(entry.seq), ToJson(entry), 0});
+                               return HeadAdvance{std::move(all), HeadBody(entry.seq, entry.hash)};
+                             },
+                             {.max_races = kMaxAppendRaces, .what = "audit"});
   EC2M_RETURN_IF_ERROR(written);
   return entry;
+}
+
+Result<bool> AuditLog::AdoptHead() {
+  if (keys_ == nullptr) {
+    return Fail(ErrorCode::kFailedPrecondition, "the audit log has no key to sign its head with");
+  }
+  std::lock_guard lock(append_mu_);
+  auto doc = store_.GetDoc(kHead, kHeadKey);
+  EC2M_RETURN_IF_ERROR(doc);
+  if (!doc->has_value()) {
+    return false;
+  }
+  auto head = ParseHead({(*doc)->body, (*doc)->version});
+  EC2M_RETURN_IF_ERROR(head);
+  if (!head->mac.empty()) {
+    return false;
+  }
+  const std::vector<DocWrite> writes = {
+      {kHead, kHeadKey, HeadBody(head->seq, head->hash), (*doc)->version}};
+  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  return true;
 }
 
 Result<std::vector<AuditEntry>> AuditLog::List(const AuditQuery& query) {
@@ -227,6 +281,14 @@ Result<VerifyReport> AuditLog::Verify() {
   if (head->hash != last_hash) {
     return bad(last_seq,
                fmt::format("entry {} was altered: the log's head records another hash", last_seq));
+  }
+  if (keys_ != nullptr && head->seq > 0 &&
+      !keys_->VerifyMac(kMacPurpose, MacInput(head->seq, head->hash), head->mac)) {
+    return bad(last_seq, head->mac.empty()
+                             ? "the log's head is not signed: the database was rewritten, or the "
+                               "log predates the key file that should sign it"
+                             : "the log's head signature does not match: the database was "
+                               "rewritten, or the key file is not the one that signed it");
   }
   report.head_hash = last_hash;
   return report;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "auth/keyring.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/store.hpp"
@@ -16,7 +17,11 @@
 // the previous one so that altering, removing or reordering entries afterwards is detectable.
 namespace ec2m::audit {
 
-// What happened, as the caller reports it.
+// What happened, as the caller reports it. Every field is capped when appended (kMaxFieldBytes,
+// the detail kMaxDetailBytes), cut on a UTF-8 boundary, and invalid UTF-8 replaced: a client's
+// input can make an entry long, never huge or unreadable.
+inline constexpr size_t kMaxFieldBytes = 256;
+inline constexpr size_t kMaxDetailBytes = 2048;
 struct AuditRecord {
   std::string actor;        // the user's email, "token:<name>", or "anonymous"
   std::string action;       // "auth.login", "instance.stop", "user.create", ...
@@ -60,13 +65,28 @@ struct AuditQuery {
 // "audit_head" holding the last seq and hash. Append writes the entry and moves the head in one
 // store transaction guarded by the head's version, so concurrent appenders (threads, or several
 // `ec2m serve` replicas on one PostgreSQL) never fork the chain: the loser re-reads and retries.
-// The head also makes a removed last entry detectable. Thread-safe if the store is.
+// The head also makes a removed last entry detectable, and with a key ring it carries an HMAC of
+// its seq and hash under a key kept outside the database: whoever rewrites the database alone
+// (truncating the log and recomputing every hash) cannot sign the new head, and Verify says so.
+// Thread-safe if the store is.
 class AuditLog {
  public:
-  AuditLog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // `keys` signs the head (borrowed; null: unsigned, as in tests of the chain alone).
+  AuditLog(Store& store, const Clock& clock, const auth::KeyRing* keys = nullptr)
+      : store_(store), clock_(clock), keys_(keys) {}
 
   // Appends `record` at the clock's time. Errors: the store's (after 20 lost races, kUnavailable).
   Result<AuditEntry> Append(const AuditRecord& record);
+
+  // Appends `record` and applies `writes` in the same store transaction: the change and its entry
+  // commit together or neither does. Errors: as Append's; a conflict of one of `writes` (its
+  // expected_version: kFailedPrecondition or kAlreadyExists) as the store returned it.
+  Result<AuditEntry> Commit(const AuditRecord& record, std::vector<DocWrite> writes);
+
+  // Signs the head when it carries no signature (a log written before the key file existed):
+  // meant for the start that creates the key file, never later, or a rewritten head would be
+  // signed too. Returns whether it signed. Errors: the store's; kFailedPrecondition without keys.
+  Result<bool> AdoptHead();
 
   // Entries in seq order (or reversed), as `query` selects them.
   // Errors: kInvalidArgument for a limit outside 1..1000; the store's; kInternal for an entry
@@ -80,8 +100,12 @@ class AuditLog {
   Result<VerifyReport> Verify();
 
  private:
+  // The head document's body for `seq` and `hash`, signed when there are keys.
+  std::string HeadBody(int64_t seq, const std::string& hash) const;
+
   Store& store_;
   const Clock& clock_;
+  const auth::KeyRing* keys_;
   std::mutex append_mu_;  // serializes this process's Append calls
 };
 

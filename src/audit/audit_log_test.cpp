@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace ec2m::audit {
@@ -224,6 +226,111 @@ TEST_F(AuditLogTest, ConcurrentAppendersNeverForkTheChain) {
   VerifyReport report = Verify();
   EXPECT_TRUE(report.intact) << report.problem;
   EXPECT_EQ(report.entries, kThreads * kEach);
+}
+
+}  // namespace
+}  // namespace ec2m::audit
+
+namespace ec2m::audit {
+namespace {
+
+class SignedAuditLogTest : public AuditLogTest {
+ protected:
+  void SetUp() override {
+    AuditLogTest::SetUp();
+    log_ = std::make_unique<AuditLog>(*store_, clock_, &keys_);
+  }
+
+  // What someone with the database but not the key file can do: drop the last entries and
+  // recompute the head so the chain is consistent again.
+  void TruncateAndRehead(int keep) {
+    auto docs = store_->ListDocs("audit", {});
+    ASSERT_TRUE(docs);
+    std::vector<DocWrite> writes;
+    std::string hash;
+    for (const Doc& d : *docs) {
+      auto e = FromJson(d.body);
+      ASSERT_TRUE(e);
+      if (e->seq > keep) {
+        writes.push_back({"audit", d.key, std::nullopt});
+      } else {
+        hash = e->hash;
+      }
+    }
+    writes.push_back({"audit_head", "head", nlohmann::json{{"seq", keep}, {"hash", hash}}.dump()});
+    ASSERT_TRUE(store_->WriteDocs(writes));
+  }
+
+  auth::KeyRing keys_ = auth::KeyRing::ForTesting(std::string(32, 'a'));
+};
+
+TEST_F(SignedAuditLogTest, ARewrittenDatabaseIsDetectedByTheHeadSignature) {
+  for (int i = 0; i < 5; ++i) {
+    Append("alice@example.com", "instance.stop");
+  }
+  EXPECT_TRUE(Verify().intact);
+  EXPECT_NE((*store_->GetDoc("audit_head", "head"))->body.find("\"mac\":\"k1:"), std::string::npos);
+  // Without the signature the truncated log would verify: every remaining hash is right.
+  TruncateAndRehead(3);
+  EXPECT_TRUE(AuditLog(*store_, clock_).Verify()->intact);
+  VerifyReport report = Verify();
+  EXPECT_FALSE(report.intact);
+  EXPECT_EQ(report.problem,
+            "the log's head is not signed: the database was rewritten, or the log predates the "
+            "key file that should sign it");
+  // A head signed with another key file does not pass either.
+  auth::KeyRing other = auth::KeyRing::ForTesting(std::string(32, 'b'));
+  AuditLog forger(*store_, clock_, &other);
+  ASSERT_TRUE(forger.Append({"mallory", "cover.up", "", "", "", "success", ""}));
+  VerifyReport forged = Verify();
+  EXPECT_FALSE(forged.intact);
+  EXPECT_NE(forged.problem.find("signature does not match"), std::string::npos);
+}
+
+TEST_F(SignedAuditLogTest, AdoptHeadSignsALogKeptBeforeTheKeyFile) {
+  AuditLog unsigned_log(*store_, clock_);
+  ASSERT_TRUE(unsigned_log.Append({"a", "b", "", "", "", "success", ""}));
+  EXPECT_FALSE(Verify().intact);
+  auto adopted = log_->AdoptHead();
+  ASSERT_TRUE(adopted);
+  EXPECT_TRUE(*adopted);
+  EXPECT_TRUE(Verify().intact);
+  auto again = log_->AdoptHead();
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);  // already signed
+  EXPECT_EQ(AuditLog(*store_, clock_).AdoptHead().error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(AuditLogTest, CommitWritesTheChangeAndTheEntryTogetherOrNeither) {
+  auto done = log_->Commit({"alice", "user.create", "user:bob", "", "", "success", ""},
+                           {{"users", "bob", "{}", 0}});
+  ASSERT_TRUE(done) << done.error().ToString();
+  EXPECT_TRUE(store_->GetDoc("users", "bob")->has_value());
+  // The change conflicts (bob exists): no entry, the head stays.
+  auto refused = log_->Commit({"alice", "user.create", "user:bob", "", "", "success", ""},
+                              {{"users", "bob", "{\"again\":1}", 0}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Verify().entries, 1);
+  EXPECT_EQ((*store_->GetDoc("users", "bob"))->body, "{}");
+}
+
+TEST_F(AuditLogTest, FieldsAreCappedOnACharacterBoundary) {
+  // 300 two-byte characters: the cap (256 bytes) falls on a character's first byte.
+  std::string long_target;
+  for (int i = 0; i < 300; ++i) {
+    long_target += "\xC3\xA9";
+  }
+  auto e = log_->Append(
+      {"a", "instance.tag", long_target, "", "", "success", std::string(100000, 'x') + "\xff"});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->record.target.size(), 256u);
+  EXPECT_EQ(e->record.detail.size(), 2048u);
+  EXPECT_TRUE(Verify().intact);
+  // Invalid UTF-8 is replaced rather than breaking the entry's JSON.
+  auto bad = log_->Append({"a\xff", "x", "", "", "", "success", ""});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->record.actor, "a\xEF\xBF\xBD");
 }
 
 }  // namespace

@@ -37,9 +37,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownKey", "{\"stor\": \"sqlite\"}",
                 "ec2m.json: $.stor: unknown key (expected one of access_log, admin_email, "
                 "alarm_evaluation_seconds, apply_lease_seconds, collector_seconds, console_dir, "
-                "data_dir, demo, "
-                "ec2_listen, environments_dir, "
-                "listen, log_format, max_body_bytes, reconcile_seconds, sim_config, store, "
+                "data_dir, demo, ec2_credentials, "
+                "ec2_listen, environments_dir, key_file, "
+                "listen, log_format, max_body_bytes, metrics_token, ready_check_seconds, "
+                "reconcile_seconds, sim_config, store, "
                 "store_url, tls_cert, tls_key)"},
         BadCase{"WrongType", "{\"listen\": 8080}",
                 "ec2m.json: $.listen: expected a string, got a number 8080"},

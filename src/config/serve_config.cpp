@@ -40,6 +40,10 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
   EC2M_RETURN_IF_ERROR(str("sim_config", c.sim_config));
   EC2M_RETURN_IF_ERROR(str("console_dir", c.console_dir));
   EC2M_RETURN_IF_ERROR(str("admin_email", c.admin_email));
+  EC2M_RETURN_IF_ERROR(str("key_file", c.key_file));
+  EC2M_RETURN_IF_ERROR(str("ec2_credentials", c.ec2_credentials));
+  EC2M_RETURN_IF_ERROR(str("metrics_token", c.metrics_token));
+  EC2M_RETURN_IF_ERROR(num("ready_check_seconds", c.ready_check_seconds, 1, 3600));
   auto access_log = doc->OptBool("access_log");
   EC2M_RETURN_IF_ERROR(access_log);
   c.access_log = access_log->value_or(true);

@@ -33,6 +33,17 @@ struct ServeConfig {
   std::string console_dir;  // the built console (web/dist); "" = found next to the binary
   std::string admin_email = "admin@ec2m.local";  // the first admin, created on first start
   bool demo = false;  // on first start, launch a few instances into the simulated environments
+  // The key file (auth/keyring.hpp): seals secrets at rest and signs the audit head. "" = ec2m.keys
+  // in the data dir, created on first start. Replicas sharing one database share one key file.
+  std::string key_file;
+  // The embedded EC2 endpoint's credentials: a JSON file {"access_key_id", "secret_access_key",
+  // "admin_key"} (mode 0600). "" = ec2-credentials.json in the data dir, generated on first start;
+  // an ec2_listen on an address other than loopback needs this set (explicit keys).
+  std::string ec2_credentials;
+  // When set, GET /metrics needs "Authorization: Bearer <metrics_token>" (the environment
+  // variable EC2M_METRICS_TOKEN takes precedence, so the file need not hold it).
+  std::string metrics_token;
+  int64_t ready_check_seconds = 15;  // how often /health/ready's checks run (answers are cached)
 };
 
 // Parses ec2m.json's text; `source` names it in errors. Errors: kInvalidArgument naming the file,

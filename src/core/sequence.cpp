@@ -44,6 +44,13 @@ Result<std::vector<int64_t>> AdvanceHead(
     if (!LostRace(written.error())) {
       return Fail(written.error());
     }
+    // A lost race moved the head; a head still where it was means one of the caller's own
+    // documents was the conflict, which another try would only meet again.
+    auto now = store.GetDoc(head.collection, head.key);
+    EC2M_RETURN_IF_ERROR(now);
+    if ((now->has_value() ? (*now)->version : 0) == read.version) {
+      return Fail(written.error());
+    }
   }
   return Fail(ErrorCode::kUnavailable,
               fmt::format("{}: lost {} races for the next number; too many concurrent writers",

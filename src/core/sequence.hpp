@@ -53,9 +53,10 @@ struct SequenceOptions {
 // writer moved the head first (kFailedPrecondition) or took one of the documents (kAlreadyExists),
 // waits a little and starts over with the head as it is now; `advance` is called again, so it
 // must not have effects of its own beyond the returned writes. Returns WriteDocs' versions (the
-// head's last). Errors: an error of `advance`, as is (no retry); the store's other errors;
-// kUnavailable naming `options.what` after `options.max_races` lost races. Thread-safe if the
-// store is.
+// head's last). Errors: an error of `advance`, as is (no retry); the conflict of one of the
+// caller's own writes (its expected_version), as WriteDocs returned it, when the head had not
+// moved; the store's other errors; kUnavailable naming `options.what` after `options.max_races`
+// lost races. Thread-safe if the store is.
 Result<std::vector<int64_t>> AdvanceHead(
     Store& store, const Clock& clock, const HeadRef& head,
     const std::function<Result<HeadAdvance>(const HeadDoc&)>& advance,

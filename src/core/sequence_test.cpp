@@ -11,7 +11,8 @@
 namespace ec2m {
 namespace {
 
-// A store whose next `lose` writes fail as if another writer had moved the head first.
+// A store whose next `lose` writes fail because another writer moved the head first (it
+// rewrites the head as it is, so its version moves and the number does not).
 class RacingStore final : public Store {
  public:
   explicit RacingStore(Store& inner) : inner_(inner) {}
@@ -36,6 +37,10 @@ class RacingStore final : public Store {
     ++write_calls;
     if (lose > 0) {
       --lose;
+      const DocWrite& head = writes.back();
+      auto now = inner_.GetDoc(head.collection, head.key);
+      const std::string body = now && now->has_value() ? (*now)->body : R"({"number":0})";
+      (void)inner_.WriteDocs(std::vector<DocWrite>{{head.collection, head.key, body}});
       return Fail(ErrorCode::kFailedPrecondition, "heads/h: expected version 1, found 2");
     }
     return inner_.WriteDocs(writes);
@@ -124,6 +129,23 @@ TEST_F(SequenceTest, TheCallersErrorsAndABadHeadStopAtOnce) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kInternal);
   EXPECT_EQ(bad.error().message, "sequence: the head heads/bad does not parse");
+}
+
+TEST_F(SequenceTest, AConflictOfTheCallersOwnDocumentIsNotARace) {
+  // The caller's document must be at version 3; it is at 1. The head did not move, so retrying
+  // would meet the same conflict: the error comes back at once, and nothing was written.
+  ASSERT_TRUE(store_->WriteDocs(std::vector<DocWrite>{{"things", "x", "{}", 0}}));
+  int calls = 0;
+  auto conflict =
+      AdvanceHead(*store_, clock_, {"heads", "h"}, [&](const HeadDoc&) -> Result<HeadAdvance> {
+        ++calls;
+        return HeadAdvance{{{"things", "x", "{\"v\":2}", 3}}, "{}"};
+      });
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(store_->GetDoc("heads", "h")->has_value());
+  EXPECT_EQ((*store_->GetDoc("things", "x"))->body, "{}");
 }
 
 TEST_F(SequenceTest, AdvanceHeadPassesTheHeadAndItsVersion) {

@@ -60,8 +60,7 @@ bool Requested(const std::vector<std::string>& ids, std::string_view id) {
 Result<void> ValidateTags(const Tags& tags) {
   for (const Tag& t : tags) {
     if (t.key.empty() || t.key.size() > 127) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "Tag keys must be between 1 and 127 characters long: '" + t.key + "'",
+      return Fail(ErrorCode::kInvalidArgument, "Tag keys must be between 1 and 127 characters long",
                   "InvalidParameterValue");
     }
     if (t.key.starts_with("aws:")) {

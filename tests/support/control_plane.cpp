@@ -31,6 +31,8 @@ bool ControlPlane::Start() {
   }
   static const std::regex console(R"(^Console: (https?://127\.0\.0\.1:\d+)/$)");
   static const std::regex admin(R"(^Admin: (\S+) (\S+)$)");
+  static const std::regex ec2(
+      R"(^EC2 endpoint: (http://\S+) \(region \S+, access key ([^,]+), secret ([^)]+)\)$)");
   for (;;) {
     auto line = process_->ReadLine(std::chrono::seconds(60));
     if (!line) {
@@ -38,7 +40,11 @@ bool ControlPlane::Start() {
       return false;
     }
     std::smatch m;
-    if (std::regex_match(*line, m, admin)) {
+    if (std::regex_match(*line, m, ec2)) {
+      ec2_url_ = m[1];
+      ec2_access_key_ = m[2];
+      ec2_secret_key_ = m[3];
+    } else if (std::regex_match(*line, m, admin)) {
       admin_email_ = m[1];
       admin_password_ = m[2];
     } else if (std::regex_match(*line, m, console)) {

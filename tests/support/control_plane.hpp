@@ -32,6 +32,11 @@ class ControlPlane {
   const std::string& admin_email() const { return admin_email_; }
   const std::string& admin_password() const { return admin_password_; }
   const std::string& error() const { return error_; }
+  // The embedded EC2 endpoint and the keys it was started with (its "EC2 endpoint:" line); empty
+  // when the server runs none.
+  const std::string& ec2_url() const { return ec2_url_; }
+  const std::string& ec2_access_key() const { return ec2_access_key_; }
+  const std::string& ec2_secret_key() const { return ec2_secret_key_; }
   const std::string& dir() const { return dir_; }
 
   // Runs `ec2m ARGS...` against this server with its own session folder; `input` goes to stdin.
@@ -48,6 +53,9 @@ class ControlPlane {
   std::string url_;
   std::string admin_email_;
   std::string admin_password_;
+  std::string ec2_url_;
+  std::string ec2_access_key_;
+  std::string ec2_secret_key_;
   std::string error_;
 };
 

@@ -1,5 +1,8 @@
 #include "cloud/query/params.hpp"
 
+#include "core/text.hpp"
+#include "core/utf8.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -228,6 +231,15 @@ Result<Params> ParseForm(std::string_view body) {
         return Fail(std::move(decoded).error());
       }
       value = std::move(*decoded);
+    }
+    // Everything a request names is stored as text (tags, descriptions) and answered in XML:
+    // bytes that are not UTF-8 are refused here, before any action sees them.
+    if (!IsValidUtf8(*key) || !IsValidUtf8(value)) {
+      const bool named = IsValidUtf8(*key) && ShownValue(*key).front() == '"';
+      return Fail(ErrorCode::kInvalidArgument,
+                  (named ? "The value of parameter " + *key : std::string("A parameter name")) +
+                      " is not valid UTF-8",
+                  "InvalidParameterValue");
     }
     if (!key->empty()) {
       params.Set(std::move(*key), std::move(value));

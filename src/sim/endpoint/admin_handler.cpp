@@ -36,6 +36,9 @@ void ReplyError(httplib::Response& res, int status, ErrorCode code, const std::s
 bool QueryServer::IsAdminKey(const std::string& key) const {
   // Compared as digests, so neither the contents nor the length of a secret shows in the time.
   const std::string given = Sha256Hex(key);
+  if (!admin_key_.empty()) {
+    return ConstantTimeEquals(given, Sha256Hex(admin_key_));
+  }
   bool match = false;
   for (const auto& [access_key_id, secret] : credentials_) {
     match |= !key.empty() && ConstantTimeEquals(given, Sha256Hex(secret));
@@ -45,9 +48,11 @@ bool QueryServer::IsAdminKey(const std::string& key) const {
 
 void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
   if (!IsAdminKey(req.get_header_value(kAdminKeyHeader))) {
-    ReplyError(res, 401, ErrorCode::kUnauthenticated,
-               std::string("the ") + kAdminKeyHeader +
-                   " header must carry the secret key of a configured credential");
+    ReplyError(
+        res, 401, ErrorCode::kUnauthenticated,
+        std::string("the ") + kAdminKeyHeader +
+            (admin_key_.empty() ? " header must carry the secret key of a configured credential"
+                                : " header must carry the endpoint's admin key"));
     return;
   }
   const std::string& path = req.path;

@@ -31,11 +31,12 @@ class SimRegion;
 // (MalformedQueryString), then query::Dispatch (MissingAction, InvalidAction, parameter and id
 // shape errors) before the region is called, so a bad request never changes state.
 //
-// Admin (JSON), each requiring the header `X-Ec2m-Admin-Key: <the secret of any credential>`
-// (401 otherwise): GET /_ec2m/health → {"status":"ok","region":..,"instances":N};
-// POST /_ec2m/reset; GET /_ec2m/faults; PUT /_ec2m/faults (sim::ParseFaultConfig; 400 naming the
-// problem, nothing changed). Errors are {"error":{"code":"invalid_argument","message":".."}}.
-// Without a SimRegion, health omits "instances" and the other admin endpoints answer 404.
+// Admin (JSON), each requiring the header `X-Ec2m-Admin-Key: <the admin key>` (set_admin_key; by
+// default the secret of any credential) (401 otherwise): GET /_ec2m/health →
+// {"status":"ok","region":..,"instances":N}; POST /_ec2m/reset; GET /_ec2m/faults; PUT
+// /_ec2m/faults (sim::ParseFaultConfig; 400 naming the problem, nothing changed). Errors are
+// {"error":{"code":"invalid_argument","message":".."}}. Without a SimRegion, health omits
+// "instances" and the other admin endpoints answer 404.
 //
 // Owns its HTTP server and listener thread; borrows everything else, which must outlive it.
 // Thread-safe: requests are served on a pool of 64 threads; Listen and Stop may be called from
@@ -52,6 +53,11 @@ class QueryServer {
   ~QueryServer();  // Stop()s.
   QueryServer(const QueryServer&) = delete;
   QueryServer& operator=(const QueryServer&) = delete;
+
+  // Makes `key` the only one the admin endpoints take (ec2m serve's embedded endpoint: a key of
+  // its own, distinct from the secret). Unset, the secret key of any credential is taken (`ec2m
+  // sim serve`'s documented default). REQUIRES: called before Listen.
+  void set_admin_key(std::string key) { admin_key_ = std::move(key); }
 
   // Binds host:port (port 0: an ephemeral port) and serves in a background thread; returns the
   // bound port once the server accepts connections.
@@ -75,6 +81,7 @@ class QueryServer {
   const Clock& clock_;
   Random& random_;
   const std::string region_;
+  std::string admin_key_;  // "" = any credential's secret
 
   http::Listener listener_;
 };
