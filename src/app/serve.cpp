@@ -254,7 +254,7 @@ int RunServe(const ServeOptions& options) {
       return cli::ReportError(adopted.error());
     }
   }
-  server::Identity identity(observed_store, audit, clock, random);
+  server::Identity identity(observed_store, audit, clock, random, &*keys);
   auto first_password = identity.EnsureFirstAdmin(c->admin_email);
   if (!first_password) {
     return cli::ReportError(first_password.error());

@@ -125,7 +125,11 @@ Result<AuditEntry> FromJson(std::string_view json) {
   return e;
 }
 
-Result<AuditEntry> AuditLog::Append(const AuditRecord& record) { return Commit(record, {}); }
+Result<AuditEntry> AuditLog::Append(const AuditRecord& record) {
+  auto committed = Commit(record, {});
+  EC2M_RETURN_IF_ERROR(committed);
+  return std::move(committed->entry);
+}
 
 std::string AuditLog::HeadBody(int64_t seq, const std::string& hash) const {
   nlohmann::json head = {{"seq", seq}, {"hash", hash}};
@@ -135,7 +139,8 @@ std::string AuditLog::HeadBody(int64_t seq, const std::string& hash) const {
   return head.dump();
 }
 
-Result<AuditEntry> AuditLog::Commit(const AuditRecord& record, std::vector<DocWrite> writes) {
+Result<AuditLog::Committed> AuditLog::Commit(const AuditRecord& record,
+                                             std::vector<DocWrite> writes) {
   // Appenders of this process take turns; only other replicas' appends can race.
   std::lock_guard lock(append_mu_);
   const AuditRecord capped = CappedRecord(record);
@@ -157,7 +162,8 @@ Result<AuditEntry> AuditLog::Commit(const AuditRecord& record, std::vector<DocWr
                              },
                              {.max_races = kMaxAppendRaces, .what = "audit"});
   EC2M_RETURN_IF_ERROR(written);
-  return entry;
+  written->resize(writes.size());  // the entry's and the head's versions are not the caller's
+  return Committed{std::move(entry), std::move(*written)};
 }
 
 Result<bool> AuditLog::AdoptHead() {

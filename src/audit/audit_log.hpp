@@ -78,10 +78,15 @@ class AuditLog {
   // Appends `record` at the clock's time. Errors: the store's (after 20 lost races, kUnavailable).
   Result<AuditEntry> Append(const AuditRecord& record);
 
+  // What Commit wrote: the entry, and the new version of each of the caller's writes (in order).
+  struct Committed {
+    AuditEntry entry;
+    std::vector<int64_t> versions;
+  };
   // Appends `record` and applies `writes` in the same store transaction: the change and its entry
   // commit together or neither does. Errors: as Append's; a conflict of one of `writes` (its
   // expected_version: kFailedPrecondition or kAlreadyExists) as the store returned it.
-  Result<AuditEntry> Commit(const AuditRecord& record, std::vector<DocWrite> writes);
+  Result<Committed> Commit(const AuditRecord& record, std::vector<DocWrite> writes);
 
   // Signs the head when it carries no signature (a log written before the key file existed):
   // meant for the start that creates the key file, never later, or a rewritten head would be

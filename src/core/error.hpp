@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +44,9 @@ struct Error {
   std::string message;
   std::string aws_code;
   std::string request_id;
+  // kThrottled (and kUnavailable): seconds until trying again may succeed; 0 = unknown. The REST
+  // API sends it as Retry-After.
+  int64_t retry_after_seconds = 0;
 
   // "not_found: The instance ID 'i-1' does not exist" — for logs and CLI output.
   std::string ToString() const;

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "config/json_object.hpp"
@@ -77,6 +78,17 @@ void ApiServer::AddRoute(std::string method, std::string path, Access access, Ro
     route.segments.emplace_back(segment);
   }
   route.label = route.method + " " + route.path;
+  // Identity's routes commit their own audit entries; a plan, a refresh and published metrics
+  // change nothing anyone audits.
+  static constexpr std::string_view kSelfAudited[] = {"/api/v1/auth/", "/api/v1/me",
+                                                      "/api/v1/tokens", "/api/v1/users"};
+  const bool self_audited =
+      std::any_of(std::begin(kSelfAudited), std::end(kSelfAudited),
+                  [&](std::string_view p) { return route.path.starts_with(p); });
+  route.audit_request = route.method != "GET" && route.access != Access::kPublic && !self_audited &&
+                        !route.path.ends_with("/plan") &&
+                        route.path != "/api/v1/instances/refresh" &&
+                        route.path != "/api/v1/metrics";
   routes_.push_back(std::move(route));
 }
 
@@ -178,12 +190,27 @@ void ApiServer::AddRoutes() {
         auto next = body->String("new");
         EC2M_RETURN_IF_ERROR(next);
         EC2M_RETURN_IF_ERROR(body->Finish());
-        EC2M_RETURN_IF_ERROR(identity_.ChangePassword(*call.who, *current, *next, call.source));
-        return NoContent();
+        auto session = identity_.ChangePassword(*call.who, *current, *next, call.source);
+        EC2M_RETURN_IF_ERROR(session);
+        // Every other session and token of the user ended; this one goes on as a new session.
+        return Ok({{"token", session->token}, {"expires_at", session->expires_at}});
       });
+  // MFA changes: the current password, and the current code when MFA is on (docs/security.md).
+  auto reauth = [](Call& call) -> Result<std::pair<std::string, std::string>> {
+    auto body = RequestBody(call);
+    EC2M_RETURN_IF_ERROR(body);
+    auto password = body->String("password");
+    EC2M_RETURN_IF_ERROR(password);
+    auto otp = body->StringOr("otp", "");
+    EC2M_RETURN_IF_ERROR(otp);
+    EC2M_RETURN_IF_ERROR(body->Finish());
+    return std::pair(std::move(*password), std::move(*otp));
+  };
   add("POST", "/api/v1/me/mfa/enroll", kSignedIn, kViewer, "start MFA enrolment",
-      [this](Call& call) -> Result<Reply> {
-        auto e = identity_.BeginMfa(*call.who, call.source);
+      [this, reauth](Call& call) -> Result<Reply> {
+        auto proof = reauth(call);
+        EC2M_RETURN_IF_ERROR(proof);
+        auto e = identity_.BeginMfa(*call.who, proof->first, proof->second, call.source);
         EC2M_RETURN_IF_ERROR(e);
         return Ok({{"secret", e->secret}, {"otpauth_uri", e->otpauth_uri}});
       });
@@ -195,6 +222,23 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(otp);
         EC2M_RETURN_IF_ERROR(body->Finish());
         auto codes = identity_.ConfirmMfa(*call.who, call.bearer, *otp, call.source);
+        EC2M_RETURN_IF_ERROR(codes);
+        return Ok({{"recovery_codes", *codes}});
+      });
+  add("DELETE", "/api/v1/me/mfa", kSignedIn, kViewer, "turn MFA off",
+      [this, reauth](Call& call) -> Result<Reply> {
+        auto proof = reauth(call);
+        EC2M_RETURN_IF_ERROR(proof);
+        EC2M_RETURN_IF_ERROR(
+            identity_.DisableMfa(*call.who, proof->first, proof->second, call.source));
+        return NoContent();
+      });
+  add("POST", "/api/v1/me/mfa/recovery-codes", kSignedIn, kViewer, "make new recovery codes",
+      [this, reauth](Call& call) -> Result<Reply> {
+        auto proof = reauth(call);
+        EC2M_RETURN_IF_ERROR(proof);
+        auto codes =
+            identity_.RegenerateRecoveryCodes(*call.who, proof->first, proof->second, call.source);
         EC2M_RETURN_IF_ERROR(codes);
         return Ok({{"recovery_codes", *codes}});
       });
@@ -233,7 +277,14 @@ void ApiServer::AddRoutes() {
     EC2M_RETURN_IF_ERROR(users);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& u : *users) {
-      items.push_back(UserToJson(u));
+      nlohmann::json item = UserToJson(u);
+      auto signins = identity_.Signins(u.email);
+      EC2M_RETURN_IF_ERROR(signins);
+      item["failed_sign_ins"] = signins->failed_sign_ins;
+      item["throttled_until"] = signins->throttled_until.empty()
+                                    ? nlohmann::json(nullptr)
+                                    : nlohmann::json(signins->throttled_until);
+      items.push_back(std::move(item));
     }
     return Ok({{"items", items}, {"next_cursor", nullptr}});
   });
@@ -277,6 +328,12 @@ void ApiServer::AddRoutes() {
         }
         auto user =
             identity_.UpdateUser(call.Param("email"), roles, *disabled, *call.who, call.source);
+        EC2M_RETURN_IF_ERROR(user);
+        return Ok(UserToJson(*user));
+      });
+  add("POST", "/api/v1/users/{email}/mfa/reset", kAdmin, kViewer,
+      "reset the MFA of a user who lost their device", [this](Call& call) -> Result<Reply> {
+        auto user = identity_.ResetMfa(call.Param("email"), *call.who, call.source);
         EC2M_RETURN_IF_ERROR(user);
         return Ok(UserToJson(*user));
       });

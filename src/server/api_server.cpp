@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -133,6 +134,17 @@ void ApiServer::AuditAction(const Call& call, const std::string& action, const s
   }
 }
 
+Result<void> ApiServer::AuditRequest(const Route& route, const Call& call) {
+  auto appended = audit_.Append({call.who ? call.who->user.email : "anonymous", route.label,
+                                 call.req.path, call.env, call.source, "requested", ""});
+  if (!appended) {
+    metrics_.StoreError();
+    return Fail(ErrorCode::kUnavailable,
+                "the audit log cannot be written, so the change is refused; try again");
+  }
+  return {};
+}
+
 Result<void> ApiServer::Admit(const Route& route, Call& call) {
   if (route.access == Access::kPublic) {
     return {};
@@ -164,28 +176,38 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
     if (!user.admin()) {
       return denied("only a global admin may " + route.summary);
     }
+    // Users, channels, the audit log and faults reach every environment: when any of them
+    // requires MFA, so do these routes.
+    if (!call.who->mfa_verified && AnyEnvironmentRequiresMfa()) {
+      return denied(
+          "an environment requires MFA (cognito.mfaRequired), so global-admin actions "
+          "need an MFA-verified session: enrol MFA and sign in with your code");
+    }
     return {};
   }
   if (route.access != Access::kEnvRole) {
     return {};
   }
-  call.env = call.Param("env");
-  if (call.env.empty() && route.env_from) {
+  // The environment is taken only once it is known to exist: a made-up name is a 404 before
+  // anything is recorded under it (metrics, audit).
+  std::string name = call.Param("env");
+  if (name.empty() && route.env_from) {
     auto env = route.env_from(call);
     EC2M_RETURN_IF_ERROR(env);
-    call.env = *env;
-  } else if (call.env.empty()) {
+    name = *env;
+  } else if (name.empty()) {
     auto body = RequestBody(call);
     EC2M_RETURN_IF_ERROR(body);
     auto env = body->String("env");
     EC2M_RETURN_IF_ERROR(env);
-    call.env = *env;
+    name = *env;
   }
-  const EnvironmentHandle* env = inventory_.Find(call.env);
-  const bool control_plane = route.control_plane_scope && call.env == monitor::kControlPlane;
+  const EnvironmentHandle* env = inventory_.Find(name);
+  const bool control_plane = route.control_plane_scope && name == monitor::kControlPlane;
   if (env == nullptr && !control_plane) {
-    return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(call.env));
+    return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(name));
   }
+  call.env = name;
   auto held = user.RoleIn(call.env);
   if (!held || !RoleAllows(*held, route.role)) {
     return denied(fmt::format("{} needs the {} role in environment {}; {} has {}", route.summary,
@@ -213,6 +235,9 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   Error error;
   bool failed = false;
   auto admitted = Admit(route, call);
+  if (admitted && route.audit_request) {
+    admitted = AuditRequest(route, call);
+  }
   if (!admitted) {
     error = admitted.error();
     failed = true;
@@ -244,6 +269,11 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   }
   res.status = reply.status;
   res.set_header("X-Request-Id", call.request_id);
+  if (reply.status == 429 || reply.status == 503) {
+    res.set_header(
+        "Retry-After",
+        std::to_string(failed && error.retry_after_seconds > 0 ? error.retry_after_seconds : 1));
+  }
   if (reply.text) {
     std::shared_ptr<const std::string> text = std::move(reply.text);
     const size_t size = text->size();
@@ -282,6 +312,12 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
                  req.method.c_str(), LogSafe(req.path).c_str(), reply.status, seconds * 1000,
                  who.c_str(), call.request_id.c_str());
   }
+}
+
+bool ApiServer::AnyEnvironmentRequiresMfa() const {
+  const auto& envs = inventory_.environments();
+  return std::any_of(envs.begin(), envs.end(),
+                     [](const EnvironmentHandle& e) { return e.config.mfa_required; });
 }
 
 std::string ApiServer::NextRequestId() {

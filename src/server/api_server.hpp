@@ -89,6 +89,10 @@ struct Route {
   // kEnvRole routes that also take "ec2m", the control plane's own scope (its alarms and
   // metrics), for holders of a role in every environment ("*").
   bool control_plane_scope = false;
+  // Changes outside identity (which commits each change with its entry): an audit entry of the
+  // request ("requested") is written before the handler runs, and the request is refused when
+  // it cannot be, so no change happens unaudited. Set by AddRoute.
+  bool audit_request = false;
 };
 
 struct ApiOptions {
@@ -154,6 +158,10 @@ class ApiServer {
              const httplib::Request& req, httplib::Response& res);
   // Checks the route's access for `call`; sets call.who and call.env.
   Result<void> Admit(const Route& route, Call& call);
+  // Writes the audit entry of a request about to change something (Route::audit_request).
+  // Errors: kUnavailable when the audit log cannot be written.
+  Result<void> AuditRequest(const Route& route, const Call& call);
+  bool AnyEnvironmentRequiresMfa() const;
   // Records an action on an environment in the audit log.
   void AuditAction(const Call& call, const std::string& action, const std::string& target,
                    const Error* error, const std::string& detail = "");

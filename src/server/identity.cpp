@@ -3,14 +3,16 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "auth/password.hpp"
 #include "auth/password_policy.hpp"
+#include "auth/secure_random.hpp"
 #include "auth/tokens.hpp"
 #include "auth/totp.hpp"
+#include "core/digest.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 namespace ec2m::server {
 namespace {
@@ -24,15 +26,25 @@ constexpr const char* kUserTokens = "user_tokens";
 constexpr size_t kTokenIdHexDigits = 12;  // a token's id is "tok-" and the first 12 of its hash
 constexpr const char* kInvalidLogin = "invalid email or password";
 constexpr std::string_view kGeneratedPrefix = "Ec2m-";
+constexpr std::string_view kSealPurpose = "secrets";
+// A login whose user document moved meanwhile (another sign-in of the same user) reads it again.
+constexpr int kMaxSaveRaces = 20;
+constexpr int64_t kDayMs = 24 * 60 * 60 * 1000;
 
+// An email as ec2m takes one: at most 254 bytes of UTF-8, one '@' with something either side, no
+// spaces or control characters. Lower-cased. The message never repeats the input.
 Result<std::string> CheckEmail(const std::string& email) {
   const std::string e = AsciiLower(email);
   const size_t at = e.find('@');
+  const bool plain = std::none_of(e.begin(), e.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b <= 0x20 || b == 0x7f;
+  });
   if (e.size() > 254 || at == std::string::npos || at == 0 || at + 1 >= e.size() ||
-      e.find('@', at + 1) != std::string::npos ||
-      std::any_of(e.begin(), e.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
+      e.find('@', at + 1) != std::string::npos || !plain || !IsValidUtf8(e)) {
     return Fail(ErrorCode::kInvalidArgument,
-                "email: expected an address like alice@example.com, got " + ShownValue(email));
+                "email: expected an address like alice@example.com (at most 254 characters, one "
+                "@, no spaces or control characters)");
   }
   return e;
 }
@@ -53,54 +65,6 @@ nlohmann::json RolesToJson(const std::map<std::string, Role>& roles) {
   return out;
 }
 
-std::string EncodeUser(const User& u) {
-  return nlohmann::json{{"email", u.email},
-                        {"password_hash", u.password_hash},
-                        {"roles", RolesToJson(u.roles)},
-                        {"disabled", u.disabled},
-                        {"created_at", u.created_at},
-                        {"mfa_enabled", u.mfa_enabled},
-                        {"mfa_secret", u.mfa_secret},
-                        {"mfa_pending_secret", u.mfa_pending_secret},
-                        {"mfa_last_step", u.mfa_last_step},
-                        {"recovery_hashes", u.recovery_hashes},
-                        {"failed_logins", u.failed_logins},
-                        {"locked_until_ms", u.locked_until_ms}}
-      .dump();
-}
-
-Result<User> DecodeUser(const Doc& doc) {
-  auto j = ParseJsonOrDiscard(doc.body);
-  if (j.is_discarded()) {
-    return Fail(ErrorCode::kInternal, "stored user " + doc.key + " does not parse");
-  }
-  User u;
-  try {
-    u.email = j.at("email").get<std::string>();
-    u.password_hash = j.at("password_hash").get<std::string>();
-    for (const auto& [env, role] : j.at("roles").items()) {
-      auto r = ParseRole(role.get<std::string>());
-      if (!r) {
-        return Fail(ErrorCode::kInternal, "stored user " + doc.key + " has an unknown role");
-      }
-      u.roles[env] = *r;
-    }
-    u.disabled = j.at("disabled").get<bool>();
-    u.created_at = j.at("created_at").get<std::string>();
-    u.mfa_enabled = j.at("mfa_enabled").get<bool>();
-    u.mfa_secret = j.at("mfa_secret").get<std::string>();
-    u.mfa_pending_secret = j.at("mfa_pending_secret").get<std::string>();
-    u.mfa_last_step = j.at("mfa_last_step").get<int64_t>();
-    u.recovery_hashes = j.at("recovery_hashes").get<std::vector<std::string>>();
-    u.failed_logins = j.at("failed_logins").get<int>();
-    u.locked_until_ms = j.at("locked_until_ms").get<int64_t>();
-  } catch (const nlohmann::json::exception& e) {
-    return Fail(ErrorCode::kInternal, "stored user " + doc.key + " does not parse: " + e.what());
-  }
-  u.version = doc.version;
-  return u;
-}
-
 ApiToken DecodeToken(const nlohmann::json& j) {
   ApiToken t;
   t.id = j.value("id", "");
@@ -110,6 +74,28 @@ ApiToken DecodeToken(const nlohmann::json& j) {
   t.expires_at = j.value("expires_at", "");
   t.last_used_at = j.value("last_used_at", "");
   return t;
+}
+
+bool LostRace(const Error& e) {
+  return e.code == ErrorCode::kFailedPrecondition || e.code == ErrorCode::kAlreadyExists;
+}
+
+// What a sealed MFA secret of `email` is bound to.
+std::string SealContext(const std::string& email, std::string_view field) {
+  return "user " + email + " " + std::string(field);
+}
+
+// Keeps the most recent kMaxTrustedSources addresses of the last kTrustedSourceDays.
+void PruneTrusted(std::map<std::string, int64_t>& sources, int64_t now) {
+  std::erase_if(sources, [now](const auto& s) {
+    return now - s.second > Identity::kTrustedSourceDays * kDayMs;
+  });
+  while (sources.size() > Identity::kMaxTrustedSources) {
+    auto oldest =
+        std::min_element(sources.begin(), sources.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    sources.erase(oldest);
+  }
 }
 
 }  // namespace
@@ -193,11 +179,82 @@ nlohmann::json TokenToJson(const ApiToken& t) {
   return j;
 }
 
+std::string Identity::Encode(const User& u) {
+  auto sealed = [&](const std::string& value, std::string_view field) {
+    return keys_ == nullptr || value.empty()
+               ? value
+               : keys_->Seal(kSealPurpose, value, SealContext(u.email, field), random_);
+  };
+  return nlohmann::json{{"email", u.email},
+                        {"uid", u.uid},
+                        {"credential_epoch", u.credential_epoch},
+                        {"password_hash", u.password_hash},
+                        {"roles", RolesToJson(u.roles)},
+                        {"disabled", u.disabled},
+                        {"created_at", u.created_at},
+                        {"mfa_enabled", u.mfa_enabled},
+                        {"mfa_secret", sealed(u.mfa_secret, "mfa_secret")},
+                        {"mfa_pending_secret", sealed(u.mfa_pending_secret, "mfa_pending_secret")},
+                        {"mfa_last_step", u.mfa_last_step},
+                        {"recovery_hashes", u.recovery_hashes},
+                        {"trusted_sources", u.trusted_sources}}
+      .dump();
+}
+
+Result<User> Identity::Decode(const Doc& doc) const {
+  auto damaged = [&doc](const std::string& what) {
+    return Fail(ErrorCode::kInternal, "stored user " + ShownValue(doc.key) + " " + what);
+  };
+  const nlohmann::json j = ParseJsonOrDiscard(doc.body);
+  if (!j.is_object()) {
+    return damaged("does not parse");
+  }
+  User u;
+  try {
+    u.email = j.at("email").get<std::string>();
+    u.uid = j.value("uid", "");
+    u.credential_epoch = j.value("credential_epoch", int64_t{0});
+    u.password_hash = j.at("password_hash").get<std::string>();
+    for (const auto& [env, role] : j.at("roles").items()) {
+      auto r = ParseRole(role.get<std::string>());
+      if (!r) {
+        return damaged("has an unknown role");
+      }
+      u.roles[env] = *r;
+    }
+    u.disabled = j.at("disabled").get<bool>();
+    u.created_at = j.at("created_at").get<std::string>();
+    u.mfa_enabled = j.at("mfa_enabled").get<bool>();
+    u.mfa_secret = j.at("mfa_secret").get<std::string>();
+    u.mfa_pending_secret = j.at("mfa_pending_secret").get<std::string>();
+    u.mfa_last_step = j.at("mfa_last_step").get<int64_t>();
+    u.recovery_hashes = j.at("recovery_hashes").get<std::vector<std::string>>();
+    u.trusted_sources = j.value("trusted_sources", std::map<std::string, int64_t>{});
+  } catch (const nlohmann::json::exception&) {
+    return damaged("does not parse");
+  }
+  // Secrets written before the key file sealed them are read as they are, and sealed when the
+  // user is next saved.
+  for (auto [value, field] : {std::pair{&u.mfa_secret, "mfa_secret"},
+                              std::pair{&u.mfa_pending_secret, "mfa_pending_secret"}}) {
+    if (keys_ != nullptr && auth::KeyRing::IsSealed(*value)) {
+      auto opened = keys_->Open(kSealPurpose, *value, SealContext(u.email, field));
+      if (!opened) {
+        return damaged(std::string("has an MFA secret that does not open: ") +
+                       opened.error().message);
+      }
+      *value = std::move(*opened);
+    }
+  }
+  u.version = doc.version;
+  return u;
+}
+
 void Identity::Audit(const std::string& actor, const std::string& action, const std::string& target,
                      const std::string& source, const std::string& result,
                      const std::string& detail) {
-  // An audit failure must not turn a sign-in into an error the caller could probe; it is
-  // counted and logged by the caller's metrics through the store's own errors.
+  // For records of what did not change anything (a refused sign-in): an audit failure must not
+  // turn the answer into an error the caller could probe.
   (void)audit_.Append({actor, action, target, "", source, result, detail});
 }
 
@@ -207,16 +264,18 @@ Result<std::optional<User>> Identity::Load(const std::string& email) {
   if (!doc->has_value()) {
     return std::optional<User>();
   }
-  auto user = DecodeUser(**doc);
+  auto user = Decode(**doc);
   EC2M_RETURN_IF_ERROR(user);
   return std::optional<User>(std::move(*user));
 }
 
-Result<User> Identity::Save(User user) {
-  const std::vector<DocWrite> writes = {{kUsers, user.email, EncodeUser(user), user.version}};
-  auto versions = store_.WriteDocs(writes);
-  EC2M_RETURN_IF_ERROR(versions);
-  user.version = versions->front();
+Result<User> Identity::Commit(User user, const audit::AuditRecord& record,
+                              std::vector<DocWrite> extra) {
+  std::vector<DocWrite> writes = {{kUsers, user.email, Encode(user), user.version}};
+  std::move(extra.begin(), extra.end(), std::back_inserter(writes));
+  auto committed = audit_.Commit(record, std::move(writes));
+  EC2M_RETURN_IF_ERROR(committed);
+  user.version = committed->versions.front();
   return user;
 }
 
@@ -229,7 +288,9 @@ Result<std::optional<std::string>> Identity::EnsureFirstAdmin(const std::string&
   auto normalized = CheckEmail(email);
   EC2M_RETURN_IF_ERROR(normalized);
   const std::string password = OneTimePassword(random_);
-  auto saved = Create(*normalized, password, {{kAllEnvironments, Role::kAdmin}});
+  auto saved =
+      Create(*normalized, password, {{kAllEnvironments, Role::kAdmin}},
+             {"system", "user.create", "user:" + *normalized, "", "", "success", "first admin"});
   if (!saved) {
     // Another replica created the first admin at the same time: that one stands.
     if (saved.error().code == ErrorCode::kAlreadyExists) {
@@ -237,7 +298,6 @@ Result<std::optional<std::string>> Identity::EnsureFirstAdmin(const std::string&
     }
     return Fail(saved.error());
   }
-  Audit("system", "user.create", "user:" + saved->email, "", "success", "first admin");
   return std::optional<std::string>(password);
 }
 
@@ -247,7 +307,8 @@ bool Identity::ConsumeSecondFactor(User& user, const std::string& code) {
     return true;
   }
   const std::string hash = auth::RecoveryCodeHash(code);
-  auto it = std::find(user.recovery_hashes.begin(), user.recovery_hashes.end(), hash);
+  auto it = std::find_if(user.recovery_hashes.begin(), user.recovery_hashes.end(),
+                         [&hash](const std::string& h) { return ConstantTimeEquals(h, hash); });
   if (it == user.recovery_hashes.end()) {
     return false;
   }
@@ -255,64 +316,75 @@ bool Identity::ConsumeSecondFactor(User& user, const std::string& code) {
   return true;
 }
 
+DocWrite Identity::NewSession(const User& user, bool mfa, std::string* token, int64_t* expires) {
+  const int64_t now = NowMs();
+  *token = auth::NewToken(random_, auth::kSessionTokenPrefix);
+  *expires = now + kSessionMs;
+  const nlohmann::json session = {
+      {"email", user.email}, {"uid", user.uid},        {"epoch", user.credential_epoch},
+      {"created_ms", now},   {"expires_ms", *expires}, {"mfa_verified", mfa}};
+  return {kSessions, auth::TokenHash(*token), session.dump(), 0};
+}
+
 Result<LoginResult> Identity::Login(const std::string& email_in, const std::string& password,
                                     const std::string& otp, const std::string& source) {
-  const std::string email = AsciiLower(email_in);
-  auto loaded = Load(email);
+  auto email = CheckEmail(email_in);
+  EC2M_RETURN_IF_ERROR(email);
+  auto loaded = Load(*email);
   EC2M_RETURN_IF_ERROR(loaded);
-  if (!*loaded || (*loaded)->disabled) {
+  const bool known = loaded->has_value() && !(*loaded)->disabled;
+  const bool trusted = known && (*loaded)->trusted_sources.count(source) != 0;
+  // Unknown and disabled users are counted and slowed exactly like real ones.
+  auto ticket = throttle_.Take(*email, source, trusted);
+  EC2M_RETURN_IF_ERROR(ticket);
+  if (!known) {
     // An unknown email takes as long to refuse as a wrong password.
     (void)auth::VerifyPassword(password, DummyHash());
-    Audit(email, "auth.login", "user:" + email, source, "failure",
-          *loaded ? "user disabled" : "unknown user");
+    Audit(*email, "auth.login", "user:" + *email, source, "failure",
+          loaded->has_value() ? "user disabled" : "unknown user");
     return Fail(ErrorCode::kUnauthenticated, kInvalidLogin);
   }
   User user = std::move(**loaded);
-  const int64_t now = NowMs();
-  if (user.locked_until_ms > now) {
-    Audit(email, "auth.login", "user:" + email, source, "failure", "locked");
-    return Fail(ErrorCode::kUnauthenticated,
-                "too many failed sign-ins: locked until " + TimeText(user.locked_until_ms));
-  }
-  auto fail = [&](const std::string& message, const std::string& detail) -> Result<LoginResult> {
-    ++user.failed_logins;
-    std::string shown = message;
-    if (user.failed_logins >= kMaxFailedLogins) {
-      user.locked_until_ms = now + kLockoutMs;
-      user.failed_logins = 0;
-      shown = "too many failed sign-ins: locked until " + TimeText(user.locked_until_ms);
-    }
-    // A lost race with another sign-in only loses one count.
-    (void)Save(user);
-    Audit(email, "auth.login", "user:" + email, source, "failure", detail);
-    return Fail(ErrorCode::kUnauthenticated, shown);
-  };
   if (!auth::VerifyPassword(password, user.password_hash)) {
-    return fail(kInvalidLogin, "wrong password");
+    Audit(*email, "auth.login", "user:" + *email, source, "failure", "wrong password");
+    return Fail(ErrorCode::kUnauthenticated, kInvalidLogin);
   }
-  bool mfa = false;
-  if (user.mfa_enabled) {
-    if (otp.empty()) {
-      // Not a failure: the password was right and the client now asks for the code.
-      return Fail(ErrorCode::kUnauthenticated, "otp: an MFA code is required");
-    }
-    if (!ConsumeSecondFactor(user, otp)) {
-      return fail("otp: the code is not valid", "wrong MFA code");
-    }
-    mfa = true;
+  if (user.mfa_enabled && otp.empty()) {
+    // Not a failure: the password was right and the client now asks for the code.
+    EC2M_RETURN_IF_ERROR(throttle_.Refund(*ticket, false));
+    return Fail(ErrorCode::kUnauthenticated, "otp: an MFA code is required");
   }
-  user.failed_logins = 0;
-  user.locked_until_ms = 0;
-  auto saved = Save(user);
-  EC2M_RETURN_IF_ERROR(saved);
-  const std::string token = auth::NewToken(random_, auth::kSessionTokenPrefix);
-  const int64_t expires = now + kSessionMs;
-  const nlohmann::json session = {
-      {"email", email}, {"created_ms", now}, {"expires_ms", expires}, {"mfa_verified", mfa}};
-  const std::vector<DocWrite> writes = {{kSessions, auth::TokenHash(token), session.dump(), 0}};
-  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
-  Audit(email, "auth.login", "user:" + email, source, "success", mfa ? "with MFA" : "");
-  return LoginResult{token, TimeText(expires), std::move(*saved)};
+  for (int race = 0; race < kMaxSaveRaces; ++race) {
+    if (user.mfa_enabled && !ConsumeSecondFactor(user, otp)) {
+      Audit(*email, "auth.login", "user:" + *email, source, "failure", "wrong MFA code");
+      return Fail(ErrorCode::kUnauthenticated, "otp: the code is not valid");
+    }
+    const int64_t now = NowMs();
+    user.trusted_sources[source] = now;
+    PruneTrusted(user.trusted_sources, now);
+    std::string token;
+    int64_t expires = 0;
+    DocWrite session = NewSession(user, user.mfa_enabled, &token, &expires);
+    auto saved = Commit(user,
+                        {*email, "auth.login", "user:" + *email, "", source, "success",
+                         user.mfa_enabled ? "with MFA" : ""},
+                        {std::move(session)});
+    if (saved) {
+      EC2M_RETURN_IF_ERROR(throttle_.Refund(*ticket, true));
+      return LoginResult{token, TimeText(expires), std::move(*saved)};
+    }
+    if (!LostRace(saved.error())) {
+      return Fail(saved.error());
+    }
+    // Another sign-in of this user saved first (it may have used this very code): read again.
+    auto again = Load(*email);
+    EC2M_RETURN_IF_ERROR(again);
+    if (!again->has_value() || (*again)->disabled) {
+      return Fail(ErrorCode::kUnauthenticated, kInvalidLogin);
+    }
+    user = std::move(**again);
+  }
+  return Fail(ErrorCode::kUnavailable, "sign-in: too many sign-ins of this user at once");
 }
 
 Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::string& bearer,
@@ -331,13 +403,14 @@ Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::strin
   if (!api && !session) {
     return Fail(ErrorCode::kUnauthenticated, "the bearer token is not an ec2m token");
   }
+  constexpr const char* kGone = "the token is unknown, expired or revoked";
   auto doc = store_.GetDoc(api ? kTokens : kSessions, hash);
   EC2M_RETURN_IF_ERROR(doc);
   if (!doc->has_value()) {
-    return Fail(ErrorCode::kUnauthenticated, "the token is unknown, expired or revoked");
+    return Fail(ErrorCode::kUnauthenticated, kGone);
   }
-  auto j = ParseJsonOrDiscard((*doc)->body);
-  if (j.is_discarded()) {
+  nlohmann::json j = ParseJsonOrDiscard((*doc)->body);
+  if (!j.is_object()) {
     return Fail(ErrorCode::kInternal, "a stored token does not parse");
   }
   Principal p;
@@ -346,12 +419,17 @@ Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::strin
   p.mfa_verified = j.value("mfa_verified", false);
   p.token_id = j.value("id", "");
   if (p.expires_ms <= now) {
-    return Fail(ErrorCode::kUnauthenticated, "the token is unknown, expired or revoked");
+    return Fail(ErrorCode::kUnauthenticated, kGone);
   }
   auto user = Load(j.value("email", ""));
   EC2M_RETURN_IF_ERROR(user);
   if (!*user || (*user)->disabled) {
     return Fail(ErrorCode::kUnauthenticated, "the token's user is disabled or gone");
+  }
+  // Made for another user of this email (deleted and re-created), or before a password change.
+  if (j.value("uid", "") != (*user)->uid ||
+      j.value("epoch", int64_t{0}) != (*user)->credential_epoch) {
+    return Fail(ErrorCode::kUnauthenticated, kGone);
   }
   p.user = std::move(**user);
   if (api) {
@@ -390,45 +468,52 @@ void Identity::ForgetCached() {
 Result<void> Identity::Logout(const std::string& bearer, const Principal& who,
                               const std::string& source) {
   const std::string hash = auth::TokenHash(bearer);
-  Forget(hash);
-  if (!who.api_token) {
-    const std::vector<DocWrite> writes = {{kSessions, hash, std::nullopt}};
-    EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  const audit::AuditRecord record{who.user.email,
+                                  "auth.logout",
+                                  "user:" + who.user.email,
+                                  "",
+                                  source,
+                                  "success",
+                                  who.api_token ? "API token: nothing revoked" : ""};
+  if (who.api_token) {
+    Audit(record.actor, record.action, record.target, source, record.result, record.detail);
+    return {};
   }
-  Audit(who.user.email, "auth.logout", "user:" + who.user.email, source, "success", "");
+  EC2M_RETURN_IF_ERROR(audit_.Commit(record, {{kSessions, hash, std::nullopt}}));
+  Forget(hash);
   return {};
 }
 
 Result<User> Identity::SignUp(const std::string& email_in, const std::string& password,
                               const std::vector<std::string>& environments,
                               const std::string& source) {
+  auto email = CheckEmail(email_in);
+  EC2M_RETURN_IF_ERROR(email);
   if (environments.empty()) {
     return Fail(ErrorCode::kPermissionDenied,
                 "self sign-up is not enabled in any environment (cognito.selfSignUpEnabled)");
   }
-  auto email = CheckEmail(email_in);
-  EC2M_RETURN_IF_ERROR(email);
   EC2M_RETURN_IF_ERROR(auth::CheckPasswordPolicy(password, *email));
   std::map<std::string, Role> roles;
   for (const auto& env : environments) {
     roles[env] = Role::kViewer;
   }
-  auto saved = Create(*email, password, roles);
-  EC2M_RETURN_IF_ERROR(saved);
-  Audit(*email, "user.signup", "user:" + *email, source, "success", "");
-  return saved;
+  return Create(*email, password, roles,
+                {*email, "user.signup", "user:" + *email, "", source, "success", ""});
 }
 
 Result<User> Identity::Create(const std::string& email, const std::string& password,
-                              const std::map<std::string, Role>& roles) {
+                              const std::map<std::string, Role>& roles,
+                              const audit::AuditRecord& record) {
   auto hash = auth::HashPassword(password, random_);
   EC2M_RETURN_IF_ERROR(hash);
   User u;
   u.email = email;
+  u.uid = HexEncode(auth::RandomBytes(random_, 8));
   u.password_hash = *hash;
   u.roles = roles;
   u.created_at = TimeText(NowMs());
-  auto saved = Save(u);
+  auto saved = Commit(u, record);
   if (!saved && saved.error().code == ErrorCode::kAlreadyExists) {
     return Fail(ErrorCode::kAlreadyExists, "user " + email + " already exists");
   }
@@ -441,8 +526,12 @@ Result<std::vector<User>> Identity::ListUsers() {
   std::vector<User> users;
   users.reserve(docs->size());
   for (const Doc& d : *docs) {
-    auto u = DecodeUser(d);
-    EC2M_RETURN_IF_ERROR(u);
+    auto u = Decode(d);
+    if (!u) {
+      // One damaged record does not hide the others; the log names it.
+      std::fprintf(stderr, "ec2m: %s\n", u.error().ToString().c_str());
+      continue;
+    }
     users.push_back(std::move(*u));
   }
   return users;
@@ -452,9 +541,19 @@ Result<User> Identity::GetUser(const std::string& email) {
   auto u = Load(AsciiLower(email));
   EC2M_RETURN_IF_ERROR(u);
   if (!*u) {
-    return Fail(ErrorCode::kNotFound, "user " + email + " not found");
+    return Fail(ErrorCode::kNotFound, "user " + ShownValue(email) + " not found");
   }
   return std::move(**u);
+}
+
+Result<SigninState> Identity::Signins(const std::string& email) {
+  auto state = throttle_.Account(email);
+  EC2M_RETURN_IF_ERROR(state);
+  SigninState out{state->failures, ""};
+  if (state->next_untrusted_ms > NowMs()) {
+    out.throttled_until = TimeText(state->next_untrusted_ms);
+  }
+  return out;
 }
 
 Result<User> Identity::CreateUser(const std::string& email_in, const std::string& password_in,
@@ -471,11 +570,9 @@ Result<User> Identity::CreateUser(const std::string& email_in, const std::string
   } else {
     EC2M_RETURN_IF_ERROR(auth::CheckPasswordPolicy(password, *email));
   }
-  auto saved = Create(*email, password, roles);
-  EC2M_RETURN_IF_ERROR(saved);
-  Audit(who.user.email, "user.create", "user:" + *email, source, "success",
-        RolesToJson(roles).dump());
-  return saved;
+  return Create(*email, password, roles,
+                {who.user.email, "user.create", "user:" + *email, "", source, "success",
+                 RolesToJson(roles).dump()});
 }
 
 Result<User> Identity::UpdateUser(const std::string& email,
@@ -499,10 +596,11 @@ Result<User> Identity::UpdateUser(const std::string& email,
     user->disabled = *disabled;
     detail += std::string(detail.empty() ? "" : "; ") + (*disabled ? "disabled" : "enabled");
   }
-  auto saved = Save(std::move(*user));
+  const std::string target = "user:" + user->email;
+  auto saved = Commit(std::move(*user),
+                      {who.user.email, "user.update", target, "", source, "success", detail});
   EC2M_RETURN_IF_ERROR(saved);
   ForgetCached();
-  Audit(who.user.email, "user.update", "user:" + saved->email, source, "success", detail);
   return saved;
 }
 
@@ -513,39 +611,106 @@ Result<void> Identity::DeleteUser(const std::string& email, const Principal& who
   if (user->email == who.user.email) {
     return Fail(ErrorCode::kFailedPrecondition, "you cannot delete yourself");
   }
-  const std::vector<DocWrite> writes = {{kUsers, user->email, std::nullopt, user->version}};
-  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  // The user and every API token of theirs go in one commit; sessions carry the user's uid, so
+  // a user created later with this email never inherits one.
+  std::vector<DocWrite> writes = {{kUsers, user->email, std::nullopt, user->version}};
+  auto index = store_.ListDocs(kUserTokens, {.prefix = user->email + "/"});
+  EC2M_RETURN_IF_ERROR(index);
+  for (const Doc& entry : *index) {
+    writes.push_back({kTokens, entry.body, std::nullopt});
+    writes.push_back({kUserTokens, entry.key, std::nullopt});
+  }
+  EC2M_RETURN_IF_ERROR(
+      audit_.Commit({who.user.email, "user.delete", "user:" + user->email, "", source, "success",
+                     fmt::format("{} API token(s) revoked", index->size())},
+                    std::move(writes)));
   ForgetCached();
-  Audit(who.user.email, "user.delete", "user:" + user->email, source, "success", "");
   return {};
 }
 
-Result<void> Identity::ChangePassword(const Principal& who, const std::string& current,
-                                      const std::string& next, const std::string& source) {
+Result<User> Identity::Reauthenticate(const Principal& who, const std::string& password,
+                                      const std::string& otp, const std::string& source,
+                                      std::string_view password_field) {
   auto user = GetUser(who.user.email);
   EC2M_RETURN_IF_ERROR(user);
+  auto ticket = throttle_.Take(user->email, source, user->trusted_sources.count(source) != 0);
+  EC2M_RETURN_IF_ERROR(ticket);
+  if (!auth::VerifyPassword(password, user->password_hash)) {
+    Audit(user->email, "user.reauthenticate", "user:" + user->email, source, "failure",
+          "wrong password");
+    return Fail(ErrorCode::kPermissionDenied,
+                std::string(password_field) + ": the password is not right");
+  }
+  if (user->mfa_enabled && otp.empty()) {
+    // Not a failure: the password was right and the client now asks for the code.
+    EC2M_RETURN_IF_ERROR(throttle_.Refund(*ticket, false));
+    return Fail(ErrorCode::kPermissionDenied, "otp: your current MFA code is required");
+  }
+  if (user->mfa_enabled && !ConsumeSecondFactor(*user, otp)) {
+    Audit(user->email, "user.reauthenticate", "user:" + user->email, source, "failure",
+          "wrong MFA code");
+    return Fail(ErrorCode::kPermissionDenied, "otp: the code is not valid");
+  }
+  EC2M_RETURN_IF_ERROR(throttle_.Refund(*ticket, false));
+  return user;
+}
+
+Result<LoginResult> Identity::ChangePassword(const Principal& who, const std::string& current,
+                                             const std::string& next, const std::string& source) {
+  auto user = GetUser(who.user.email);
+  EC2M_RETURN_IF_ERROR(user);
+  // The code is not asked for here: the session already proved it when MFA is on.
+  auto ticket = throttle_.Take(user->email, source, user->trusted_sources.count(source) != 0);
+  EC2M_RETURN_IF_ERROR(ticket);
   if (!auth::VerifyPassword(current, user->password_hash)) {
     Audit(who.user.email, "user.password", "user:" + who.user.email, source, "failure",
           "wrong current password");
     return Fail(ErrorCode::kPermissionDenied, "current: the password is not right");
   }
+  EC2M_RETURN_IF_ERROR(throttle_.Refund(*ticket, false));
   EC2M_RETURN_IF_ERROR(auth::CheckPasswordPolicy(next, user->email));
   auto hash = auth::HashPassword(next, random_);
   EC2M_RETURN_IF_ERROR(hash);
   user->password_hash = *hash;
-  EC2M_RETURN_IF_ERROR(Save(std::move(*user)));
-  Audit(who.user.email, "user.password", "user:" + who.user.email, source, "success", "");
+  ++user->credential_epoch;  // every session and API token of the old password stops working
+  std::string token;
+  int64_t expires = 0;
+  DocWrite session = NewSession(*user, who.mfa_verified, &token, &expires);
+  auto saved = Commit(std::move(*user),
+                      {who.user.email, "user.password", "user:" + who.user.email, "", source,
+                       "success", "sessions and API tokens revoked"},
+                      {std::move(session)});
+  EC2M_RETURN_IF_ERROR(saved);
+  ForgetCached();
+  return LoginResult{token, TimeText(expires), std::move(*saved)};
+}
+
+namespace {
+
+// An API token made without MFA cannot change MFA: whoever holds such a token must not be able
+// to take over the second factor of its user.
+Result<void> MayChangeMfa(const Principal& who) {
+  if (who.api_token && !who.mfa_verified) {
+    return Fail(ErrorCode::kPermissionDenied,
+                "an API token made without MFA cannot change MFA: sign in with your password "
+                "(and code) instead");
+  }
   return {};
 }
 
-Result<MfaEnrollment> Identity::BeginMfa(const Principal& who, const std::string& source) {
-  auto user = GetUser(who.user.email);
+}  // namespace
+
+Result<MfaEnrollment> Identity::BeginMfa(const Principal& who, const std::string& password,
+                                         const std::string& otp, const std::string& source) {
+  EC2M_RETURN_IF_ERROR(MayChangeMfa(who));
+  auto user = Reauthenticate(who, password, otp, source, "password");
   EC2M_RETURN_IF_ERROR(user);
   user->mfa_pending_secret = auth::NewTotpSecret(random_);
   const MfaEnrollment out{user->mfa_pending_secret,
                           auth::OtpauthUri(user->mfa_pending_secret, "ec2m", user->email)};
-  EC2M_RETURN_IF_ERROR(Save(std::move(*user)));
-  Audit(who.user.email, "user.mfa_enroll", "user:" + who.user.email, source, "success", "started");
+  EC2M_RETURN_IF_ERROR(
+      Commit(std::move(*user), {who.user.email, "user.mfa_enroll", "user:" + who.user.email, "",
+                                source, "success", "started"}));
   return out;
 }
 
@@ -553,6 +718,7 @@ Result<std::vector<std::string>> Identity::ConfirmMfa(const Principal& who,
                                                       const std::string& bearer,
                                                       const std::string& otp,
                                                       const std::string& source) {
+  EC2M_RETURN_IF_ERROR(MayChangeMfa(who));
   auto user = GetUser(who.user.email);
   EC2M_RETURN_IF_ERROR(user);
   if (user->mfa_pending_secret.empty()) {
@@ -573,27 +739,92 @@ Result<std::vector<std::string>> Identity::ConfirmMfa(const Principal& who,
   for (const auto& c : codes) {
     user->recovery_hashes.push_back(auth::RecoveryCodeHash(c));
   }
-  EC2M_RETURN_IF_ERROR(Save(std::move(*user)));
+  std::vector<DocWrite> extra;
+  const std::string hash = auth::TokenHash(bearer);
   if (!who.api_token) {
     // The session that proved the code is MFA-verified from now on.
-    const std::string hash = auth::TokenHash(bearer);
     auto doc = store_.GetDoc(kSessions, hash);
     EC2M_RETURN_IF_ERROR(doc);
     if (doc->has_value()) {
-      auto j = ParseJsonOrDiscard((*doc)->body);
-      j["mfa_verified"] = true;
-      const std::vector<DocWrite> writes = {{kSessions, hash, j.dump(), (*doc)->version}};
-      EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+      nlohmann::json j = ParseJsonOrDiscard((*doc)->body);
+      if (j.is_object()) {
+        j["mfa_verified"] = true;
+        extra.push_back({kSessions, hash, j.dump(), (*doc)->version});
+      }
     }
-    Forget(hash);
   }
-  Audit(who.user.email, "user.mfa_enroll", "user:" + who.user.email, source, "success", "enabled");
+  EC2M_RETURN_IF_ERROR(Commit(std::move(*user),
+                              {who.user.email, "user.mfa_enroll", "user:" + who.user.email, "",
+                               source, "success", "enabled"},
+                              std::move(extra)));
+  Forget(hash);
   return codes;
+}
+
+Result<void> Identity::DisableMfa(const Principal& who, const std::string& password,
+                                  const std::string& otp, const std::string& source) {
+  EC2M_RETURN_IF_ERROR(MayChangeMfa(who));
+  if (!who.user.mfa_enabled) {
+    return Fail(ErrorCode::kFailedPrecondition, "MFA is not on");
+  }
+  auto user = Reauthenticate(who, password, otp, source, "password");
+  EC2M_RETURN_IF_ERROR(user);
+  user->mfa_enabled = false;
+  user->mfa_secret.clear();
+  user->mfa_pending_secret.clear();
+  user->recovery_hashes.clear();
+  EC2M_RETURN_IF_ERROR(
+      Commit(std::move(*user), {who.user.email, "user.mfa_reset", "user:" + who.user.email, "",
+                                source, "success", "turned off by the user"}));
+  ForgetCached();
+  return {};
+}
+
+Result<std::vector<std::string>> Identity::RegenerateRecoveryCodes(const Principal& who,
+                                                                   const std::string& password,
+                                                                   const std::string& otp,
+                                                                   const std::string& source) {
+  EC2M_RETURN_IF_ERROR(MayChangeMfa(who));
+  if (!who.user.mfa_enabled) {
+    return Fail(ErrorCode::kFailedPrecondition, "MFA is not on: enrol first");
+  }
+  auto user = Reauthenticate(who, password, otp, source, "password");
+  EC2M_RETURN_IF_ERROR(user);
+  std::vector<std::string> codes = auth::NewRecoveryCodes(random_);
+  user->recovery_hashes.clear();
+  for (const auto& c : codes) {
+    user->recovery_hashes.push_back(auth::RecoveryCodeHash(c));
+  }
+  EC2M_RETURN_IF_ERROR(
+      Commit(std::move(*user), {who.user.email, "user.mfa_recovery_codes", "user:" + who.user.email,
+                                "", source, "success", "regenerated"}));
+  return codes;
+}
+
+Result<User> Identity::ResetMfa(const std::string& email, const Principal& who,
+                                const std::string& source) {
+  auto user = GetUser(email);
+  EC2M_RETURN_IF_ERROR(user);
+  if (user->email == who.user.email) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "reset your own MFA with DELETE /api/v1/me/mfa (your password and a code)");
+  }
+  user->mfa_enabled = false;
+  user->mfa_secret.clear();
+  user->mfa_pending_secret.clear();
+  user->recovery_hashes.clear();
+  ++user->credential_epoch;  // whoever holds the lost device's sessions is signed out
+  auto saved =
+      Commit(std::move(*user), {who.user.email, "user.mfa_reset", "user:" + email, "", source,
+                                "success", "reset by an admin; sessions and API tokens revoked"});
+  EC2M_RETURN_IF_ERROR(saved);
+  ForgetCached();
+  return saved;
 }
 
 Result<ApiToken> Identity::CreateToken(const Principal& who, const std::string& name, int64_t days,
                                        const std::string& source) {
-  if (name.empty() || name.size() > 64) {
+  if (name.empty() || name.size() > 64 || !IsValidUtf8(name)) {
     return Fail(ErrorCode::kInvalidArgument, "name: expected 1..64 characters");
   }
   if (days < 1 || days > 366) {
@@ -608,19 +839,20 @@ Result<ApiToken> Identity::CreateToken(const Principal& who, const std::string& 
   t.name = name;
   t.email = who.user.email;
   t.created_at = TimeText(now);
-  const int64_t expires = now + days * 24 * 60 * 60 * 1000;
+  const int64_t expires = now + days * kDayMs;
   t.expires_at = TimeText(expires);
   const nlohmann::json doc = {{"id", t.id},
                               {"name", name},
                               {"email", t.email},
+                              {"uid", who.user.uid},
+                              {"epoch", who.user.credential_epoch},
                               {"created_at", t.created_at},
                               {"expires_at", t.expires_at},
                               {"expires_ms", expires},
                               {"mfa_verified", who.mfa_verified}};
-  const std::vector<DocWrite> writes = {{kTokens, hash, doc.dump(), 0},
-                                        {kUserTokens, t.email + "/" + t.id, hash, 0}};
-  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
-  Audit(who.user.email, "token.create", "token:" + t.id, source, "success", name);
+  EC2M_RETURN_IF_ERROR(audit_.Commit(
+      {who.user.email, "token.create", "token:" + t.id, "", source, "success", name},
+      {{kTokens, hash, doc.dump(), 0}, {kUserTokens, t.email + "/" + t.id, hash, 0}}));
   return t;
 }
 
@@ -634,8 +866,10 @@ Result<std::vector<ApiToken>> Identity::ListTokens(const Principal& who) {
     if (!doc->has_value()) {
       continue;
     }
-    auto j = ParseJsonOrDiscard((*doc)->body);
-    if (!j.is_discarded()) {
+    const nlohmann::json j = ParseJsonOrDiscard((*doc)->body);
+    // Tokens of an earlier user of this email, or of an older password, are not theirs to list.
+    if (j.is_object() && j.value("uid", "") == who.user.uid &&
+        j.value("epoch", int64_t{0}) == who.user.credential_epoch) {
       out.push_back(DecodeToken(j));
     }
   }
@@ -644,7 +878,9 @@ Result<std::vector<ApiToken>> Identity::ListTokens(const Principal& who) {
 
 Result<void> Identity::RevokeToken(const Principal& who, const std::string& id,
                                    const std::string& source) {
-  auto not_found = [&id] { return Fail(ErrorCode::kNotFound, "token " + id + " not found"); };
+  auto not_found = [&id] {
+    return Fail(ErrorCode::kNotFound, "token " + ShownValue(id) + " not found");
+  };
   const std::string digits = id.rfind("tok-", 0) == 0 ? id.substr(4) : "";
   if (digits.size() != kTokenIdHexDigits ||
       digits.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -657,16 +893,15 @@ Result<void> Identity::RevokeToken(const Principal& who, const std::string& id,
     return not_found();
   }
   const Doc& d = docs->front();
-  auto j = ParseJsonOrDiscard(d.body);
-  const std::string owner = j.is_discarded() ? "" : j.value("email", "");
+  const nlohmann::json j = ParseJsonOrDiscard(d.body);
+  const std::string owner = j.is_object() ? j.value("email", "") : "";
   if (owner != who.user.email && !who.user.admin()) {
     return not_found();  // someone else's token: not found, as far as this caller may know
   }
-  const std::vector<DocWrite> writes = {{kTokens, d.key, std::nullopt},
-                                        {kUserTokens, owner + "/" + id, std::nullopt}};
-  EC2M_RETURN_IF_ERROR(store_.WriteDocs(writes));
+  EC2M_RETURN_IF_ERROR(audit_.Commit(
+      {who.user.email, "token.revoke", "token:" + id, "", source, "success", ""},
+      {{kTokens, d.key, std::nullopt, d.version}, {kUserTokens, owner + "/" + id, std::nullopt}}));
   Forget(d.key);
-  Audit(who.user.email, "token.revoke", "token:" + id, source, "success", "");
   return {};
 }
 

@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include "auth/base32.hpp"
+#include "auth/totp.hpp"
+#include "core/clock.hpp"
+
 namespace ec2m::testing {
 
 Answer CallApi(const std::string& base_url, const std::string& method, const std::string& path,
@@ -46,6 +50,28 @@ std::string UserWithRoles(const std::string& base_url, const std::string& admin_
   const Answer created = CallApi(base_url, "POST", "/api/v1/users", admin_token,
                                  {{"email", email}, {"password", password}, {"roles", roles}});
   return created.status == 201 ? LoginApi(base_url, email, password) : "";
+}
+
+std::string TotpCode(const std::string& secret, std::chrono::seconds at_offset) {
+  auto key = auth::Base32Decode(secret);
+  return key ? auth::Totp(*key, SystemClock().Now() + at_offset) : "";
+}
+
+std::optional<MfaEnrolment> EnrolMfa(const std::string& base_url, const std::string& token,
+                                     const std::string& password) {
+  const Answer enrol =
+      CallApi(base_url, "POST", "/api/v1/me/mfa/enroll", token, {{"password", password}});
+  if (enrol.status != 200) {
+    return std::nullopt;
+  }
+  MfaEnrolment out{enrol.body["secret"], {}};
+  const Answer verified = CallApi(base_url, "POST", "/api/v1/me/mfa/verify", token,
+                                  {{"otp", TotpCode(out.secret, std::chrono::seconds(0))}});
+  if (verified.status != 200) {
+    return std::nullopt;
+  }
+  out.recovery_codes = verified.body["recovery_codes"].get<std::vector<std::string>>();
+  return out;
 }
 
 }  // namespace ec2m::testing

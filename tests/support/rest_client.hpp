@@ -1,6 +1,9 @@
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,5 +29,20 @@ std::string LoginApi(const std::string& base_url, const std::string& email,
 // `admin_token`, and signs them in; their token, or "" when either was refused.
 std::string UserWithRoles(const std::string& base_url, const std::string& admin_token,
                           const std::string& email, const nlohmann::json& roles);
+
+// What EnrolMfa set up.
+struct MfaEnrolment {
+  std::string secret;  // base32, for auth::Totp
+  std::vector<std::string> recovery_codes;
+};
+
+// Enrols MFA for the user signed in with `token` (their `password` confirms it) with a code of
+// the moment: afterwards the session of `token` is MFA-verified. nullopt when refused.
+std::optional<MfaEnrolment> EnrolMfa(const std::string& base_url, const std::string& token,
+                                     const std::string& password);
+
+// A TOTP code of `secret` (base32) for `at_offset` from now: the enrolment used the current
+// step, so a sign-in right after needs the next one (+30 s).
+std::string TotpCode(const std::string& secret, std::chrono::seconds at_offset);
 
 }  // namespace ec2m::testing
