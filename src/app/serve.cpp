@@ -328,7 +328,7 @@ int RunServe(const ServeOptions& options) {
   // libcurl with bounded timeouts and retries with backoff; it stops in the outbox's destructor,
   // after the API and the provisioner (declared later) have stopped: both hand it messages.
   notify::CurlTransport notify_transport;
-  notify::Outbox outbox(observed_store, notify_transport, clock, random);
+  notify::Outbox outbox(observed_store, notify_transport, clock, random, {.keys = &*keys});
   outbox.Start();
   // --- end of notifications
   stack::ProvisionerOptions stack_options;

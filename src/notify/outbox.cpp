@@ -182,7 +182,7 @@ Outbox::Outbox(Store& store, Transport& transport, const Clock& clock, Random& r
       clock_(clock),
       random_(random),
       options_(std::move(options)),
-      channels_(store, clock) {
+      channels_(store, clock, options_.keys, &random) {
   if (options_.owner.empty()) {
     options_.owner = NewUuid(random_);
   }

@@ -57,6 +57,8 @@ struct OutboxOptions {
   std::chrono::minutes prune_every{60};
   int page = 200;     // documents read per store call
   std::string owner;  // this process in claims; "" = a random id
+  // Seals the channels' secrets at rest (borrowed; null: stored as they are).
+  const auth::KeyRing* keys = nullptr;
 };
 
 // The delay before attempt `attempts + 1` after `attempts` failed ones: first_backoff doubled per

@@ -531,3 +531,52 @@ TEST(ChannelsTest, AddGetListRemove) {
 
 }  // namespace
 }  // namespace ec2m::notify
+
+namespace ec2m::notify {
+namespace {
+
+TEST(ChannelSecretsTest, AreSealedInTheStoreAndOpenOnlyWhereTheyBelong) {
+  auto store = store::SqliteStore::Open(":memory:");
+  ASSERT_TRUE(store);
+  ManualClock clock(FromUnixMillis(1'800'000'000'000));
+  DefaultRandom random(3);
+  const auth::KeyRing keys = auth::KeyRing::ForTesting(std::string(32, 's'));
+  Channels channels(**store, clock, &keys, &random);
+  for (const nlohmann::json& body :
+       {nlohmann::json{{"name", "hook"},
+                       {"type", "webhook"},
+                       {"url", "https://hooks.example.com/T000/secret-path"},
+                       {"secret", "whsec-0123456789abcdef"}},
+        nlohmann::json{{"name", "gh"},
+                       {"type", "github"},
+                       {"repo", "acme/web"},
+                       {"token", "ghp_0123456789abcdefghij"}}}) {
+    auto object = config::JsonObject::Parse(body.dump(), "channel");
+    ASSERT_TRUE(object);
+    auto c = ParseChannel(*object);
+    ASSERT_TRUE(c) << c.error().ToString();
+    ASSERT_TRUE(channels.Add(*c, "admin@example.com"));
+  }
+  const std::string stored = (*(*store)->GetDoc("channels", "hook"))->body;
+  for (const char* plain : {"secret-path", "whsec-0123456789abcdef"}) {
+    EXPECT_EQ(stored.find(plain), std::string::npos) << stored;
+  }
+  EXPECT_EQ((*(*store)->GetDoc("channels", "gh"))->body.find("ghp_"), std::string::npos);
+  auto hook = channels.Get("hook");
+  ASSERT_TRUE(hook) << hook.error().ToString();
+  EXPECT_EQ(hook->url, "https://hooks.example.com/T000/secret-path");
+  EXPECT_EQ(hook->secret, "whsec-0123456789abcdef");
+  EXPECT_EQ(channels.Get("gh")->token, "ghp_0123456789abcdefghij");
+  // A sealed document copied under another name does not open, and does not hide the others.
+  ASSERT_TRUE((*store)->WriteDocs(std::vector<DocWrite>{{"channels", "copy", stored, 0}}));
+  auto copy = channels.Get("copy");
+  ASSERT_FALSE(copy);
+  EXPECT_EQ(copy.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(channels.List()->size(), 2u);
+  // Without the key file nothing of it can be read.
+  Channels keyless(**store, clock);
+  EXPECT_FALSE(keyless.Get("hook"));
+}
+
+}  // namespace
+}  // namespace ec2m::notify
