@@ -356,6 +356,9 @@ int RunServe(const ServeOptions& options) {
   api_options.quiet = !c->access_log;
   api_options.tls_cert = c->tls_cert;
   api_options.tls_key = c->tls_key;
+  api_options.ready_check_every = std::chrono::seconds(c->ready_check_seconds);
+  const char* metrics_token = std::getenv("EC2M_METRICS_TOKEN");
+  api_options.metrics_token = metrics_token != nullptr ? metrics_token : c->metrics_token;
   server::Services services;
   services.provisioner = &provisioner;
   services.outbox = &outbox;

@@ -1,5 +1,7 @@
 #include "incidents/incidents.hpp"
 
+#include <cstdio>
+
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -189,6 +191,11 @@ Result<IncidentPage> Incidents::List(const ListQuery& q) {
       auto i = open_only ? Load(d.key, d.key) : FromDocument(d.key, d.body);
       if (!i && i.error().code == ErrorCode::kNotFound) {
         continue;  // resolved between the two reads
+      }
+      if (!i && i.error().code == ErrorCode::kInternal) {
+        // A damaged record does not hide the others; the log names it.
+        std::fprintf(stderr, "ec2m: skipped %s\n", i.error().message.c_str());
+        continue;
       }
       EC2M_RETURN_IF_ERROR(i);
       if (!Matches(*i, q)) {

@@ -1,4 +1,7 @@
 #include "monitor/metric_store.hpp"
+
+#include <charconv>
+#include <cstdio>
 #include "core/json.hpp"
 #include "core/text.hpp"
 
@@ -87,17 +90,23 @@ std::string SeriesId::Key() const {
   return key;
 }
 
-MetricStore::Series& MetricStore::SeriesFor(const std::string& scope, std::string_view metric,
+MetricStore::Series* MetricStore::SeriesFor(const std::string& scope, std::string_view metric,
                                             const std::map<std::string, std::string>& dimensions) {
   thread_local std::string key;
   key.clear();
   AppendKey(key, scope, metric, dimensions);
   auto it = series_.find(key);
   if (it == series_.end()) {
+    size_t& held = scope_series_[scope];
+    if (held >= max_series_per_scope_) {
+      ++dropped_[scope];
+      return nullptr;
+    }
+    ++held;
     it = series_.emplace(key, Series{SeriesId{scope, std::string(metric), dimensions}, key, {}})
              .first;
   }
-  return it->second;
+  return &it->second;
 }
 
 void MetricStore::Put(const SeriesId& series, TimePoint time, double value) {
@@ -110,7 +119,11 @@ void MetricStore::PutMany(const std::string& scope, std::initializer_list<Sample
   const int64_t hour = FloorTo(minute, kHour);
   std::lock_guard lock(mu_);
   for (const Sample& sample : samples) {
-    Series& s = SeriesFor(scope, sample.metric, dimensions);
+    Series* found = SeriesFor(scope, sample.metric, dimensions);
+    if (found == nullptr) {
+      continue;
+    }
+    Series& s = *found;
     auto last = s.periods.empty() ? s.periods.end() : std::prev(s.periods.end());
     if (last != s.periods.end() && last->first == minute) {
       last->second.Add(sample.value);  // the common case: this minute's period exists
@@ -219,6 +232,39 @@ Result<void> MetricStore::Flush() {
   return {};
 }
 
+Result<void> MetricStore::LoadDoc(const Doc& doc) {
+  auto damaged = [&doc](const std::string& what) {
+    return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + what);
+  };
+  const nlohmann::json j = ParseJsonOrDiscard(doc.body);
+  if (!j.is_object() || !j.contains("periods") || !j["periods"].is_object()) {
+    return damaged("does not parse");
+  }
+  SeriesId id;
+  try {
+    id.scope = j.at("scope").get<std::string>();
+    id.metric = j.at("metric").get<std::string>();
+    id.dimensions = j.at("dimensions").get<std::map<std::string, std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return damaged("does not parse");
+  }
+  std::map<int64_t, Aggregate> periods;
+  for (const auto& [start, aggregate] : j["periods"].items()) {
+    int64_t ms = 0;
+    auto [end, ec] = std::from_chars(start.data(), start.data() + start.size(), ms);
+    auto a = Aggregate::FromJson(aggregate);
+    if (ec != std::errc() || end != start.data() + start.size() || !a) {
+      return damaged("a period does not parse");
+    }
+    periods[ms] = std::move(*a);
+  }
+  Series* s = SeriesFor(id.scope, id.metric, id.dimensions);
+  if (s != nullptr) {
+    s->periods.merge(periods);
+  }
+  return {};
+}
+
 Result<void> MetricStore::Load() {
   if (store_ == nullptr) {
     return {};
@@ -227,28 +273,30 @@ Result<void> MetricStore::Load() {
   EC2M_RETURN_IF_ERROR(docs);
   std::lock_guard lock(mu_);
   for (const Doc& doc : *docs) {
-    auto j = ParseJsonOrDiscard(doc.body);
-    if (j.is_discarded() || !j.is_object() || !j.contains("periods")) {
-      return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": does not parse");
-    }
-    SeriesId id;
-    try {
-      id.scope = j.at("scope").get<std::string>();
-      id.metric = j.at("metric").get<std::string>();
-      id.dimensions = j.at("dimensions").get<std::map<std::string, std::string>>();
-    } catch (const nlohmann::json::exception& e) {
-      return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + e.what());
-    }
-    Series& s = SeriesFor(id.scope, id.metric, id.dimensions);
-    for (const auto& [start, aggregate] : j["periods"].items()) {
-      auto a = Aggregate::FromJson(aggregate);
-      if (!a) {
-        return Fail(ErrorCode::kInternal, "metrics/" + doc.key + ": " + a.error().message);
-      }
-      s.periods[std::stoll(start)] = std::move(*a);
+    if (auto loaded = LoadDoc(doc); !loaded) {
+      // A damaged record costs its own series, not the start.
+      std::fprintf(stderr, "ec2m: skipped %s\n", loaded.error().message.c_str());
     }
   }
   return {};
+}
+
+std::string MetricStore::RenderCardinality() const {
+  std::lock_guard lock(mu_);
+  std::string out =
+      "# HELP ec2m_metric_series Series the metric store holds, per scope.\n"
+      "# TYPE ec2m_metric_series gauge\n";
+  for (const auto& [scope, n] : scope_series_) {
+    out += fmt::format("ec2m_metric_series{{scope=\"{}\"}} {}\n", scope, n);
+  }
+  out +=
+      "# HELP ec2m_metric_samples_dropped_total Samples dropped because their scope held its "
+      "maximum of series.\n"
+      "# TYPE ec2m_metric_samples_dropped_total counter\n";
+  for (const auto& [scope, n] : dropped_) {
+    out += fmt::format("ec2m_metric_samples_dropped_total{{scope=\"{}\"}} {}\n", scope, n);
+  }
+  return out;
 }
 
 Result<void> MetricStore::Compact(TimePoint now,
@@ -287,7 +335,13 @@ Result<void> MetricStore::Compact(TimePoint now,
         }
       }
     }
-    std::erase_if(series_, [](const auto& entry) { return entry.second.periods.empty(); });
+    std::erase_if(series_, [this](const auto& entry) {
+      if (!entry.second.periods.empty()) {
+        return false;
+      }
+      --scope_series_[entry.second.id.scope];
+      return true;
+    });
   }
   if (store_ != nullptr && !deletes.empty()) {
     EC2M_RETURN_IF_ERROR(store_->WriteDocs(deletes));

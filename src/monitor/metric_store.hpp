@@ -48,8 +48,14 @@ class MetricStore {
   static constexpr int64_t kMinuteResolutionFor = 3 * 24 * kHour;
   static constexpr int64_t kFiveMinuteResolutionFor = 15 * 24 * kHour;
 
+  // A scope takes at most this many series: samples of further series (new dimension values a
+  // client makes up, say) are dropped and counted, so what clients publish cannot grow memory
+  // without bound.
+  static constexpr size_t kDefaultMaxSeriesPerScope = 5000;
+
   // `store` may be null (nothing is persisted: benchmarks, tests).
-  explicit MetricStore(Store* store) : store_(store) {}
+  explicit MetricStore(Store* store, size_t max_series_per_scope = kDefaultMaxSeriesPerScope)
+      : store_(store), max_series_per_scope_(max_series_per_scope) {}
 
   // Records one sample at `time`.
   void Put(const SeriesId& series, TimePoint time, double value);
@@ -75,7 +81,8 @@ class MetricStore {
   // Writes the hours changed since the last Flush to the store. Errors: the store's (the hours
   // stay marked and are written next time).
   Result<void> Flush();
-  // Reads what the store holds (at start). Errors: the store's; a document that does not parse.
+  // Reads what the store holds (at start). A document that does not parse is reported on stderr
+  // and skipped: no stored record stops a start. Errors: the store's.
   Result<void> Load();
   // Downsamples what is old enough and drops what is older than its scope's retention
   // (`retention_days`, by scope; scopes not named keep `default_days`), in memory and in the store.
@@ -83,6 +90,8 @@ class MetricStore {
                        int64_t default_days);
 
   size_t series_count() const;
+  // Prometheus text: the series held and the samples dropped by the cap, per scope.
+  std::string RenderCardinality() const;
 
  private:
   struct Series {
@@ -94,11 +103,17 @@ class MetricStore {
     int64_t marked_hour = -1;
   };
   // REQUIRES: mu_ held. Builds the key in a reused buffer; a SeriesId only for a new series.
-  Series& SeriesFor(const std::string& scope, std::string_view metric,
+  // Null (and the sample counted as dropped) when the scope is at its cap.
+  Series* SeriesFor(const std::string& scope, std::string_view metric,
                     const std::map<std::string, std::string>& dimensions);
+  // REQUIRES: mu_ held. Loads one stored document.
+  Result<void> LoadDoc(const Doc& doc);
 
   Store* store_;
+  const size_t max_series_per_scope_;
   mutable std::mutex mu_;
+  std::unordered_map<std::string, size_t> scope_series_;   // guarded by mu_
+  std::unordered_map<std::string, uint64_t> dropped_;      // samples; guarded by mu_
   std::unordered_map<std::string, Series> series_;         // by key; guarded by mu_
   std::set<std::pair<std::string, int64_t>> dirty_hours_;  // (key, hour start); guarded by mu_
 };

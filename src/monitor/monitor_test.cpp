@@ -282,3 +282,42 @@ TEST(MetricStore, QueriesMergeSeriesAndPeriodsAndCompactionDownsamples) {
 
 }  // namespace
 }  // namespace ec2m::monitor
+
+namespace ec2m::monitor {
+namespace {
+
+TEST(MetricStoreLimitsTest, AScopeHoldsAtMostItsSeriesAndCountsTheRest) {
+  MetricStore metrics(nullptr, 3);
+  const TimePoint now = FromUnixMillis(1'800'000'000'000);
+  for (int i = 0; i < 10; ++i) {
+    metrics.Put({"dev", "Requests", {{"Path", "/made-up/" + std::to_string(i)}}}, now, 1);
+  }
+  metrics.Put({"prod", "Requests", {}}, now, 1);
+  metrics.Put({"dev", "Requests", {{"Path", "/made-up/0"}}}, now, 1);  // an existing series
+  EXPECT_EQ(metrics.List("dev").size(), 3u);
+  EXPECT_EQ(metrics.List("prod").size(), 1u);
+  const std::string text = metrics.RenderCardinality();
+  EXPECT_NE(text.find("ec2m_metric_series{scope=\"dev\"} 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("ec2m_metric_samples_dropped_total{scope=\"dev\"} 7"), std::string::npos);
+}
+
+TEST(MetricStoreLimitsTest, ADamagedStoredSeriesIsSkippedNotFatal) {
+  auto store = store::SqliteStore::Open(":memory:");
+  ASSERT_TRUE(store);
+  {
+    MetricStore metrics(store->get());
+    metrics.Put({"dev", "Requests", {}}, FromUnixMillis(1'800'000'000'000), 1);
+    ASSERT_TRUE(metrics.Flush());
+  }
+  ASSERT_TRUE((*store)->WriteDocs(std::vector<DocWrite>{
+      {"metrics", "bad-1", "not json", 0},
+      {"metrics", "bad-2",
+       R"({"scope":"dev","metric":"X","dimensions":{},"periods":{"soon":{}}})", 0},
+      {"metrics", "bad-3", "[" + std::string(100000, '[') + "]", 0}}));
+  MetricStore reloaded(store->get());
+  ASSERT_TRUE(reloaded.Load());
+  EXPECT_EQ(reloaded.List("dev").size(), 1u);
+}
+
+}  // namespace
+}  // namespace ec2m::monitor

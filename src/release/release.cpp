@@ -1,5 +1,7 @@
 #include "release/release.hpp"
 
+#include <cstdio>
+
 #include <fmt/core.h>
 
 #include <charconv>
@@ -243,7 +245,11 @@ Result<std::vector<Release>> Releases::ListReleases(int limit) {
   std::vector<Release> out;
   for (const Doc& doc : *docs) {
     auto r = ReleaseFrom(doc);
-    EC2M_RETURN_IF_ERROR(r);
+    if (!r) {
+      // A damaged record does not hide the others; the log names it.
+      std::fprintf(stderr, "ec2m: skipped %s\n", r.error().message.c_str());
+      continue;
+    }
     out.push_back(std::move(*r));
   }
   return out;
@@ -301,7 +307,10 @@ Result<std::vector<Deployment>> Releases::ListDeployments(const std::string& env
     EC2M_RETURN_IF_ERROR(docs);
     for (const Doc& doc : *docs) {
       auto d = DeploymentFrom(doc);
-      EC2M_RETURN_IF_ERROR(d);
+      if (!d) {
+        std::fprintf(stderr, "ec2m: skipped %s\n", d.error().message.c_str());
+        continue;
+      }
       if (environment.empty() || d->environment == environment) {
         out.push_back(std::move(*d));
         if (static_cast<int>(out.size()) >= limit) {

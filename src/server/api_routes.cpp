@@ -7,9 +7,12 @@
 #include <charconv>
 
 #include "config/json_object.hpp"
+#include "core/digest.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "server/api_server.hpp"
+
+#include "monitor/monitor.hpp"
 
 namespace ec2m::server {
 
@@ -111,20 +114,11 @@ void ApiServer::AddRoutes() {
       });
   add("GET", "/health/ready", kPublic, kViewer, "check the store and every environment's cloud",
       [this](Call&) -> Result<Reply> {
-        nlohmann::json checks = nlohmann::json::object();
-        bool ready = true;
-        auto schema = store_.SchemaVersion();
-        checks["store"] = schema ? nlohmann::json("ok") : nlohmann::json(schema.error().message);
-        ready = ready && schema.has_value();
-        for (const auto& env : inventory_.environments()) {
-          auto zones = env.ec2->DescribeAvailabilityZones({});
-          metrics_.CloudCall(env.config.name, zones ? "" : zones.error().aws_code);
-          checks["cloud:" + env.config.name] =
-              zones ? nlohmann::json("ok") : nlohmann::json(zones.error().ToString());
-          ready = ready && zones.has_value();
-        }
-        return Reply{ready ? 200 : 503,
-                     {{"status", ready ? "ready" : "not ready"}, {"checks", checks}}};
+        const ReadySnapshot snapshot = readiness_.Get();
+        return Reply{snapshot.ready ? 200 : 503,
+                     {{"status", snapshot.ready ? "ready" : "not ready"},
+                      {"checks", snapshot.checks},
+                      {"checked_at", snapshot.checked_at}}};
       });
   add("GET", "/api/v1/openapi.json", kPublic, kViewer, "describe this API",
       [this](Call&) -> Result<Reply> { return Ok(OpenApi()); });
@@ -556,8 +550,17 @@ void ApiServer::AddRoutes() {
                    {"head_hash", report->head_hash}});
       });
   add("GET", "/metrics", kPublic, kViewer, "scrape metrics (Prometheus text)",
-      [this](Call&) -> Result<Reply> {
-        return Reply{200, nullptr, std::make_shared<const std::string>(metrics_.Render())};
+      [this](Call& call) -> Result<Reply> {
+        if (!options_.metrics_token.empty() &&
+            !ConstantTimeEquals(Sha256Hex(call.bearer), Sha256Hex(options_.metrics_token))) {
+          return Fail(ErrorCode::kUnauthenticated,
+                      "the metrics need Authorization: Bearer <metrics_token>");
+        }
+        std::string text = metrics_.Render();
+        if (services_.monitor != nullptr) {
+          text += services_.monitor->metrics().RenderCardinality();
+        }
+        return Reply{200, nullptr, std::make_shared<const std::string>(std::move(text))};
       });
 }
 

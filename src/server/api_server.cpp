@@ -32,6 +32,23 @@ nlohmann::json ErrorJson(const Error& e) {
 
 }  // namespace
 
+std::multimap<std::string, std::string> SecurityHeaders(bool tls) {
+  std::multimap<std::string, std::string> headers = {
+      // The console loads its own script and styles only: no inline script, no other origin.
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+  };
+  if (tls) {
+    headers.emplace("Strict-Transport-Security", "max-age=31536000");
+  }
+  return headers;
+}
+
 std::vector<std::string_view> PathSegments(std::string_view path) {
   std::vector<std::string_view> out;
   size_t start = 1;
@@ -103,7 +120,8 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       services_(std::move(services)),
       // A UUID per process and a counter: unique across replicas and restarts without drawing
       // from the CSPRNG on every request.
-      request_id_prefix_(NewUuid(random_)) {
+      request_id_prefix_(NewUuid(random_)),
+      readiness_(store_, inventory_, metrics_, clock_, options_.ready_check_every) {
   AddRoutes();
   AddStackRoutes();
   AddMonitorRoutes();
@@ -114,6 +132,7 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
 }
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {
+  readiness_.Start();
   http::ListenerOptions listener;
   listener.max_payload_bytes = static_cast<size_t>(options_.max_body_bytes);
   listener.tls_cert = options_.tls_cert;
@@ -122,7 +141,10 @@ Result<int> ApiServer::Listen(const std::string& host, int port) {
       host, port, listener, [this](httplib::Server& server) { Install(server); }, "the REST API");
 }
 
-void ApiServer::Stop() { listener_.Stop(); }
+void ApiServer::Stop() {
+  listener_.Stop();
+  readiness_.Stop();
+}
 
 void ApiServer::AuditAction(const Call& call, const std::string& action, const std::string& target,
                             const Error* error, const std::string& detail) {
@@ -364,9 +386,9 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
   std::map<std::string, std::string> params;
   for (size_t i = 0; i < path.size(); ++i) {
     if (best->segments[i].front() == '{') {
-      // Path parameters arrive percent-encoded ("alice%40example.com").
-      params[best->segments[i].substr(1, best->segments[i].size() - 2)] =
-          httplib::detail::decode_url(std::string(path[i]), false);
+      // httplib has percent-decoded the path already: decoding again would turn "%2541" into
+      // "A", another name than the one sent.
+      params[best->segments[i].substr(1, best->segments[i].size() - 2)] = std::string(path[i]);
     }
   }
   Serve(*best, std::move(params), req, res);
@@ -393,6 +415,8 @@ void ApiServer::Install(httplib::Server& server) {
     text << in.rdbuf();
     console_index_ = text.str();
   }
+  const auto security = SecurityHeaders(!options_.tls_cert.empty());
+  server.set_default_headers(httplib::Headers(security.begin(), security.end()));
   // httplib's own refusals (no route, body too large) get the one error body too.
   server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
+#include "server/readiness.hpp"
 #include "stack/provisioner.hpp"
 
 namespace httplib {
@@ -102,6 +104,10 @@ struct ApiOptions {
   bool quiet = false;     // no access logs (benchmarks)
   std::string tls_cert;   // PEM; with tls_key, HTTPS only
   std::string tls_key;
+  // /health/ready's checks run this often in the background; answers come from the last one.
+  std::chrono::milliseconds ready_check_every = std::chrono::seconds(15);
+  // When set, /metrics needs "Authorization: Bearer <metrics_token>".
+  std::string metrics_token;
 };
 
 // The services behind the REST API's subsystem routes, borrowed. A route whose service is null
@@ -179,6 +185,7 @@ class ApiServer {
   std::string console_index_;  // the console's index.html; empty without a console
   const std::string request_id_prefix_;
   std::atomic<uint64_t> next_request_{0};
+  Readiness readiness_;
   http::Listener listener_;
 };
 
@@ -199,6 +206,10 @@ Error InBody(Error e);
 // "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}: how routes and requests are split
 // for matching. The views point into `path`.
 std::vector<std::string_view> PathSegments(std::string_view path);
+
+// The headers every answer carries: a Content-Security-Policy without inline script, nosniff,
+// no framing, no referrer, and HSTS when serving TLS.
+std::multimap<std::string, std::string> SecurityHeaders(bool tls);
 
 // The HTTP status of each error code (the REST API's one table).
 int HttpStatus(ErrorCode code);

@@ -1,5 +1,9 @@
 #include "sim/state.hpp"
 
+#include <cstdio>
+
+#include "core/utf8.hpp"
+
 #include "sim/catalog.hpp"
 #include "sim/codec.hpp"
 
@@ -154,9 +158,12 @@ SimRecord Record(std::string_view kind, const std::string& id, Encoder& e) {
   return SimRecord{std::string(kind), id, e.Take()};
 }
 
-Unexpected<Error> Damaged(const SimRecord& r) {
-  return Fail(ErrorCode::kInternal,
-              "simulated region store: record " + r.kind + "/" + r.id + " cannot be decoded");
+// A record that cannot be decoded is reported and left out: one damaged row must not keep the
+// region (and so `ec2m serve`) from starting. It stays in the store for inspection until the
+// region writes that key again.
+void Damaged(const SimRecord& r) {
+  std::fprintf(stderr, "ec2m: simulated region store: skipped record %s/%s: it cannot be decoded\n",
+               LogSafe(r.kind).c_str(), LogSafe(r.id).c_str());
 }
 
 }  // namespace
@@ -393,7 +400,8 @@ Result<RegionState> Decode(const std::vector<SimRecord>& records) {
       InstanceRecord r;
       uint64_t version = 0;
       if (!DecodeInstance(rec, r, version) || state.instances.count(r.seq) > 0) {
-        return Damaged(rec);
+        Damaged(rec);
+        continue;
       }
       if (version == kFormatVersion1) {
         version1_instances.push_back(r.seq);
@@ -404,29 +412,33 @@ Result<RegionState> Decode(const std::vector<SimRecord>& records) {
     } else if (rec.kind == kKindVpc) {
       VpcRecord r;
       if (!DecodeVpc(rec, r)) {
-        return Damaged(rec);
+        Damaged(rec);
+        continue;
       }
       state.vpcs.emplace(rec.id, std::move(r));
     } else if (rec.kind == kKindSubnet) {
       SubnetRecord r;
       if (!DecodeSubnet(rec, r)) {
-        return Damaged(rec);
+        Damaged(rec);
+        continue;
       }
       state.subnets.emplace(rec.id, std::move(r));
     } else if (rec.kind == kKindGroup) {
       GroupRecord r;
       if (!DecodeGroup(rec, r)) {
-        return Damaged(rec);
+        Damaged(rec);
+        continue;
       }
       state.groups.emplace(rec.id, std::move(r));
     } else if (rec.kind == kKindToken) {
       TokenRecord r;
       if (!DecodeToken(rec, r)) {
-        return Damaged(rec);
+        Damaged(rec);
+        continue;
       }
       state.tokens.emplace(rec.id, std::move(r));
     } else if (rec.kind != kKindMeta) {
-      return Damaged(rec);
+      Damaged(rec);
     }
   }
   for (uint64_t seq : version1_instances) {

@@ -70,5 +70,27 @@ TEST_F(InputAttackTest, WrongTypesAreNamedWithoutTheirValue) {
   ExpectAlive();
 }
 
+TEST_F(InputAttackTest, PathParametersAreDecodedOnce) {
+  // A user whose address holds a literal "%41": its path form is "%2541". Decoding twice would
+  // turn it into another user's address ("pAq@...").
+  ASSERT_EQ(Call("POST", "/api/v1/users", admin_,
+                 {{"email", "p%41q@example.com"}, {"roles", {{"dev", "viewer"}}}})
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/api/v1/users", admin_,
+                 {{"email", "paq@example.com"}, {"roles", {{"dev", "viewer"}}}})
+                .status,
+            201);
+  Answer changed = Call("PATCH", "/api/v1/users/p%2541q%40example.com", admin_,
+                        {{"roles", {{"dev", "operator"}}}});
+  ASSERT_EQ(changed.status, 200) << changed.body.dump();
+  EXPECT_EQ(changed.body["email"], "p%41q@example.com");
+  for (const auto& u : Call("GET", "/api/v1/users", admin_).body["items"]) {
+    if (u["email"] == "paq@example.com") {
+      EXPECT_EQ(u["roles"]["dev"], "viewer") << "the other user was changed";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ec2m::testing
