@@ -38,6 +38,8 @@ nlohmann::json Fields(const AuditEntry& e) {
 }
 
 constexpr std::string_view kMacPurpose = "audit-head";
+// The action of the entry Commit writes when it finds a head it did not sign.
+constexpr std::string_view kTamperAction = "audit.head_unverified";
 
 struct Head {
   int64_t seq = 0;
@@ -139,28 +141,53 @@ std::string AuditLog::HeadBody(int64_t seq, const std::string& hash) const {
   return head.dump();
 }
 
+AuditEntry AuditLog::NewEntry(int64_t seq, const std::string& prev_hash,
+                              const AuditRecord& record) const {
+  AuditEntry entry;
+  entry.seq = seq;
+  entry.time = FormatIso8601Millis(clock_.Now());
+  entry.record = record;
+  entry.prev_hash = prev_hash;
+  entry.hash = EntryHash(entry);
+  return entry;
+}
+
 Result<AuditLog::Committed> AuditLog::Commit(const AuditRecord& record,
                                              std::vector<DocWrite> writes) {
   // Appenders of this process take turns; only other replicas' appends can race.
   std::lock_guard lock(append_mu_);
   const AuditRecord capped = CappedRecord(record);
   AuditEntry entry;
-  auto written = AdvanceHead(store_, clock_, {kHead, kHeadKey},
-                             [&](const HeadDoc& doc) -> Result<HeadAdvance> {
-                               // After a lost race this is the winner's head: the entry chains onto
-                               // its entry.
-                               auto head = ParseHead(doc);
-                               EC2M_RETURN_IF_ERROR(head);
-                               entry.seq = head->seq + 1;
-                               entry.time = FormatIso8601Millis(clock_.Now());
-                               entry.record = capped;
-                               entry.prev_hash = head->hash;
-                               entry.hash = EntryHash(entry);
-                               std::vector<DocWrite> all = writes;
-                               all.push_back({kEntries, Key(entry.seq), ToJson(entry), 0});
-                               return HeadAdvance{std::move(all), HeadBody(entry.seq, entry.hash)};
-                             },
-                             {.max_races = kMaxAppendRaces, .what = "audit"});
+  auto written = AdvanceHead(
+      store_, clock_, {kHead, kHeadKey},
+      [&](const HeadDoc& doc) -> Result<HeadAdvance> {
+        // After a lost race this is the winner's head: the entry chains onto
+        // its entry.
+        auto head = ParseHead(doc);
+        EC2M_RETURN_IF_ERROR(head);
+        std::vector<DocWrite> all = writes;
+        std::string prev_hash = head->hash;
+        int64_t seq = head->seq;
+        // A head this key file did not sign was written behind ec2m's
+        // back: the chain records that before it goes on, or signing the
+        // next head would make the rewrite look intact.
+        if (keys_ != nullptr && head->seq > 0 &&
+            !keys_->VerifyMac(kMacPurpose, MacInput(head->seq, head->hash), head->mac)) {
+          AuditEntry marker =
+              NewEntry(++seq, prev_hash,
+                       {"system", std::string(kTamperAction), "audit", "", "", "failure",
+                        fmt::format("the head after entry {} was not signed by "
+                                    "this key file: the database was rewritten, or "
+                                    "the key file replaced",
+                                    head->seq)});
+          all.push_back({kEntries, Key(marker.seq), ToJson(marker), 0});
+          prev_hash = marker.hash;
+        }
+        entry = NewEntry(++seq, prev_hash, capped);
+        all.push_back({kEntries, Key(entry.seq), ToJson(entry), 0});
+        return HeadAdvance{std::move(all), HeadBody(entry.seq, entry.hash)};
+      },
+      {.max_races = kMaxAppendRaces, .what = "audit"});
   EC2M_RETURN_IF_ERROR(written);
   written->resize(writes.size());  // the entry's and the head's versions are not the caller's
   return Committed{std::move(entry), std::move(*written)};
@@ -270,6 +297,9 @@ Result<VerifyReport> AuditLog::Verify() {
                                          "that entry's hash (an entry was altered, removed or "
                                          "reordered)",
                                          expected, last_seq));
+      }
+      if (e->record.action == kTamperAction && e->record.actor == "system") {
+        return bad(expected, fmt::format("entry {}: {}", expected, e->record.detail));
       }
       last_seq = e->seq;
       last_hash = e->hash;

@@ -68,6 +68,8 @@ struct AuditQuery {
 // The head also makes a removed last entry detectable, and with a key ring it carries an HMAC of
 // its seq and hash under a key kept outside the database: whoever rewrites the database alone
 // (truncating the log and recomputing every hash) cannot sign the new head, and Verify says so.
+// An append that finds a head it cannot verify first writes an "audit.head_unverified" entry, so
+// signing the next head does not launder the rewrite: Verify reports that entry.
 // Thread-safe if the store is.
 class AuditLog {
  public:
@@ -105,6 +107,8 @@ class AuditLog {
   Result<VerifyReport> Verify();
 
  private:
+  // An entry of `record` at `seq` chained to `prev_hash`, at the clock's time.
+  AuditEntry NewEntry(int64_t seq, const std::string& prev_hash, const AuditRecord& record) const;
   // The head document's body for `seq` and `hash`, signed when there are keys.
   std::string HeadBody(int64_t seq, const std::string& hash) const;
 

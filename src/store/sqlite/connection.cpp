@@ -183,7 +183,7 @@ Result<Statement> Connection::Prepare(const std::string& sql) {
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Error Connection::ErrorFor(int rc, std::string_view what) const {
-  std::string message = "store " + path_ + ": ";
+  std::string message = opened_ ? "store: " : "store " + path_ + ": ";
   if (!what.empty()) {
     message.append(what).append(": ");
   }

@@ -78,12 +78,16 @@ class Connection {
   Error ErrorFor(int rc, std::string_view what) const;
 
   const std::string& path() const { return path_; }
+  // Errors stop naming the file once it is open: they may reach a REST client, which has no
+  // business knowing where the server keeps its data.
+  void Opened() { opened_ = true; }
 
  private:
   Connection(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
   Result<void> Configure();
 
   std::string path_;
+  bool opened_ = false;
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };

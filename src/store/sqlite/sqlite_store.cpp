@@ -104,6 +104,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   auto version = Migrate(**conn, SqliteMigrations());
   EC2M_RETURN_IF_ERROR(version);
+  (*conn)->Opened();
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*conn)));
 }
 
