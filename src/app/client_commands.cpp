@@ -1,44 +1,17 @@
 #include "app/client_commands.hpp"
 
-#include <termios.h>
-#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
 
 #include "app/api_client.hpp"
+#include "app/terminal_input.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/table.hpp"
 
 namespace ec2m::app {
 namespace {
-
-// Reads a line from the terminal without echoing it.
-std::string ReadSecret(const char* prompt) {
-  std::fprintf(stderr, "%s", prompt);
-  termios old{};
-  const bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
-  if (tty) {
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  std::getline(std::cin, line);
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &old);
-    std::fprintf(stderr, "\n");
-  }
-  return line;
-}
-
-std::string Prompt(const char* prompt) {
-  std::fprintf(stderr, "%s", prompt);
-  std::string line;
-  std::getline(std::cin, line);
-  return line;
-}
 
 std::string Str(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/account_commands.hpp"
 #include "app/alarm_commands.hpp"
 #include "app/channel_commands.hpp"
 #include "app/client_commands.hpp"
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   ec2m::app::AddServeCommand(app, serve_options, exit_code);
   ec2m::app::ClientOptions client_options;
   ec2m::app::AddClientCommands(app, client_options, exit_code);
+  ec2m::app::AccountOptions account_options;
+  ec2m::app::AddAccountCommands(app, account_options, exit_code);
   ec2m::app::StackOptions stack_options;
   ec2m::app::AddStackCommands(app, stack_options, exit_code);
   ec2m::app::EnvironmentOptions environment_options;

@@ -3,9 +3,10 @@
 // they sign out and leave the admin signed in again at the end).
 //
 // What they do, against the real `ec2m serve` that run.mjs starts:
-//   1. Through the REST API, as the admin: create a deployer and an approver of E2E_DEPLOY_ENV
-//      (prod by default). When the environment has cognito.mfaRequired (prod does), each enrols
-//      MFA through the API (a TOTP code computed here from the secret), so that session is
+//   1. Through the REST API, as the admin (signed in with a recovery code the scenario's MFA step
+//      kept): create a deployer and an approver of E2E_DEPLOY_ENV (prod by default). When the
+//      environment has cognito.mfaRequired (prod does), each enrols MFA through the API (the
+//      password, then a TOTP code computed here from the secret), so that session is
 //      MFA-verified; the approver keeps a recovery code to sign in with in the browser.
 //   2. As the deployer: provision the environment when nothing was ever applied to it, and follow
 //      the change set to `succeeded` (blue-green needs the group's instances).
@@ -18,7 +19,8 @@
 //   5. Watch the details' state badge (the page reads every 2 s) until the deployment ends;
 //      anything but `succeeded` fails with the reason the page shows. The pipeline's cell then
 //      says succeeded.
-//   6. Sign out and sign in as the admin again.
+//   6. Sign out and sign in as the admin again (with one of the recovery codes the scenario's MFA
+//      step kept).
 //
 // Environment:
 //   E2E_DEPLOY_ENV        the environment to deploy to (default prod)
@@ -29,7 +31,7 @@
 //                         shortens the configs' stabilization and watch to 1 s and 2 s)
 
 import { createHmac, randomBytes } from 'node:crypto';
-import { LONG, SHORT, eventually, openFromNav } from './scenario.mjs';
+import { LONG, SHORT, eventually, nextRecoveryCode, openFromNav } from './scenario.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('./scenario.mjs').Step} Step */
@@ -116,7 +118,7 @@ async function makeUser(ctx, admin, who, role, mfa) {
   const { token } = await rest(ctx, '', 'POST', '/api/v1/auth/login', { email, password });
   let recovery = '';
   if (mfa) {
-    const { secret } = await rest(ctx, token, 'POST', '/api/v1/me/mfa/enroll');
+    const { secret } = await rest(ctx, token, 'POST', '/api/v1/me/mfa/enroll', { password });
     const { recovery_codes: codes } = await rest(ctx, token, 'POST', '/api/v1/me/mfa/verify', { otp: totp(secret) });
     recovery = codes?.[0] ?? '';
   }
@@ -170,9 +172,12 @@ export function deploymentSteps() {
     {
       name: `deployments: a deployer and an approver of ${ENV} (REST)`,
       async run(_page, ctx) {
+        // The admin has MFA since the scenario's MFA step: a recovery code makes this session
+        // MFA-verified, which creating users needs while an environment requires MFA.
         const { token: admin } = await rest(ctx, '', 'POST', '/api/v1/auth/login', {
           email: ctx.email,
           password: ctx.password,
+          otp: nextRecoveryCode(ctx),
         });
         const { items } = await rest(ctx, admin, 'GET', '/api/v1/environments');
         const env = (items ?? []).find((/** @type {{ name: string }} */ e) => e.name === ENV);
@@ -303,7 +308,7 @@ export function deploymentSteps() {
     {
       name: 'deployments: sign in as the admin again',
       async run(page, ctx) {
-        await signInAs(page, ctx.approver ?? '', ctx.email ?? '', ctx.password ?? '', '');
+        await signInAs(page, ctx.approver ?? '', ctx.email ?? '', ctx.password ?? '', nextRecoveryCode(ctx));
         return ctx.email;
       },
     },

@@ -1,7 +1,10 @@
 // @ts-check
 // The console's end-to-end scenario, run by e2e/run.mjs in Debian's chromium against a real
 // `ec2m serve`: sign in → the demo instances are listed → stop one → it becomes stopped → the
-// audit log has its instance.stop entry and the chain verifies → the Environments page plans the
+// admin sets up MFA on the MFA page (prod and staging require MFA, so global-admin pages need an
+// MFA-verified session) → changes their password and stays signed in, while the old session's
+// token stops working → the audit log has its instance.stop entry and the chain verifies → the
+// Environments page plans the
 // environment, provisions it and follows the change set until it succeeds, and the history lists
 // it → the Alarms page lists the environment's "Critical API Errors" (one of the five alarms every
 // environment has) → an incident is opened through the form, listed and
@@ -12,7 +15,8 @@
 // E2E_SKIP_ENVIRONMENTS=1 skips the Environments steps (reported as skipped, never as passed):
 // only for a server built before the environments-as-code routes existed.
 
-import { deploymentSteps } from './deployments.mjs';
+import { randomBytes } from 'node:crypto';
+import { deploymentSteps, totp } from './deployments.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
@@ -48,6 +52,19 @@ export async function eventually(what, probe, ms) {
   }
 }
 
+/**
+ * Takes one of the admin's recovery codes (kept by the MFA step): each signs in once.
+ * @param {Record<string, string>} ctx
+ */
+export function nextRecoveryCode(ctx) {
+  const [code = '', ...rest] = (ctx.recovery ?? '').split(' ').filter(Boolean);
+  if (!code) {
+    throw new Error("no recovery code of the admin's left (the MFA step keeps them)");
+  }
+  ctx.recovery = rest.join(' ');
+  return code;
+}
+
 /** @param {Page} page */
 function instancesTable(page) {
   return page.getByRole('table', { name: 'Instances' });
@@ -73,6 +90,23 @@ const ALARM = 'Critical API Errors';
 export async function openFromNav(page, name) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { level: 1, name }).waitFor({ timeout: SHORT });
+}
+
+/** @param {Page} page @param {string} email @param {string} link */
+async function openFromUserMenu(page, email, link) {
+  await page.getByLabel(`User menu for ${email}`).click();
+  await page.getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: link }).waitFor({ timeout: SHORT });
+  await page.getByLabel(`User menu for ${email}`).click(); // closes the menu again
+}
+
+/**
+ * GET /api/v1/me with `token`: the HTTP status.
+ * @param {Record<string, string>} ctx @param {string} token
+ */
+async function meStatus(ctx, token) {
+  const res = await fetch(new URL('/api/v1/me', ctx.url), { headers: { Authorization: `Bearer ${token}` } });
+  return res.status;
 }
 
 /** @param {Page} page */
@@ -163,6 +197,72 @@ export const steps = [
         LONG,
       );
       return `states seen: ${[...seen].join(' → ')}`;
+    },
+  },
+  {
+    name: 'set up MFA on the MFA page (the password first, then a code)',
+    async run(page, ctx) {
+      await openFromUserMenu(page, ctx.email ?? '', 'Multi-factor authentication');
+      await page.getByRole('button', { name: 'Set up MFA' }).click();
+      const proof = page.getByRole('region', { name: 'Confirm it is you' });
+      await proof.getByLabel('Current password').fill(ctx.password ?? '');
+      await proof.getByRole('button', { name: 'Continue' }).click();
+      const secret = ((await page.locator('code.secret').textContent({ timeout: SHORT })) ?? '').trim();
+      if (!/^[A-Z2-7]{16,}$/.test(secret)) {
+        throw new Error(`no base32 secret on the page (${secret})`);
+      }
+      await page.getByLabel('Code from the app').fill(totp(secret));
+      await page.getByRole('button', { name: 'Verify and turn on MFA' }).click();
+      const list = page.getByRole('list', { name: 'Recovery codes' });
+      await list.waitFor({ timeout: SHORT });
+      const codes = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
+      if (codes.length < 3) {
+        throw new Error(`expected recovery codes, got ${codes.length}`);
+      }
+      // Sign-ins of the admin from now on (REST in deployments.mjs, the browser) take one each.
+      ctx.recovery = codes.join(' ');
+      await page.getByText(`MFA is on for ${ctx.email}.`).waitFor({ timeout: SHORT });
+      return `MFA on; ${codes.length} recovery codes`;
+    },
+  },
+  {
+    name: 'change the password in the browser and stay signed in',
+    async run(page, ctx) {
+      const before = (await page.evaluate(() => window.sessionStorage.getItem('ec2m.token'))) ?? '';
+      // A second session of the admin (as on another machine), to see it end.
+      const other = await fetch(new URL('/api/v1/auth/login', ctx.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: ctx.email, password: ctx.password, otp: nextRecoveryCode(ctx) }),
+      });
+      if (!other.ok) {
+        throw new Error(`a second sign-in failed: HTTP ${other.status} ${await other.text()}`);
+      }
+      const { token: otherToken } = await other.json();
+      await openFromUserMenu(page, ctx.email ?? '', 'Change password');
+      const next = `Pw-${randomBytes(9).toString('base64url')}-9a`;
+      await page.getByLabel('Current password').fill(ctx.password ?? '');
+      await page.getByLabel('New password', { exact: true }).fill(next);
+      await page.getByLabel('New password again').fill(next);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      const done = page.getByRole('status').filter({ hasText: 'Password changed' });
+      const refused = page.getByRole('alert');
+      await done.or(refused).first().waitFor({ timeout: SHORT });
+      if ((await refused.count()) > 0) {
+        throw new Error(`the change was refused: ${await refused.first().textContent()}`);
+      }
+      ctx.password = next;
+      const after = (await page.evaluate(() => window.sessionStorage.getItem('ec2m.token'))) ?? '';
+      if (!after || after === before) {
+        throw new Error('the console did not keep a new session token');
+      }
+      const statuses = [await meStatus(ctx, before), await meStatus(ctx, otherToken), await meStatus(ctx, after)];
+      if (statuses.join() !== '401,401,200') {
+        throw new Error(`GET /api/v1/me with the old, the other and the new token: ${statuses.join(', ')}`);
+      }
+      // Still signed in: the next page loads (the Audit steps below need the MFA-verified session).
+      await openFromNav(page, 'Instances');
+      return 'the old and the other session ended; this one goes on';
     },
   },
   {

@@ -16,6 +16,7 @@ import { EnvironmentsPage } from './pages/EnvironmentsPage';
 import { IncidentsPage } from './pages/IncidentsPage';
 import { InstancesPage } from './pages/InstancesPage';
 import { MfaPage } from './pages/MfaPage';
+import { PasswordPage } from './pages/PasswordPage';
 import { SignInPage } from './pages/SignInPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, useRoute, type Route } from './router';
@@ -47,6 +48,8 @@ function Page({ route }: { route: Route }) {
       return <UsersPage />;
     case '/mfa':
       return <MfaPage />;
+    case '/password':
+      return <PasswordPage />;
     default:
       return (
         <main>

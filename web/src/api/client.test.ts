@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeFetch, apiError } from '../test/fakeFetch';
 import { ApiClient, withQuery } from './client';
-import { ApiError, errorFromResponse } from './errors';
+import { ApiError, errorFromResponse, parseRetryAfter } from './errors';
 import { memoryTokenStore } from './session';
 
 function client(handler: Parameters<typeof fakeFetch>[0], token: string | null = 'tok') {
@@ -46,6 +46,26 @@ describe('errorFromResponse', () => {
     expect(other.code).toBe('invalid_argument');
   });
 
+  it('keeps Retry-After and marks a throttled sign-in and a session without MFA', () => {
+    const slowed = errorFromResponse(
+      429,
+      '',
+      '{"error":{"code":"throttled","message":"too many sign-in attempts: try again in 8 s"}}',
+      null,
+      parseRetryAfter('8'),
+    );
+    expect([slowed.throttled, slowed.retryAfter, slowed.needsOtp]).toEqual([true, 8, false]);
+    expect(parseRetryAfter(null)).toBeNull();
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT')).toBeNull();
+    const mfa = errorFromResponse(
+      403,
+      '',
+      '{"error":{"code":"permission_denied","message":"... need an MFA-verified session: enrol MFA"}}',
+      null,
+    );
+    expect([mfa.needsMfaSession, mfa.throttled, mfa.retryAfter]).toEqual([true, false, null]);
+  });
+
   it('marks the sign-in refusal that asks for a code', () => {
     expect(
       errorFromResponse(401, '', '{"error":{"code":"unauthenticated","message":"otp: code required"}}', null).needsOtp,
@@ -86,6 +106,30 @@ describe('ApiClient.request', () => {
     await expect(api.request('GET', '/api/v1/me')).rejects.toMatchObject({ status: 401 });
     expect(tokens.get()).toBeNull();
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads Retry-After from the answer', async () => {
+    const { api } = client(() => ({
+      ...apiError(429, 'throttled', 'too many sign-in attempts: try again in 3 s'),
+      headers: { 'Retry-After': '3' },
+    }));
+    await expect(api.login('a@b', 'pw')).rejects.toMatchObject({ status: 429, retryAfter: 3 });
+  });
+
+  it('a 401 for a token replaced meanwhile does not end the new session', async () => {
+    let answer: () => void = () => {};
+    const { api, tokens, onUnauthenticated } = client(
+      () =>
+        new Promise((resolve) => {
+          answer = () => resolve(apiError(401, 'unauthenticated', 'the session ended'));
+        }),
+    );
+    const old = api.request('GET', '/api/v1/me');
+    tokens.set('tok-new'); // a password change answered in between
+    answer();
+    await expect(old).rejects.toMatchObject({ status: 401 });
+    expect(tokens.get()).toBe('tok-new');
+    expect(onUnauthenticated).not.toHaveBeenCalled();
   });
 
   it('does not treat errors other than 401 as a lost session', async () => {
@@ -148,6 +192,45 @@ describe('sign-in and sign-out', () => {
     await expect(api.logout()).rejects.toBeInstanceOf(ApiError);
     expect(tokens.get()).toBeNull();
     expect(calls[0]?.url.pathname).toBe('/api/v1/auth/logout');
+  });
+});
+
+describe("the signed-in user's password and MFA", () => {
+  it('changing the password keeps the new session token', async () => {
+    const { api, tokens, calls } = client(() => ({ body: { token: 'tok-2', expires_at: 'x' } }));
+    await expect(api.changePassword('Old-Password-42', 'New-Password-42')).resolves.toEqual({
+      token: 'tok-2',
+      expires_at: 'x',
+    });
+    expect(calls[0]?.method).toBe('POST');
+    expect(calls[0]?.url.pathname).toBe('/api/v1/me/password');
+    expect(calls[0]?.body).toEqual({ current: 'Old-Password-42', new: 'New-Password-42' });
+    expect(tokens.get()).toBe('tok-2');
+  });
+
+  it('a refused password change keeps the session', async () => {
+    const { api, tokens, onUnauthenticated } = client(() =>
+      apiError(403, 'permission_denied', 'current: the password is not right'),
+    );
+    await expect(api.changePassword('wrong', 'New-Password-42')).rejects.toMatchObject({ status: 403 });
+    expect(tokens.get()).toBe('tok');
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it('sends the password, and the code only when given, to every MFA change', async () => {
+    const { api, calls } = client(() => ({ body: { recovery_codes: [] } }));
+    await api.enrollMfa('pw');
+    await api.enrollMfa('pw', '123456');
+    await api.regenerateRecoveryCodes('pw', '654321');
+    await api.disableMfa('pw', 'rc-1');
+    await api.resetUserMfa('a+b@example.com');
+    expect(calls.map((c) => [c.method, c.url.pathname, c.body])).toEqual([
+      ['POST', '/api/v1/me/mfa/enroll', { password: 'pw' }],
+      ['POST', '/api/v1/me/mfa/enroll', { password: 'pw', otp: '123456' }],
+      ['POST', '/api/v1/me/mfa/recovery-codes', { password: 'pw', otp: '654321' }],
+      ['DELETE', '/api/v1/me/mfa', { password: 'pw', otp: 'rc-1' }],
+      ['POST', '/api/v1/users/a%2Bb%40example.com/mfa/reset', undefined],
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@
 // failure into an ApiError, and reports a 401 (token expired, revoked, user disabled) once through
 // onUnauthenticated so the app can go back to the sign-in page.
 
-import { ApiError, errorFromResponse } from './errors';
+import { ApiError, errorFromResponse, parseRetryAfter } from './errors';
 import type { TokenStore } from './session';
 import type {
   ActionResult,
@@ -31,13 +31,16 @@ import type {
   LockRelease,
   LockState,
   LoginResult,
+  ListedUser,
   MfaEnrollment,
   OpenIncident,
   Page,
   Plan,
   PlanResult,
+  RecoveryCodes,
   Resolution,
   RoleMap,
+  SessionToken,
   SingleActionResult,
   TestQueued,
   User,
@@ -146,8 +149,16 @@ export class ApiClient {
     }
     const text = await res.text();
     if (!res.ok) {
-      const err = errorFromResponse(res.status, res.statusText, text, res.headers.get('X-Request-Id'));
-      if (res.status === 401 && !options.expectUnauthenticated) {
+      const err = errorFromResponse(
+        res.status,
+        res.statusText,
+        text,
+        res.headers.get('X-Request-Id'),
+        parseRetryAfter(res.headers.get('Retry-After')),
+      );
+      // A request sent with a token replaced since (a password change gives a new one) says
+      // nothing about the session now.
+      if (res.status === 401 && !options.expectUnauthenticated && this.tokens.get() === token) {
         this.tokens.clear();
         this.onUnauthenticated();
       }
@@ -215,12 +226,35 @@ export class ApiClient {
     return this.request('GET', '/api/v1/me');
   }
 
-  enrollMfa(): Promise<MfaEnrollment> {
-    return this.request('POST', '/api/v1/me/mfa/enroll');
+  /**
+   * Changes the signed-in user's password. The server ends every session and API token of the
+   * user and answers with a new session, which this client keeps: the caller stays signed in.
+   */
+  async changePassword(current: string, next: string): Promise<SessionToken> {
+    const session = await this.request<SessionToken>('POST', '/api/v1/me/password', {
+      body: { current, new: next },
+    });
+    this.tokens.set(session.token);
+    return session;
   }
 
-  verifyMfa(otp: string): Promise<{ recovery_codes: string[] }> {
+  /** Starts enrolment; `otp` (the current code) only when MFA is already on (a new authenticator). */
+  enrollMfa(password: string, otp?: string): Promise<MfaEnrollment> {
+    return this.request('POST', '/api/v1/me/mfa/enroll', { body: otp ? { password, otp } : { password } });
+  }
+
+  verifyMfa(otp: string): Promise<RecoveryCodes> {
     return this.request('POST', '/api/v1/me/mfa/verify', { body: { otp } });
+  }
+
+  /** Turns the signed-in user's MFA off. */
+  disableMfa(password: string, otp: string): Promise<void> {
+    return this.request('DELETE', '/api/v1/me/mfa', { body: { password, otp } });
+  }
+
+  /** New recovery codes, shown once; the old ones stop working. */
+  regenerateRecoveryCodes(password: string, otp: string): Promise<RecoveryCodes> {
+    return this.request('POST', '/api/v1/me/mfa/recovery-codes', { body: { password, otp } });
   }
 
   // --- environments and instances ---
@@ -324,8 +358,8 @@ export class ApiClient {
 
   // --- users ---
 
-  async users(): Promise<User[]> {
-    const all = await this.pagesUpTo<User>('/api/v1/users', { limit: 1000 }, Number.MAX_SAFE_INTEGER);
+  async users(): Promise<ListedUser[]> {
+    const all = await this.pagesUpTo<ListedUser>('/api/v1/users', { limit: 1000 }, Number.MAX_SAFE_INTEGER);
     return all.items;
   }
 
@@ -343,6 +377,11 @@ export class ApiClient {
 
   deleteUser(email: string): Promise<void> {
     return this.request('DELETE', `/api/v1/users/${enc(email)}`);
+  }
+
+  /** Turns off the MFA of a user who lost their device and ends their sessions and API tokens. */
+  resetUserMfa(email: string): Promise<User> {
+    return this.request('POST', `/api/v1/users/${enc(email)}/mfa/reset`);
   }
 
   // --- alarms (docs/api.md "Monitoring and alarms"); env "ec2m" is the control plane's ---

@@ -19,19 +19,46 @@ export class ApiError extends Error {
   /** The contract's error code (`not_found`, ...), guessed from the status when the body had none. */
   readonly code: string;
   readonly requestId: string | null;
+  /** Seconds to wait before trying again (the Retry-After of a 429 or 503); null when not said. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, code: string, message: string, requestId: string | null = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | null = null,
+    retryAfter: number | null = null,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.retryAfter = retryAfter;
   }
 
   /** True for the sign-in refusal that asks for a one-time code (message "otp: ..."). */
   get needsOtp(): boolean {
     return this.status === 401 && this.message.startsWith('otp:');
   }
+
+  /** True for a sign-in (or re-authentication) slowed after failures: nothing was checked. */
+  get throttled(): boolean {
+    return this.status === 429;
+  }
+
+  /** True when a global-admin or MFA-required environment's route wants an MFA-verified session. */
+  get needsMfaSession(): boolean {
+    return this.status === 403 && this.message.includes('MFA-verified session');
+  }
+}
+
+/** Retry-After as whole seconds (the delta form ec2m sends); null when absent or a date. */
+export function parseRetryAfter(header: string | null): number | null {
+  if (!header || !/^\d+$/.test(header.trim())) {
+    return null;
+  }
+  return Number(header.trim());
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -48,6 +75,7 @@ export function errorFromResponse(
   statusText: string,
   bodyText: string,
   headerRequestId: string | null,
+  retryAfter: number | null = null,
 ): ApiError {
   let parsed: unknown = null;
   try {
@@ -60,12 +88,12 @@ export function errorFromResponse(
   if (err && typeof err.message === 'string') {
     const code = typeof err.code === 'string' ? err.code : fallbackCode;
     const rid = typeof err.request_id === 'string' ? err.request_id : headerRequestId;
-    return new ApiError(status, code, err.message, rid);
+    return new ApiError(status, code, err.message, rid, retryAfter);
   }
   const label = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
   const snippet = bodyText.trim().slice(0, 120);
   const message = snippet && !snippet.startsWith('<') ? `${label}: ${snippet}` : label;
-  return new ApiError(status, fallbackCode, message, headerRequestId);
+  return new ApiError(status, fallbackCode, message, headerRequestId, retryAfter);
 }
 
 /** A readable one-liner for the UI: the message, plus the request id to quote in a bug report. */

@@ -15,15 +15,32 @@ export interface User {
   created_at: string;
 }
 
-export interface LoginResult {
+/** A user as GET /api/v1/users lists them: with their sign-in throttling. */
+export interface ListedUser extends User {
+  /** Failed sign-ins counted in the last day. */
+  failed_sign_ins: number;
+  /** Until when sign-ins from addresses the user never used are slowed; null when they are not. */
+  throttled_until: string | null;
+}
+
+/** A session: what sign-in gives, and what a password change gives back. */
+export interface SessionToken {
   token: string;
   expires_at: string;
+}
+
+export interface LoginResult extends SessionToken {
   user: User;
 }
 
 export interface MfaEnrollment {
   secret: string;
   otpauth_uri: string;
+}
+
+/** Each signs in once without the authenticator; shown only when made. */
+export interface RecoveryCodes {
+  recovery_codes: string[];
 }
 
 export interface Environment {

@@ -75,6 +75,9 @@ export function Header({ path, user, environments, env, onEnv, onSignOut }: Prop
             <a href={hrefFor('/mfa')}>Multi-factor authentication</a>
           </li>
           <li>
+            <a href={hrefFor('/password')}>Change password</a>
+          </li>
+          <li>
             <button type="button" onClick={onSignOut}>
               Sign out
             </button>

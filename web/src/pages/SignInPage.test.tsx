@@ -71,6 +71,36 @@ describe('SignInPage', () => {
     expect((await screen.findByRole('alert')).textContent).toMatch(/not accepted \(invalid code\)/);
   });
 
+  it('says how long to wait when sign-in is throttled, not that the password was wrong', async () => {
+    let slowed = true;
+    const { calls, onSignedIn } = setup(() =>
+      slowed
+        ? {
+            ...apiError(429, 'throttled', 'too many sign-in attempts: try again in 1 s'),
+            headers: { 'Retry-After': '1' },
+          }
+        : { body: { token: 'tok', expires_at: 'x', user } },
+    );
+    await fill('ops@example.com', 'pw');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'too many sign-in attempts: try again in 1 s. Sign-in is slowed down after failed attempts; ' +
+        'your password was not checked this time.',
+    );
+    expect(alert.className).toBe('warn');
+    const button = screen.getByRole('button', { name: 'Sign in' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(screen.getByText('You can try again in 1 s.')).toBeTruthy();
+    // The form keeps what was typed; the button comes back once the wait is over.
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('pw');
+    await waitFor(() => expect(button.disabled).toBe(false), { timeout: 2500 });
+    slowed = false;
+    await userEvent.click(button);
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+    expect(calls).toHaveLength(2);
+  });
+
   it('shows other refusals as they are', async () => {
     setup(() => apiError(401, 'unauthenticated', 'wrong email or password'));
     await fill('ops@example.com', 'bad');

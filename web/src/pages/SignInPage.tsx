@@ -1,5 +1,7 @@
 // Sign-in: email, password and an optional one-time code. When the server says a code is needed
-// (401 "otp: ..."), the code field gets the focus and the message says so.
+// (401 "otp: ..."), the code field gets the focus and the message says so. When it slows sign-in
+// down after failures (429), it says how long to wait, and the button waits that long: nothing was
+// checked, so it is no verdict on the password.
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../api/client';
@@ -20,15 +22,27 @@ export function SignInPage({ api, notice, onSignedIn }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [otpNeeded, setOtpNeeded] = useState(false);
+  /** Seconds left before the server takes another attempt (after a 429); 0 = now. */
+  const [wait, setWait] = useState(0);
+  const [throttled, setThrottled] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
   const otpRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => emailRef.current?.focus(), []);
 
+  useEffect(() => {
+    if (wait <= 0) {
+      return;
+    }
+    const timer = setTimeout(() => setWait((w) => Math.max(0, w - 1)), 1000);
+    return () => clearTimeout(timer);
+  }, [wait]);
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    setThrottled(false);
     try {
       const result = await api.login(email.trim(), password, otp.replace(/\s+/g, '') || undefined);
       onSignedIn(result.user);
@@ -43,6 +57,13 @@ export function SignInPage({ api, notice, onSignedIn }: Props) {
         );
         setOtp('');
         otpRef.current?.focus();
+      } else if (err instanceof ApiError && err.throttled) {
+        // The server's own words ("... try again in N s"): the password was not checked.
+        setError(
+          `${err.message}. Sign-in is slowed down after failed attempts; your password was not checked this time.`,
+        );
+        setThrottled(true);
+        setWait(err.retryAfter ?? 1);
       } else {
         setError(describeError(err));
       }
@@ -96,13 +117,18 @@ export function SignInPage({ api, notice, onSignedIn }: Props) {
           Only if MFA is on for your account: the 6-digit code from your authenticator app, or a recovery code.
         </p>
         {error && (
-          <p role="alert" className="error">
+          <p role="alert" className={throttled ? 'warn' : 'error'}>
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || wait > 0}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {wait > 0 && (
+          <p className="hint" aria-live="polite">
+            You can try again in {wait} s.
+          </p>
+        )}
       </form>
     </main>
   );

@@ -39,6 +39,8 @@ describe('Users page', () => {
       mfa_enabled: false,
       disabled: false,
       created_at: '',
+      failed_sign_ins: 0,
+      throttled_until: null,
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Edit roles of ops@example.com' }));
     const editor = screen.getByRole('group', { name: 'Roles of ops@example.com' });
@@ -66,6 +68,57 @@ describe('Users page', () => {
     await userEvent.selectOptions(within(form).getByLabelText('Environment 2'), '*');
     await userEvent.click(screen.getByRole('button', { name: 'Create user' }));
     expect((await within(form).findByRole('alert')).textContent).toMatch(/\* \(all\) has two roles/);
+  });
+
+  it("shows each user's failed sign-ins and throttling, and resets a lost device's MFA after a confirmation", async () => {
+    const { calls } = openApp('#/users', {
+      setup: (b) =>
+        b.users.push({
+          email: 'lost@example.com',
+          roles: { dev: 'operator' },
+          admin: false,
+          mfa_enabled: true,
+          disabled: false,
+          created_at: '2025-09-14T11:00:00Z',
+          failed_sign_ins: 7,
+          throttled_until: '2025-09-14T12:30:00Z',
+        }),
+    });
+    await waitFor(() => expect(rowOf('lost@example.com')).toBeTruthy());
+    const cells = within(rowOf('lost@example.com'))
+      .getAllByRole('cell')
+      .map((c) => c.textContent);
+    expect(cells.slice(1, 5)).toEqual(['on', 'active', '7', '2025-09-14 12:30:00 UTC']);
+    expect(within(rowOf('admin@example.com')).getAllByRole('cell')[4]?.textContent).toBe('—');
+    // No reset for oneself (DELETE /api/v1/me/mfa is theirs) nor for users without MFA.
+    expect(screen.queryByRole('button', { name: 'Reset the MFA of admin@example.com' })).toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Reset the MFA of lost@example.com' }));
+    const confirm = screen.getByRole('group', { name: 'Confirm resetting the MFA of lost@example.com' });
+    expect(confirm.textContent).toMatch(/every session and API token of theirs ends/);
+    await userEvent.click(within(confirm).getByRole('button', { name: 'Keep' }));
+    expect(calls.some((c) => c.url.pathname.endsWith('/mfa/reset'))).toBe(false);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Reset the MFA of lost@example.com' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, reset the MFA of lost@example.com' }));
+    await waitFor(() => expect(within(rowOf('lost@example.com')).getAllByRole('cell')[1]?.textContent).toBe('off'));
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url.pathname)).toEqual([
+      '/api/v1/users/lost%40example.com/mfa/reset',
+    ]);
+    expect(screen.queryByRole('button', { name: 'Reset the MFA of lost@example.com' })).toBeNull();
+  });
+
+  it('says when the session needs MFA, with a link to set it up; after enrolment the list opens', async () => {
+    openApp('#/users', { setup: (b) => (b.mfaRequiredForAdmins = true) });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/need an MFA-verified session/);
+    await userEvent.click(screen.getByRole('link', { name: 'set up multi-factor authentication' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Set up MFA' }));
+    await userEvent.type(screen.getByLabelText('Current password'), 'Old-Password-42{Enter}');
+    await userEvent.type(await screen.findByLabelText('Code from the app'), '123456{Enter}');
+    await screen.findByRole('list', { name: 'Recovery codes' });
+    await userEvent.click(screen.getByRole('link', { name: 'Users' }));
+    await waitFor(() => expect(rowOf('admin@example.com')).toBeTruthy());
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('does not let an admin disable or delete themselves', async () => {

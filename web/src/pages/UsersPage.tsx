@@ -1,7 +1,8 @@
-// Users (global admins only): list, create, change roles per environment, disable, delete.
+// Users (global admins only): list with their sign-in throttling, create, change roles per
+// environment, disable, delete, and reset the MFA of a user who lost their device.
 
 import { useCallback, useEffect, useState } from 'react';
-import type { User } from '../api/types';
+import type { ListedUser, User } from '../api/types';
 import { ColumnHeads } from '../components/ColumnHeads';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useSession } from '../context';
@@ -46,9 +47,9 @@ function EditRoles({ user, onDone }: { user: User; onDone: (changed: boolean) =>
   );
 }
 
-function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChanged: () => void }) {
+function UserRow({ user, self, onChanged }: { user: ListedUser; self: boolean; onChanged: () => void }) {
   const { api } = useSession();
-  const [mode, setMode] = useState<'view' | 'roles' | 'delete'>('view');
+  const [mode, setMode] = useState<'view' | 'roles' | 'delete' | 'reset-mfa'>('view');
   const action = useAction();
   const { error } = action;
   const run = async (f: () => Promise<unknown>) => {
@@ -81,9 +82,22 @@ function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChang
       </td>
       <td>{user.mfa_enabled ? 'on' : 'off'}</td>
       <td>{user.disabled ? 'disabled' : 'active'}</td>
+      <td className="num">{user.failed_sign_ins ?? 0}</td>
+      <td>{user.throttled_until ? formatTime(user.throttled_until) : '—'}</td>
       <td>{formatTime(user.created_at)}</td>
       <td className="row-actions">
-        {mode === 'delete' ? (
+        {mode === 'reset-mfa' ? (
+          <span role="group" aria-label={`Confirm resetting the MFA of ${user.email}`}>
+            Reset the MFA of {user.email}? They sign in with their password alone until they set it up again, and every
+            session and API token of theirs ends.{' '}
+            <button type="button" className="danger" onClick={() => void run(() => api.resetUserMfa(user.email))}>
+              Yes, reset the MFA of {user.email}
+            </button>
+            <button type="button" onClick={() => setMode('view')}>
+              Keep
+            </button>
+          </span>
+        ) : mode === 'delete' ? (
           <span role="group" aria-label={`Confirm deleting ${user.email}`}>
             Delete {user.email}?{' '}
             <button type="button" className="danger" onClick={() => void run(() => api.deleteUser(user.email))}>
@@ -111,6 +125,16 @@ function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChang
             >
               {user.disabled ? 'Enable' : 'Disable'}
             </button>
+            {user.mfa_enabled && !self && (
+              <button
+                type="button"
+                aria-label={`Reset the MFA of ${user.email}`}
+                title="For a user who lost their authenticator"
+                onClick={() => setMode('reset-mfa')}
+              >
+                Reset MFA
+              </button>
+            )}
             <button
               type="button"
               className="danger"
@@ -130,7 +154,7 @@ function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChang
 
 export function UsersPage() {
   const { api, user: me } = useSession();
-  const [users, setUsers] = useState<User[] | null>(null);
+  const [users, setUsers] = useState<ListedUser[] | null>(null);
   const listing = useAction();
   const { run } = listing;
 
@@ -163,7 +187,9 @@ export function UsersPage() {
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Users</caption>
-            <ColumnHeads names={['Email', 'Roles', 'MFA', 'Status', 'Created', 'Actions']} />
+            <ColumnHeads
+              names={['Email', 'Roles', 'MFA', 'Status', 'Failed sign-ins', 'Throttled until', 'Created', 'Actions']}
+            />
             <tbody>
               {users.map((u) => (
                 <UserRow key={u.email} user={u} self={u.email === me.email} onChanged={() => void load()} />

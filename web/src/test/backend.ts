@@ -1,7 +1,7 @@
 // An in-memory stand-in for the REST API, as a fetch handler for the console's unit tests (the
 // e2e tests run against the real `ec2m serve`). Only what the tests below need.
 
-import type { Instance, User } from '../api/types';
+import type { Instance, ListedUser, User } from '../api/types';
 import { ChannelsBackend } from './channels';
 import { EnvironmentsBackend } from './environments';
 import { apiError, type Answer, type Recorded } from './fakeFetch';
@@ -20,9 +20,18 @@ export class Backend {
     disabled: false,
     created_at: '2025-09-14T10:00:00Z',
   };
+  /** The signed-in user's password: changing it and MFA changes check it. */
+  password = 'Old-Password-42';
+  /** Whether the session proved a code (sign-in with one, or MFA verified in it). */
+  mfaVerified = false;
+  /** An environment requires MFA: users and audit answer 403 to a session without it. */
+  mfaRequiredForAdmins = false;
+  /** The current TOTP code; the recovery codes each work once. */
+  totp = '123456';
+  recoveryCodes: string[] = [];
   /** Set to make every authenticated request answer 401 (a revoked session). */
   revoked = false;
-  users: User[] = [];
+  users: ListedUser[] = [];
   /** /api/v1/environments/{env}/... (environments as code). */
   envs = new EnvironmentsBackend();
   /** /api/v1/alarms... and /api/v1/dashboards/{name}. */
@@ -65,6 +74,7 @@ export class Backend {
     if (path === '/api/v1/auth/login' && req.method === 'POST') {
       this.token = 'tok-1';
       this.revoked = false;
+      this.mfaVerified = Boolean((req.body as { otp?: string } | undefined)?.otp);
       return { body: { token: this.token, expires_at: '2099-01-01T00:00:00Z', user: this.user } };
     }
     if (this.revoked || !this.token || req.headers.Authorization !== `Bearer ${this.token}`) {
@@ -124,23 +134,107 @@ export class Backend {
     );
   };
 
-  private more(req: Recorded): Answer | null {
+  /** The password, and the current code when MFA is on, as the server checks them; null when right. */
+  private reauthenticate(body: Record<string, unknown>): Answer | null {
+    if (typeof body.password !== 'string') {
+      return apiError(400, 'invalid_argument', 'password: required');
+    }
+    if (body.password !== this.password) {
+      return apiError(403, 'permission_denied', 'password: the password is not right');
+    }
+    if (!this.user.mfa_enabled) {
+      return null;
+    }
+    if (!body.otp) {
+      return apiError(403, 'permission_denied', 'otp: your current MFA code is required');
+    }
+    if (body.otp === this.totp) {
+      return null;
+    }
+    if (this.recoveryCodes.includes(String(body.otp))) {
+      this.recoveryCodes = this.recoveryCodes.filter((c) => c !== body.otp);
+      return null;
+    }
+    return apiError(403, 'permission_denied', 'otp: the code is not valid');
+  }
+
+  private newRecoveryCodes(prefix: string): Answer {
+    this.recoveryCodes = Array.from({ length: 10 }, (_, i) => `${prefix}-${i}`);
+    return { body: { recovery_codes: this.recoveryCodes } };
+  }
+
+  /** /api/v1/me/password and /api/v1/me/mfa... */
+  private account(req: Recorded): Answer | null {
     const path = req.url.pathname;
     const body = (req.body ?? {}) as Record<string, unknown>;
+    if (path === '/api/v1/me/password' && req.method === 'POST') {
+      if (body.current !== this.password) {
+        return apiError(403, 'permission_denied', 'current: the password is not right');
+      }
+      if (String(body.new).length < 12) {
+        return apiError(400, 'invalid_argument', 'password must be at least 12 characters long');
+      }
+      this.password = String(body.new);
+      this.token = `tok-${Number(this.token?.replace('tok-', '') ?? 0) + 1}`;
+      return { body: { token: this.token, expires_at: '2099-01-01T00:00:00Z' } };
+    }
     if (path === '/api/v1/me/mfa/enroll' && req.method === 'POST') {
-      return {
-        body: {
-          secret: 'JBSWY3DPEHPK3PXP',
-          otpauth_uri: 'otpauth://totp/ec2m:admin%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ec2m',
-        },
-      };
+      return (
+        this.reauthenticate(body) ?? {
+          body: {
+            secret: 'JBSWY3DPEHPK3PXP',
+            otpauth_uri: 'otpauth://totp/ec2m:admin%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ec2m',
+          },
+        }
+      );
     }
     if (path === '/api/v1/me/mfa/verify' && req.method === 'POST') {
-      if (body.otp !== '123456') {
+      if (body.otp !== this.totp) {
         return apiError(400, 'invalid_argument', 'otp: code does not match');
       }
       this.user = { ...this.user, mfa_enabled: true };
-      return { body: { recovery_codes: Array.from({ length: 10 }, (_, i) => `code-${i}`) } };
+      this.mfaVerified = true;
+      return this.newRecoveryCodes('code');
+    }
+    if (path === '/api/v1/me/mfa/recovery-codes' && req.method === 'POST') {
+      if (!this.user.mfa_enabled) {
+        return apiError(409, 'failed_precondition', 'MFA is not on: enrol first');
+      }
+      return this.reauthenticate(body) ?? this.newRecoveryCodes('new');
+    }
+    if (path === '/api/v1/me/mfa' && req.method === 'DELETE') {
+      if (!this.user.mfa_enabled) {
+        return apiError(409, 'failed_precondition', 'MFA is not on');
+      }
+      const refused = this.reauthenticate(body);
+      if (refused) {
+        return refused;
+      }
+      this.user = { ...this.user, mfa_enabled: false };
+      this.recoveryCodes = [];
+      return { status: 204 };
+    }
+    return null;
+  }
+
+  private more(req: Recorded): Answer | null {
+    const path = req.url.pathname;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const mine = this.account(req);
+    if (mine) {
+      return mine;
+    }
+    if (
+      (path === '/api/v1/users' || path.startsWith('/api/v1/audit')) &&
+      this.mfaRequiredForAdmins &&
+      !this.mfaVerified
+    ) {
+      return apiError(
+        403,
+        'permission_denied',
+        'an environment requires MFA (cognito.mfaRequired), so global-admin actions need an MFA-verified ' +
+          'session: enrol MFA and sign in with your code',
+      );
     }
     if (path === '/api/v1/instances/actions' && req.method === 'POST') {
       const ids = body.ids as string[];
@@ -183,20 +277,36 @@ export class Backend {
       return { body: { intact: false, entries: 2, first_bad: 2, problem: 'hash does not match' } };
     }
     if (path === '/api/v1/users' && req.method === 'GET') {
-      return { body: { items: [this.user, ...this.users], next_cursor: null } };
+      const me: ListedUser = { ...this.user, failed_sign_ins: 0, throttled_until: null };
+      return { body: { items: [me, ...this.users], next_cursor: null } };
     }
     if (path === '/api/v1/users' && req.method === 'POST') {
-      const u: User = {
+      const u: ListedUser = {
         email: String(body.email),
         roles: body.roles as User['roles'],
         admin: false,
         mfa_enabled: false,
         disabled: false,
         created_at: '2025-09-14T11:00:00Z',
+        failed_sign_ins: 0,
+        throttled_until: null,
       };
       this.users.push(u);
       const generated = 'one-time-Pw-1'; // the fixture UsersPage.test expects
       return { status: 201, body: body.password ? { user: u } : { user: u, password: generated } };
+    }
+    const reset = path.match(/^\/api\/v1\/users\/(.+)\/mfa\/reset$/);
+    if (reset && req.method === 'POST') {
+      const email = decodeURIComponent(reset[1]!);
+      if (email === this.user.email) {
+        return apiError(409, 'failed_precondition', 'reset your own MFA with DELETE /api/v1/me/mfa');
+      }
+      const who = this.users.find((x) => x.email === email);
+      if (!who) {
+        return apiError(404, 'not_found', `user ${email} not found`);
+      }
+      who.mfa_enabled = false;
+      return { body: who };
     }
     const m = path.match(/^\/api\/v1\/users\/(.+)$/);
     const u = m && this.users.find((x) => x.email === decodeURIComponent(m[1]!));
