@@ -9,6 +9,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "server/api_server.hpp"
+#include "server/tag_rules.hpp"
 
 namespace ec2m::server {
 
@@ -403,11 +404,18 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(remove);
         EC2M_RETURN_IF_ERROR(body->Finish());
         const std::string id = call.Param("id");
-        auto item =
-            inventory_.SetTags(call.env, id, set->value_or(std::map<std::string, std::string>{}),
-                               remove->value_or(std::vector<std::string>{}));
-        nlohmann::json detail = {{"set", set->value_or(std::map<std::string, std::string>{})},
-                                 {"remove", remove->value_or(std::vector<std::string>{})}};
+        const auto to_set = set->value_or(std::map<std::string, std::string>{});
+        const auto to_remove = remove->value_or(std::vector<std::string>{});
+        std::vector<std::string> keys = to_remove;
+        for (const auto& [key, value] : to_set) {
+          keys.push_back(key);
+        }
+        // A protected tag refused refuses the whole change: no other tag is applied either.
+        auto item = [&]() -> Result<InventoryItem> {
+          EC2M_RETURN_IF_ERROR(CheckTagChange(call.who->user, call.env, keys));
+          return inventory_.SetTags(call.env, id, to_set, to_remove);
+        }();
+        nlohmann::json detail = {{"set", to_set}, {"remove", to_remove}};
         AuditAction(call, "instance.tag", id, item ? nullptr : &item.error(), detail.dump());
         EC2M_RETURN_IF_ERROR(item);
         return Ok(ItemToJson(*item));
