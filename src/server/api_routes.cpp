@@ -1,6 +1,7 @@
 // The REST API's routes (docs/api.md): each with its access rule and its handler.
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <charconv>
@@ -25,6 +26,11 @@ Result<int> QueryInt(const Call& call, const std::string& name, int fallback, in
                                                          name, min, max, ShownValue(text)));
   }
   return n;
+}
+
+bool HoldsRole(const User& user, const std::string& env, Role needed) {
+  const std::optional<Role> held = user.RoleIn(env);
+  return held && RoleAllows(*held, needed);
 }
 
 Result<std::string> EnvFromQuery(const Call& call) {
@@ -69,6 +75,35 @@ nlohmann::json ResultJson(const ActionResult& r) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ApiServer::RefreshTargets(const User& user,
+                                                           const std::string& env) const {
+  if (!env.empty()) {
+    if (inventory_.Find(env) == nullptr) {
+      return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(env));
+    }
+    if (!user.RoleIn(env)) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  fmt::format("refresh the inventory of {} needs a role in it; {} has none there",
+                              env, user.email));
+    }
+    return std::vector<std::string>{env};
+  }
+  if (user.roles.count(kAllEnvironments) != 0) {
+    return std::vector<std::string>{""};  // every environment
+  }
+  std::vector<std::string> out;
+  for (const auto& handle : inventory_.environments()) {
+    if (user.RoleIn(handle.config.name)) {
+      out.push_back(handle.config.name);
+    }
+  }
+  if (out.empty()) {
+    return Fail(ErrorCode::kPermissionDenied,
+                user.email + " holds a role in no environment: nothing to refresh");
+  }
+  return out;
+}
 
 void ApiServer::AddRoute(std::string method, std::string path, Access access, Role role,
                          std::string summary, std::function<Result<Reply>(Call&)> handle) {
@@ -420,6 +455,7 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(item);
         return Ok(ItemToJson(*item));
       });
+  // One environment (a role there needed), or every environment the caller holds a role in.
   add("POST", "/api/v1/instances/refresh", kSignedIn, kViewer, "refresh the inventory",
       [this](Call& call) -> Result<Reply> {
         auto body = RequestBody(call);
@@ -427,11 +463,15 @@ void ApiServer::AddRoutes() {
         auto env = body->StringOr("env", "");
         EC2M_RETURN_IF_ERROR(env);
         EC2M_RETURN_IF_ERROR(body->Finish());
-        if (!env->empty() && inventory_.Find(*env) == nullptr) {
-          return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(*env));
+        auto envs = RefreshTargets(call.who->user, *env);
+        EC2M_RETURN_IF_ERROR(envs);
+        for (const std::string& name : *envs) {
+          EC2M_RETURN_IF_ERROR(inventory_.Refresh(name));
         }
-        EC2M_RETURN_IF_ERROR(inventory_.Refresh(*env));
-        return Reply{202, {{"refreshed", env->empty() ? "all" : *env}}};
+        return Reply{202,
+                     {{"refreshed", envs->size() == 1 && envs->front().empty()
+                                        ? std::string("all")
+                                        : fmt::format("{}", fmt::join(*envs, ", "))}}};
       });
 
   // --- The embedded simulated regions' faults (global admins): how a health check is made to

@@ -145,6 +145,10 @@ class ApiServer {
   void AddDashboardRoutes();  // dashboard_routes.cpp
   void AddReleaseRoutes();    // release_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
+  // What POST /instances/refresh refreshes for `user`: `env` when they hold a role there, else
+  // every environment they hold one in ({""}: all, for a "*" role). Errors: kNotFound for an
+  // unknown environment; kPermissionDenied without a role there (or anywhere).
+  Result<std::vector<std::string>> RefreshTargets(const User& user, const std::string& env) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).
   void Dispatch(const httplib::Request& req, httplib::Response& res);
@@ -191,6 +195,11 @@ Error InBody(Error e);
 // "/api/v1/instances/dev" → {"api", "v1", "instances", "dev"}: how routes and requests are split
 // for matching. The views point into `path`.
 std::vector<std::string_view> PathSegments(std::string_view path);
+
+// Whether `user` holds a role in `env` (a "*" role counts) that allows what `needed` allows: how
+// handlers decide what a caller may see beyond the route's own access rule (a release's user data,
+// a config's text: deployers and admins of the environment).
+bool HoldsRole(const User& user, const std::string& env, Role needed);
 
 // The HTTP status of each error code (the REST API's one table).
 int HttpStatus(ErrorCode code);

@@ -1,6 +1,7 @@
 // The REST API's release routes (docs/api.md, "Releases and deployments"): releases, blue-green
 // deployments, approvals, rejections and aborts. Reading needs the viewer role in the
-// environment, releases and deployments the deployer role, approvals the approver role.
+// environment, releases and deployments the deployer role, approvals the approver role; listings
+// show only the caller's environments.
 
 #include <fmt/core.h>
 #include <httplib.h>
@@ -73,6 +74,38 @@ Result<std::string> ReadComment(const Call& call) {
   return comment;
 }
 
+// A release as `user` may see it: its user data only for deployers (and admins) of the
+// environment it was made in; anyone else gets the field omitted, and "user_data_hidden": true
+// when the release carries user data.
+nlohmann::json ReleaseFor(const User& user, const release::Release& r) {
+  nlohmann::json j = release::ReleaseJson(r);
+  if (!HoldsRole(user, r.environment, Role::kDeployer)) {
+    j.erase("user_data");
+    if (r.user_data) {
+      j["user_data_hidden"] = true;
+    }
+  }
+  return j;
+}
+
+// The deployments of `release` among `all` in the environments `user` holds a role in.
+nlohmann::json DeploymentsOf(const User& user, const std::string& release,
+                             const std::vector<release::Deployment>& all) {
+  nlohmann::json went = nlohmann::json::array();
+  for (const release::Deployment& d : all) {
+    if (d.release == release && user.RoleIn(d.environment)) {
+      went.push_back({{"id", d.id}, {"environment", d.environment}, {"state", d.state}});
+    }
+  }
+  return went;
+}
+
+// Whether `user` may see a release: they hold a role in the environment it was made in, or in
+// one it was deployed to (`went`: its deployments they may see).
+bool ReleaseVisible(const User& user, const release::Release& r, const nlohmann::json& went) {
+  return user.RoleIn(r.environment).has_value() || !went.empty();
+}
+
 }  // namespace
 
 void ApiServer::AddReleaseRoutes() {
@@ -108,41 +141,51 @@ void ApiServer::AddReleaseRoutes() {
            });
   routes_.back().env_from = body_env;
 
-  // Releases with where each went (its deployments, newest first): the pipeline view.
-  AddRoute(
-      "GET", "/api/v1/releases", Access::kSignedIn, Role::kViewer,
-      "list releases with their deployments", [this](Call& call) -> Result<Reply> {
-        auto service = Service(services_.deployer);
-        EC2M_RETURN_IF_ERROR(service);
-        auto limit = QueryInt(call, "limit", 50, 1, 200);
-        EC2M_RETURN_IF_ERROR(limit);
-        auto releases = (*service)->releases().ListReleases(*limit);
-        EC2M_RETURN_IF_ERROR(releases);
-        auto deployments = (*service)->releases().ListDeployments("", 1000);
-        EC2M_RETURN_IF_ERROR(deployments);
-        const User& user = call.who->user;
-        nlohmann::json items = nlohmann::json::array();
-        for (const release::Release& r : *releases) {
-          nlohmann::json j = release::ReleaseJson(r);
-          nlohmann::json went = nlohmann::json::array();
-          for (const release::Deployment& d : *deployments) {
-            if (d.release == r.id && user.RoleIn(d.environment)) {
-              went.push_back({{"id", d.id}, {"environment", d.environment}, {"state", d.state}});
-            }
-          }
-          j["deployments"] = std::move(went);
-          items.push_back(std::move(j));
-        }
-        return Reply{200, {{"items", std::move(items)}}};
-      });
+  // Releases with where each went (its deployments, newest first): the pipeline view. Only the
+  // releases of the caller's environments (made in or deployed to one).
+  AddRoute("GET", "/api/v1/releases", Access::kSignedIn, Role::kViewer,
+           "list releases with their deployments", [this](Call& call) -> Result<Reply> {
+             auto service = Service(services_.deployer);
+             EC2M_RETURN_IF_ERROR(service);
+             auto limit = QueryInt(call, "limit", 50, 1, 200);
+             EC2M_RETURN_IF_ERROR(limit);
+             auto releases = (*service)->releases().ListReleases(*limit);
+             EC2M_RETURN_IF_ERROR(releases);
+             auto deployments = (*service)->releases().ListDeployments("", 1000);
+             EC2M_RETURN_IF_ERROR(deployments);
+             const User& user = call.who->user;
+             nlohmann::json items = nlohmann::json::array();
+             for (const release::Release& r : *releases) {
+               nlohmann::json went = DeploymentsOf(user, r.id, *deployments);
+               if (!ReleaseVisible(user, r, went)) {
+                 continue;
+               }
+               nlohmann::json j = ReleaseFor(user, r);
+               j["deployments"] = std::move(went);
+               items.push_back(std::move(j));
+             }
+             return Reply{200, {{"items", std::move(items)}}};
+           });
 
+  // A release the caller may not see is not found (its id says nothing about another
+  // environment's work).
   AddRoute("GET", "/api/v1/releases/{id}", Access::kSignedIn, Role::kViewer, "read a release",
            [this](Call& call) -> Result<Reply> {
              auto service = Service(services_.deployer);
              EC2M_RETURN_IF_ERROR(service);
              auto r = (*service)->releases().GetRelease(call.Param("id"));
              EC2M_RETURN_IF_ERROR(r);
-             return Reply{200, release::ReleaseJson(*r)};
+             const User& user = call.who->user;
+             nlohmann::json went = nlohmann::json::array();
+             if (!user.RoleIn(r->environment)) {
+               auto deployments = (*service)->releases().ListDeployments("", 1000);
+               EC2M_RETURN_IF_ERROR(deployments);
+               went = DeploymentsOf(user, r->id, *deployments);
+             }
+             if (!ReleaseVisible(user, *r, went)) {
+               return Fail(ErrorCode::kNotFound, "release " + r->id + " not found");
+             }
+             return Reply{200, ReleaseFor(user, *r)};
            });
 
   AddRoute("POST", "/api/v1/deployments", kEnvRole, Role::kDeployer,

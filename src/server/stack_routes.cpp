@@ -37,6 +37,12 @@ Result<PlanBody> ReadPlanBody(const Call& call) {
   return PlanBody{*text, allow->value_or(false)};
 }
 
+// A config's text carries every instance group's user data (a release's too, once deployed):
+// shown, like a release's user data, to deployers and admins of the environment only.
+bool MaySeeConfigText(const Call& call) {
+  return HoldsRole(call.who->user, call.env, Role::kDeployer);
+}
+
 Reply StartedReply(const stack::Started& s) {
   nlohmann::json body = PlanJson(s.plan);
   body["changeset"] = s.change_set ? stack::ChangeSetJson(*s.change_set, false) : nullptr;
@@ -62,13 +68,17 @@ void ApiServer::AddStackRoutes() {
              EC2M_RETURN_IF_ERROR(p);
              auto current = (*p)->CurrentConfig(call.env);
              EC2M_RETURN_IF_ERROR(current);
-             return Reply{200,
-                          {{"environment", call.env},
-                           {"text", current->first},
-                           {"version", Sha256Hex(current->first).substr(0, 12)},
-                           {"applied_change_set", current->second.empty()
-                                                      ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(current->second)}}};
+             nlohmann::json body = {
+                 {"environment", call.env},
+                 {"text", current->first},
+                 {"version", Sha256Hex(current->first).substr(0, 12)},
+                 {"applied_change_set", current->second.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(current->second)}};
+             if (!MaySeeConfigText(call)) {
+               body["text"] = nullptr;
+               body["text_hidden"] = true;
+             }
+             return Reply{200, std::move(body)};
            });
   AddRoute("POST", "/api/v1/environments/{env}/plan", kEnvRole, Role::kViewer,
            "plan a config against the cloud", [this](Call& call) -> Result<Reply> {
@@ -169,7 +179,12 @@ void ApiServer::AddStackRoutes() {
                return Fail(ErrorCode::kNotFound,
                            "change set " + call.Param("id") + " not found in " + call.env);
              }
-             return Reply{200, stack::ChangeSetJson(*cs, true)};
+             nlohmann::json body = stack::ChangeSetJson(*cs, true);
+             if (!MaySeeConfigText(call)) {
+               body.erase("config_text");
+               body["config_text_hidden"] = true;
+             }
+             return Reply{200, std::move(body)};
            });
   AddRoute("GET", "/api/v1/environments/{env}/status", kEnvRole, Role::kViewer,
            "check an environment's health", [this](Call& call) -> Result<Reply> {
