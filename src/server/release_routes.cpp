@@ -58,6 +58,7 @@ Result<release::DeployRequest> ReadDeploy(const Call& call) {
   }
   EC2M_RETURN_IF_ERROR(body->Finish());
   r.author = call.who->user.email;
+  r.mfa_verified = call.who->mfa_verified;
   return r;
 }
 
