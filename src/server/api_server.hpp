@@ -145,6 +145,9 @@ class ApiServer {
   void AddDashboardRoutes();  // dashboard_routes.cpp
   void AddReleaseRoutes();    // release_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
+  // The deployer that provisions and rolls back call.env (Stack's errors; kUnavailable without
+  // one).
+  Result<release::Deployer*> Infrastructure(const Call& call) const;
   // What POST /instances/refresh refreshes for `user`: `env` when they hold a role there, else
   // every environment they hold one in ({""}: all, for a "*" role). Errors: kNotFound for an
   // unknown environment; kPermissionDenied without a role there (or anywhere).

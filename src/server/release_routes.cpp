@@ -1,12 +1,13 @@
 // The REST API's release routes (docs/api.md, "Releases and deployments"): releases, blue-green
-// deployments, approvals, rejections and aborts. Reading needs the viewer role in the
-// environment, releases and deployments the deployer role, approvals the approver role; listings
-// show only the caller's environments.
+// deployments and infrastructure changes held for approval, approvals, rejections and aborts.
+// Reading needs the viewer role in the environment, releases and deployments the deployer role,
+// approvals the approver role; listings show only the caller's environments.
 
 #include <fmt/core.h>
 #include <httplib.h>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "release/deployer.hpp"
 #include "server/api_server.hpp"
 
@@ -85,6 +86,18 @@ nlohmann::json ReleaseFor(const User& user, const release::Release& r) {
     if (r.user_data) {
       j["user_data_hidden"] = true;
     }
+  }
+  return j;
+}
+
+// A deployment as `user` may see it: an infrastructure change's config text (which carries
+// user data) only for deployers and admins of its environment; anyone else gets it omitted and
+// "config_text_hidden": true. Its plan is shown to every reader.
+nlohmann::json DeploymentFor(const User& user, const release::Deployment& d) {
+  nlohmann::json j = release::DeploymentJson(d);
+  if (d.infrastructure && !HoldsRole(user, d.environment, Role::kDeployer)) {
+    j["infrastructure"].erase("config_text");
+    j["infrastructure"]["config_text_hidden"] = true;
   }
   return j;
 }
@@ -206,7 +219,7 @@ void ApiServer::AddReleaseRoutes() {
              if (!d) {
                return Fail(error);
              }
-             return Reply{201, release::DeploymentJson(*d)};
+             return Reply{201, DeploymentFor(call.who->user, *d)};
            });
   routes_.back().env_from = body_env;
 
@@ -216,6 +229,12 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(service);
              auto limit = QueryInt(call, "limit", 100, 1, 1000);
              EC2M_RETURN_IF_ERROR(limit);
+             const std::string kind = call.Query("kind");
+             if (!kind.empty() && kind != release::kKindRelease &&
+                 kind != release::kKindInfrastructure) {
+               return Fail(ErrorCode::kInvalidArgument,
+                           "kind: expected release or infrastructure, got " + ShownValue(kind));
+             }
              const std::string env = call.Query("env");
              const User& user = call.who->user;
              if (!env.empty() && !user.RoleIn(env)) {
@@ -226,8 +245,8 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(list);
              nlohmann::json items = nlohmann::json::array();
              for (const release::Deployment& d : *list) {
-               if (user.RoleIn(d.environment)) {
-                 items.push_back(release::DeploymentJson(d));
+               if (user.RoleIn(d.environment) && (kind.empty() || d.kind == kind)) {
+                 items.push_back(DeploymentFor(user, d));
                }
              }
              return Reply{200, {{"items", std::move(items)}}};
@@ -239,7 +258,7 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(service);
              auto d = (*service)->releases().GetDeployment(call.Param("id"));
              EC2M_RETURN_IF_ERROR(d);
-             return Reply{200, release::DeploymentJson(*d)};
+             return Reply{200, DeploymentFor(call.who->user, *d)};
            });
   routes_.back().env_from = deployment_env;
 
@@ -266,7 +285,7 @@ void ApiServer::AddReleaseRoutes() {
                if (!d) {
                  return Fail(error);
                }
-               return Reply{200, release::DeploymentJson(*d)};
+               return Reply{200, DeploymentFor(user, *d)};
              });
     routes_.back().env_from = deployment_env;
   };
