@@ -1000,6 +1000,20 @@ void Deployer::Promote(const Deployment& d, const Env& env) {
   }
 }
 
+namespace {
+
+// The specification's payload of a deployment's notification (environment, status, author,
+// branch, commit, workflow_url) with the deployment, release and group; those it lacks left out.
+std::map<std::string, std::string> Payload(const Deployment& d, const Release& r,
+                                           const std::string& status) {
+  std::map<std::string, std::string> fields = {
+      {"environment", d.environment}, {"status", status},   {"author", d.author},
+      {"deployment", d.id},           {"release", r.id},    {"group", d.group},
+      {"branch", r.branch},           {"commit", r.commit}, {"workflow_url", r.workflow_url}};
+  std::erase_if(fields, [](const auto& field) { return field.second.empty(); });
+  return fields;
+}
+
 // An emergency security patch, told to admins at once: it deploys without anyone's approval.
 Notification EmergencyNotification(const Deployment& d, const Release& r) {
   Notification n;
@@ -1012,20 +1026,13 @@ Notification EmergencyNotification(const Deployment& d, const Release& r) {
       "approval",
       d.emergency, d.id, r.id, d.group, d.environment, d.author);
   n.text = "Reason: " + d.emergency_reason;
-  n.fields = {{"environment", d.environment},
-              {"status", "queued"},
-              {"author", d.author},
-              {"deployment", d.id},
-              {"release", r.id},
-              {"group", d.group},
-              {"emergency", d.emergency},
-              {"emergency_reason", d.emergency_reason},
-              {"branch", r.branch},
-              {"commit", r.commit},
-              {"workflow_url", r.workflow_url}};
-  std::erase_if(n.fields, [](const auto& field) { return field.second.empty(); });
+  n.fields = Payload(d, r, "queued");
+  n.fields["emergency"] = d.emergency;
+  n.fields["emergency_reason"] = d.emergency_reason;
   return n;
 }
+
+}  // namespace
 
 std::optional<Notification> DeploymentNotification(const Deployment& d, const Release& r,
                                                    bool production) {
@@ -1073,20 +1080,13 @@ std::optional<Notification> DeploymentNotification(const Deployment& d, const Re
                           d.environment, what);
   }
   n.text = d.reason.empty() ? (d.events.empty() ? what : d.events.back().message) : d.reason;
-  n.fields = {{"environment", d.environment},
-              {"status", status},
-              {"author", d.author},
-              {"deployment", d.id},
-              {"release", r.id},
-              {"group", d.group},
-              {"change_set", d.change_set},
-              {"branch", r.branch},
-              {"commit", r.commit},
-              {"workflow_url", r.workflow_url}};
+  n.fields = Payload(d, r, status);
+  if (!d.change_set.empty()) {
+    n.fields["change_set"] = d.change_set;
+  }
   if (d.trigger) {
     n.fields["trigger"] = d.trigger->name;
   }
-  std::erase_if(n.fields, [](const auto& field) { return field.second.empty(); });
   return n;
 }
 

@@ -57,6 +57,7 @@ class DeployerTest : public ::testing::Test {
   // every environment has its blue fleet.
   void Start(const std::map<std::string, std::string>& envs) {
     std::vector<stack::Target> targets;
+    targets.reserve(envs.size());
     for (const auto& [name, text] : envs) {
       targets.push_back({name, text, "config/" + name + ".json", region_.get()});
     }
@@ -117,7 +118,7 @@ class DeployerTest : public ::testing::Test {
   Deployment Drive(const std::string& id, const std::set<std::string>& states,
                    std::chrono::seconds step = seconds(10)) {
     for (int i = 0; i < 400; ++i) {
-      const Deployment d = Get(id);
+      Deployment d = Get(id);
       if (states.count(d.state)) {
         return d;
       }

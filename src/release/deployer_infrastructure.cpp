@@ -169,11 +169,15 @@ Result<bool> Deployer::AdvanceInfrastructure(Deployment& d, const Env& env) {
 }
 
 Result<bool> Deployer::StartInfrastructure(Deployment& d) {
+  // Another apply or deployment at work: wait for it (one change at a time).
+  const auto locked = [&](const stack::LockInfo& holder) {
+    return WaitQueued(d, "waiting: environment " + d.environment + " is locked by " + holder.owner +
+                             " (one change at a time)");
+  };
   auto holder = provisioner_.LiveHolder(d.environment);
   EC2M_RETURN_IF_ERROR(holder);
   if (holder->has_value()) {
-    return WaitQueued(d, "waiting: environment " + d.environment + " is locked by " +
-                             (*holder)->owner + " (one change at a time)");
+    return locked(**holder);
   }
   const Infrastructure& change = *d.infrastructure;
   auto started = change.action == kRollback
@@ -181,10 +185,9 @@ Result<bool> Deployer::StartInfrastructure(Deployment& d) {
                      : provisioner_.Provision(d.environment, d.author, change.config_text,
                                               change.allow_delete_retained, d.id);
   if (!started) {
-    auto now_held = provisioner_.LiveHolder(d.environment);
+    auto now_held = provisioner_.LiveHolder(d.environment);  // taken meanwhile?
     if (now_held && now_held->has_value()) {
-      return WaitQueued(d, "waiting: environment " + d.environment + " is locked by " +
-                               (*now_held)->owner + " (one change at a time)");
+      return locked(**now_held);
     }
     End(d, kFailed, "not applied: " + started.error().message);
     return true;
