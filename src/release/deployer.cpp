@@ -75,6 +75,19 @@ std::vector<std::string> Ids(const std::vector<Member>& members) {
   return out;
 }
 
+// The emergency `request` names, checked: a known one, with its reason.
+Result<Emergency> RequestedEmergency(const DeployRequest& request) {
+  auto emergency = ParseEmergency(request.emergency);
+  EC2M_RETURN_IF_ERROR(emergency);
+  if (*emergency != Emergency::kNone &&
+      request.emergency_reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "emergency_reason: an emergency deployment names its reason (the CVE, the bug, "
+                "the data at stake)");
+  }
+  return emergency;
+}
+
 }  // namespace
 
 Result<void> HttpHealthCheck(const std::string& ip, const config::HealthCheckConfig& check,
@@ -213,14 +226,8 @@ Result<Deployment> Deployer::Deploy(const DeployRequest& request) {
 }
 
 Result<Deployment> Deployer::DeployLocked(const DeployRequest& request) {
-  auto emergency = ParseEmergency(request.emergency);
+  auto emergency = RequestedEmergency(request);
   EC2M_RETURN_IF_ERROR(emergency);
-  if (*emergency != Emergency::kNone &&
-      request.emergency_reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "emergency_reason: an emergency deployment names its reason (the CVE, the bug, "
-                "the data at stake)");
-  }
   auto r = releases_.GetRelease(request.release);
   EC2M_RETURN_IF_ERROR(r);
   if (!request.group.empty() && request.group != r->group) {
