@@ -3,7 +3,8 @@
 # server the CLI is signed in to (`ec2m login`): credential check, the diff preview, confirmation
 # when the environment exists ("Are you sure? (y/N)" for prod), bootstrap of a new environment,
 # the apply with progress lines, post-deployment health checks, and outputs/ENV.env plus
-# outputs/ENV.outputs.json. Exit 0 applied or nothing to do, 1 failed or not confirmed.
+# outputs/ENV.outputs.json. Exit 0 applied or nothing to do, 1 failed or not confirmed, 11 held
+# for approval (an environment whose config requires a second person: `ec2m approve d-N`).
 # OUTPUTS_DIR (default outputs/) and CONFIG_DIR (default the checkout's config/) move them.
 # Automation: EC2M_ASSUME_YES=1 answers the confirmation (it is never asked without a terminal).
 set -euo pipefail

@@ -4,7 +4,8 @@
 # UTC time (2026-11-27T10:00:00Z). The current state is backed up first, the target config is
 # validated, applied with progress lines and health-checked, and the result recorded as a change
 # set. Production asks to type ROLLBACK (EC2M_CONFIRM=ROLLBACK for automation); other
-# environments ask y/N (EC2M_ASSUME_YES=1). Exit 0 rolled back, 1 failed or not confirmed.
+# environments ask y/N (EC2M_ASSUME_YES=1). Exit 0 rolled back, 1 failed or not confirmed, 11 held
+# for approval (an environment whose config requires a second person: `ec2m approve d-N`).
 set -euo pipefail
 if [ $# -lt 1 ] || [ $# -gt 3 ]; then
   echo "Usage: ./scripts/rollback.sh <environment> [rollback-target] [aws-profile]" >&2

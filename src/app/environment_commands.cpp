@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/api_client.hpp"
+#include "app/deployment_follow.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/table.hpp"
 #include "cloud/aws/aws_config.hpp"
@@ -174,6 +175,37 @@ int AfterApply(ApiClient& client, const EnvironmentOptions& o, const nlohmann::j
   return 0;
 }
 
+// A change the server holds for approval (the answer's "deployment": the environment's config
+// in force requires approval): says so and, with --wait, follows it as `ec2m deploy --wait`
+// does, then its apply as a direct one. Returns the exit code (cli::kExitAwaitingApproval
+// without --wait).
+int Held(ApiClient& client, const EnvironmentOptions& o, const nlohmann::json& d) {
+  const std::string id = JsonField(d, "id");
+  const std::string window = JsonField(d, "window");
+  std::printf(
+      "%s awaits approval: %s approval(s) by an approver other than %s, then the maintenance "
+      "window (%s); `ec2m approve %s` (approver role), `ec2m deployments watch %s` follows it\n",
+      id.c_str(), JsonField(d, "required_approvals").c_str(), JsonField(d, "author").c_str(),
+      window.empty() ? "any time" : window.c_str(), id.c_str(), id.c_str());
+  std::fflush(stdout);
+  if (!o.wait) {
+    return cli::kExitAwaitingApproval;
+  }
+  const Followed followed = FollowDeployment(client, id, o.timeout_seconds);
+  if (followed.deployment.is_null() || followed.exit_code != 0) {
+    return followed.exit_code;
+  }
+  const std::string cs = JsonField(followed.deployment, "change_set");
+  if (cs.empty()) {
+    return 0;  // approved, and nothing was left to do
+  }
+  auto done = client.Call("GET", EnvPath(o, "/changesets/" + UrlEncode(cs)));
+  if (!done) {
+    return cli::ReportError(done.error());
+  }
+  return AfterApply(client, o, *done);
+}
+
 int Provision(const EnvironmentOptions& o) {
   const std::string path = o.config_dir + "/" + o.environment + ".json";
   auto file = config::ReadEnvironmentFile(path);
@@ -203,8 +235,13 @@ int Provision(const EnvironmentOptions& o) {
   }
   std::printf("%s", JsonField(*plan, "rendered").c_str());
   if ((*plan)["plan"]["changes"].empty()) {
-    std::printf("No changes: %s is as %s says.\n", o.environment.c_str(), path.c_str());
-    return 0;
+    if (!(*plan).value("config_changed", false)) {
+      std::printf("No changes: %s is as %s says.\n", o.environment.c_str(), path.c_str());
+      return 0;
+    }
+    std::printf(
+        "No resource changes; the config itself changed (its rules, alarms or "
+        "settings): it is recorded as a change set.\n");
   }
   if ((*plan)["plan"]["summary"].value("refused", false)) {
     std::fprintf(stderr, "ec2m: the plan deletes retained resources; nothing was changed\n");
@@ -236,6 +273,9 @@ int Provision(const EnvironmentOptions& o) {
   auto started = c->client->Call("POST", EnvPath(o, "/provision"), body);
   if (!started) {
     return cli::ReportError(started.error());
+  }
+  if ((*started)["deployment"].is_object()) {
+    return Held(*c->client, o, (*started)["deployment"]);
   }
   if ((*started)["changeset"].is_null()) {
     std::printf("No changes.\n");
@@ -291,6 +331,9 @@ int Rollback(const EnvironmentOptions& o) {
     return cli::ReportError(started.error());
   }
   std::printf("%s", JsonField(*started, "rendered").c_str());
+  if ((*started)["deployment"].is_object()) {
+    return Held(*c->client, o, (*started)["deployment"]);
+  }
   if ((*started)["changeset"].is_null()) {
     std::printf("No changes: %s already matches %s.\n", o.environment.c_str(), o.target.c_str());
     return 0;
@@ -475,6 +518,10 @@ void AddEnvironmentCommands(CLI::App& app, EnvironmentOptions& o, int& exit_code
   provision->add_flag("--allow-delete-retained", o.allow_delete_retained,
                       "Allow deleting RETAIN resources");
   provision->add_flag("--no-wait", o.no_wait, "Start the apply and return");
+  provision->add_flag("--wait", o.wait,
+                      "Where approval is required: wait for it, the window and the apply (else "
+                      "exit 11 once the change is held)");
+  provision->add_option("--timeout", o.timeout_seconds, "With --wait: give up after N s (exit 10)");
   provision->callback([&] { exit_code = Provision(o); });
 
   CLI::App* rollback = app.add_subcommand(
@@ -487,6 +534,10 @@ void AddEnvironmentCommands(CLI::App& app, EnvironmentOptions& o, int& exit_code
   rollback->add_option("--outputs-dir", o.outputs_dir, "Where ENV.env and ENV.outputs.json go")
       ->capture_default_str();
   rollback->add_flag("--yes,-y", o.yes, "Do not ask for confirmation (not for prod)");
+  rollback->add_flag("--wait", o.wait,
+                     "Where approval is required: wait for it, the window and the apply (else "
+                     "exit 11 once the change is held)");
+  rollback->add_option("--timeout", o.timeout_seconds, "With --wait: give up after N s (exit 10)");
   rollback->callback([&] { exit_code = Rollback(o); });
 
   CLI::App* status = app.add_subcommand(

@@ -3,22 +3,16 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "app/api_client.hpp"
+#include "app/deployment_follow.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/table.hpp"
 #include "core/files.hpp"
 
 namespace ec2m::app {
 namespace {
-
-constexpr auto kFollowEvery = std::chrono::milliseconds(500);
-constexpr int kRolledBack = 1;
-constexpr int kStopped = 5;  // rejected or aborted
-constexpr int kTimedOut = 10;
 
 Result<std::unique_ptr<ApiClient>> Connect(const ReleaseOptions& o) {
   return ConnectSignedIn(o.server);
@@ -39,47 +33,9 @@ int Run(const ReleaseOptions& o, const std::string& method, const std::string& p
   return 0;
 }
 
-bool Final(const std::string& state) {
-  return state == "succeeded" || state == "rolled_back" || state == "failed" ||
-         state == "rejected" || state == "aborted";
-}
-
-int ExitFor(const std::string& state) {
-  if (state == "succeeded") {
-    return 0;
-  }
-  return state == "rejected" || state == "aborted" ? kStopped : kRolledBack;
-}
-
-// Prints the deployment's events not printed yet until it ends; returns the exit code.
+// Follows deployment `id` to its end; the exit code says how it ended.
 int Follow(ApiClient& client, const std::string& id, int timeout_seconds) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  size_t shown = 0;
-  for (;;) {
-    auto d = client.Call("GET", "/api/v1/deployments/" + UrlEncode(id));
-    if (!d) {
-      return cli::ReportError(d.error());
-    }
-    const nlohmann::json& events = (*d)["events"];
-    for (; shown < events.size(); ++shown) {
-      const nlohmann::json& e = events[shown];
-      std::printf("%s  %-17s %s\n", JsonField(e, "at").c_str(), JsonField(e, "state").c_str(),
-                  JsonField(e, "message").c_str());
-    }
-    std::fflush(stdout);
-    const std::string state = JsonField(*d, "state");
-    if (Final(state)) {
-      std::printf("%s %s%s\n", id.c_str(), state.c_str(),
-                  JsonField(*d, "reason").empty() ? "" : (": " + JsonField(*d, "reason")).c_str());
-      return ExitFor(state);
-    }
-    if (timeout_seconds > 0 && std::chrono::steady_clock::now() >= deadline) {
-      std::fprintf(stderr, "ec2m: %s is still %s after %d s (--timeout)\n", id.c_str(),
-                   state.c_str(), timeout_seconds);
-      return kTimedOut;
-    }
-    std::this_thread::sleep_for(kFollowEvery);
-  }
+  return FollowDeployment(client, id, timeout_seconds).exit_code;
 }
 
 int CreateRelease(const ReleaseOptions& o) {
@@ -165,10 +121,23 @@ int Deploy(const ReleaseOptions& o) {
   return Follow(**client, id, o.timeout_seconds);
 }
 
+// What a deployment carries, in a few words: "r-3 (web)", "provision", "rollback to cs-prod-3".
+std::string Carries(const nlohmann::json& d) {
+  if (JsonField(d, "kind") != "infrastructure" || !d["infrastructure"].is_object()) {
+    return JsonField(d, "release") + " (" + JsonField(d, "group") + ")";
+  }
+  const nlohmann::json& change = d["infrastructure"];
+  const std::string target = JsonField(change, "target");
+  return JsonField(change, "action") + (target.empty() ? "" : " to " + target);
+}
+
 int ListDeployments(const ReleaseOptions& o) {
   std::string path = fmt::format("/api/v1/deployments?limit={}", o.limit);
   if (!o.environment.empty()) {
     path += "&env=" + UrlEncode(o.environment);
+  }
+  if (!o.kind.empty()) {
+    path += "&kind=" + UrlEncode(o.kind);
   }
   return CallAndPrint(
       {.server_flag = o.server,
@@ -178,13 +147,13 @@ int ListDeployments(const ReleaseOptions& o) {
       [](const nlohmann::json& list, cli::OutputFormat format) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& d : list["items"]) {
-          rows.push_back({JsonField(d, "id"), JsonField(d, "release"), JsonField(d, "environment"),
-                          JsonField(d, "group"), JsonField(d, "state"), JsonField(d, "author"),
-                          JsonField(d, "created_at"), JsonField(d, "reason")});
+          rows.push_back({JsonField(d, "id"), JsonField(d, "kind"), Carries(d),
+                          JsonField(d, "environment"), JsonField(d, "state"),
+                          JsonField(d, "author"), JsonField(d, "created_at"),
+                          JsonField(d, "reason")});
         }
         return cli::PrintRows(
-            format, {"ID", "RELEASE", "ENV", "GROUP", "STATE", "AUTHOR", "CREATED", "REASON"},
-            rows);
+            format, {"ID", "KIND", "WHAT", "ENV", "STATE", "AUTHOR", "CREATED", "REASON"}, rows);
       });
 }
 
@@ -200,41 +169,56 @@ std::string Figures(const nlohmann::json& p) {
                      one("requests_per_minute", ""), one("error_rate", " %"));
 }
 
+// A deployment's facts as `deployments show` lists them (empty ones are left out).
+std::vector<std::pair<std::string, std::string>> Facts(const nlohmann::json& d) {
+  std::string approvals;
+  for (const auto& a : d["approvals"]) {
+    approvals += fmt::format("{}{} at {}", approvals.empty() ? "" : "; ", JsonField(a, "by"),
+                             JsonField(a, "at"));
+  }
+  const nlohmann::json& change = d["infrastructure"];
+  const bool infrastructure = change.is_object();
+  std::string lowers;
+  for (const auto& l : infrastructure ? change["lowers"] : nlohmann::json::array()) {
+    lowers += (lowers.empty() ? "" : "; ") + l.get<std::string>();
+  }
+  return {
+      {"Author", JsonField(d, "author")},
+      {"Promoted from", JsonField(d, "promoted_from")},
+      {"Emergency", JsonField(d, "emergency").empty()
+                        ? ""
+                        : JsonField(d, "emergency") + ": " + JsonField(d, "emergency_reason")},
+      {"Config", infrastructure ? JsonField(change, "config_version") : ""},
+      {"Lowers", lowers},
+      {"Approvals", fmt::format("{} of {} {}", d["approvals"].size(),
+                                JsonField(d, "required_approvals"), approvals)},
+      {"Window", JsonField(d, "window")},
+      {"Window opens", JsonField(d, "window_opens_at")},
+      {"Change set", JsonField(d, "change_set")},
+      {"Blue", infrastructure ? "" : JsonField(d, "blue")},
+      {"Green", infrastructure ? "" : JsonField(d, "green")},
+      {"Reason", JsonField(d, "reason")},
+      {"Baseline", Figures(d["baseline"])},
+      {"After", Figures(d["comparison"])},
+  };
+}
+
 int ShowDeployment(const ReleaseOptions& o) {
   return CallAndPrint(
       {.server_flag = o.server,
        .output = o.output.empty() ? "text" : o.output,
        .path = "/api/v1/deployments/" + UrlEncode(o.id)},
       [](const nlohmann::json& d, cli::OutputFormat) {
-        std::printf("%s  %s of %s to %s: %s\n", JsonField(d, "id").c_str(),
-                    JsonField(d, "release").c_str(), JsonField(d, "group").c_str(),
+        std::printf("%s  %s %s to %s: %s\n", JsonField(d, "id").c_str(),
+                    JsonField(d, "kind").c_str(), Carries(d).c_str(),
                     JsonField(d, "environment").c_str(), JsonField(d, "state").c_str());
-        std::string approvals;
-        for (const auto& a : d["approvals"]) {
-          approvals += fmt::format("{}{} at {}", approvals.empty() ? "" : "; ", JsonField(a, "by"),
-                                   JsonField(a, "at"));
-        }
-        const std::vector<std::pair<std::string, std::string>> fields = {
-            {"Author", JsonField(d, "author")},
-            {"Promoted from", JsonField(d, "promoted_from")},
-            {"Emergency", JsonField(d, "emergency").empty() ? ""
-                                                            : JsonField(d, "emergency") + ": " +
-                                                                  JsonField(d, "emergency_reason")},
-            {"Approvals", fmt::format("{} of {} {}", d["approvals"].size(),
-                                      JsonField(d, "required_approvals"), approvals)},
-            {"Window", JsonField(d, "window")},
-            {"Window opens", JsonField(d, "window_opens_at")},
-            {"Change set", JsonField(d, "change_set")},
-            {"Blue", JsonField(d, "blue")},
-            {"Green", JsonField(d, "green")},
-            {"Reason", JsonField(d, "reason")},
-            {"Baseline", Figures(d["baseline"])},
-            {"After", Figures(d["comparison"])},
-        };
-        for (const auto& [name, value] : fields) {
+        for (const auto& [name, value] : Facts(d)) {
           if (!value.empty() && value != "-") {
             std::printf("  %-14s %s\n", (name + ":").c_str(), value.c_str());
           }
+        }
+        if (d["infrastructure"].is_object()) {
+          std::printf("  Plan:\n%s", JsonField(d["infrastructure"], "plan").c_str());
         }
         std::printf("  Events:\n");
         for (const auto& e : d["events"]) {
@@ -328,6 +312,8 @@ void AddReleaseCommands(CLI::App& app, ReleaseOptions& o, int& exit_code) {
   CLI::App* list = deployments->add_subcommand("list", "Deployments, newest first");
   server(list);
   list->add_option("--env", o.environment, "Only this environment's");
+  list->add_option("--kind", o.kind, "Only releases' or infrastructure changes'")
+      ->check(CLI::IsMember({"release", "infrastructure"}));
   list->add_option("--limit", o.limit, "How many (1..1000)")->check(CLI::Range(1, 1000));
   list->add_option("--output,-o", o.output, "table, json or text");
   list->callback([&] { exit_code = ListDeployments(o); });

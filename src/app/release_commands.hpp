@@ -24,6 +24,7 @@ struct ReleaseOptions {
   std::string reason;       // deploy --reason (of the emergency)
   std::string comment;      // approve, reject
   std::string output;       // list: table|json|text; show: text|json
+  std::string kind;         // deployments list --kind: release|infrastructure
   bool wait = false;        // deploy --wait
   int timeout_seconds = 0;  // --wait / watch: 0 = no limit
   int limit = 50;           // list
@@ -33,7 +34,10 @@ struct ReleaseOptions {
 // ID`, `ec2m deployments list|show|watch`, `ec2m approve ID`, `ec2m reject ID` through the server
 // the CLI is signed in to. `release create` and `deploy` print the new id alone (for scripts);
 // with --wait (and `watch`) the deployment's events follow as lines, and the exit code says how
-// it ended: 0 succeeded, 1 rolled back or failed, 5 rejected or aborted, 10 --timeout.
+// it ended: 0 succeeded, 1 rolled back or failed, 5 rejected or aborted, 10 --timeout
+// (cli/exit_codes.hpp). Deployments include infrastructure changes held for approval (kind
+// infrastructure: `ec2m provision|rollback` of an environment whose config requires approval),
+// approved and followed the same way.
 void AddReleaseCommands(CLI::App& app, ReleaseOptions& options, int& exit_code);
 
 }  // namespace ec2m::app

@@ -17,6 +17,9 @@ TEST(ExitCodesTest, EveryCodeHasItsOwnNonZeroExitCode) {
   EXPECT_EQ(seen.size(), std::size(kAllErrorCodes));
   EXPECT_EQ(ExitCodeFor(ErrorCode::kInvalidArgument), 2);
   EXPECT_EQ(ExitCodeFor(ErrorCode::kInternal), 1);
+  // Awaiting approval is no error's code: a script tells it apart from every failure.
+  EXPECT_EQ(seen.count(kExitAwaitingApproval), 0u);
+  EXPECT_NE(kExitAwaitingApproval, 0);
 }
 
 }  // namespace

@@ -75,6 +75,19 @@ std::vector<std::string> Ids(const std::vector<Member>& members) {
   return out;
 }
 
+// The emergency `request` names, checked: a known one, with its reason.
+Result<Emergency> RequestedEmergency(const DeployRequest& request) {
+  auto emergency = ParseEmergency(request.emergency);
+  EC2M_RETURN_IF_ERROR(emergency);
+  if (*emergency != Emergency::kNone &&
+      request.emergency_reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "emergency_reason: an emergency deployment names its reason (the CVE, the bug, "
+                "the data at stake)");
+  }
+  return emergency;
+}
+
 }  // namespace
 
 Result<void> HttpHealthCheck(const std::string& ip, const config::HealthCheckConfig& check,
@@ -161,14 +174,19 @@ Deployer::Deployer(Releases& releases, stack::Provisioner& provisioner, const Cl
           "deployer", clock, [this] { Pass(); }, options_.worker) {}
 
 Result<Deployer::Env> Deployer::ConfigInForce(const std::string& environment) {
-  if (!provisioner_.Has(environment)) {
-    return Fail(ErrorCode::kNotFound, "environment " + environment + " not found");
+  return release::ConfigInForce(provisioner_, environment);
+}
+
+Result<void> Deployer::CheckMfa(const Env& env, const std::string& environment, bool mfa_verified) {
+  if (env.policy.mfa_required && !mfa_verified) {
+    return Fail(
+        ErrorCode::kPermissionDenied,
+        fmt::format("environment {} requires an MFA-verified session for changes "
+                    "(cognito.mfaRequired in force{}): sign in with your MFA code",
+                    environment,
+                    env.policy.change_set.empty() ? "" : ", since " + env.policy.change_set));
   }
-  auto current = provisioner_.CurrentConfig(environment);
-  EC2M_RETURN_IF_ERROR(current);
-  auto parsed = config::ParseEnvironmentConfig(current->first, "config/" + environment + ".json");
-  EC2M_RETURN_IF_ERROR(parsed);
-  return Env{std::move(*parsed), current->first};
+  return {};
 }
 
 Result<Release> Deployer::CreateRelease(Release r) {
@@ -208,7 +226,7 @@ Result<Deployment> Deployer::Deploy(const DeployRequest& request) {
 }
 
 Result<Deployment> Deployer::DeployLocked(const DeployRequest& request) {
-  auto emergency = ParseEmergency(request.emergency);
+  auto emergency = RequestedEmergency(request);
   EC2M_RETURN_IF_ERROR(emergency);
   auto r = releases_.GetRelease(request.release);
   EC2M_RETURN_IF_ERROR(r);
@@ -219,6 +237,7 @@ Result<Deployment> Deployer::DeployLocked(const DeployRequest& request) {
   }
   auto env = ConfigInForce(request.environment);
   EC2M_RETURN_IF_ERROR(env);
+  EC2M_RETURN_IF_ERROR(CheckMfa(*env, request.environment, request.mfa_verified));
   if (FindGroup(env->config, r->group) == nullptr) {
     return Fail(ErrorCode::kNotFound, fmt::format("instance group {} not found in {}'s config",
                                                   r->group, request.environment));
@@ -262,6 +281,10 @@ Result<Deployment> Deployer::DeployLocked(const DeployRequest& request) {
   }
   auto created = releases_.CreateDeployment(std::move(d));
   EC2M_RETURN_IF_ERROR(created);
+  // Told at once: a security patch that skips approval is announced as it is requested.
+  if (options_.on_transition) {
+    options_.on_transition(*created, *r, rule.required);
+  }
   worker_.Wake();
   return created;
 }
@@ -293,6 +316,9 @@ Result<Deployment> Deployer::Decide(
     EC2M_RETURN_IF_ERROR(env);
     production = env->config.approval.required;
     EC2M_RETURN_IF_ERROR(decide(d, *env));
+    if (d.kind != kKindRelease) {
+      return {};
+    }
     auto r = releases_.GetRelease(d.release);
     EC2M_RETURN_IF_ERROR(r);
     release = std::move(*r);
@@ -349,10 +375,7 @@ Result<Deployment> Deployer::Reject(const std::string& id, const Actor& actor,
   }
   return Decide(id, [&](Deployment& d, const Env&) -> Result<void> {
     d.rejected_by = actor.email;
-    d.reason = fmt::format("rejected by {}: {}", actor.email, comment);
-    d.state = kRejected;
-    d.finished_at = Now(clock_);
-    Note(d, d.reason);
+    End(d, kRejected, fmt::format("rejected by {}: {}", actor.email, comment));
     return {};
   });
 }
@@ -362,6 +385,12 @@ Result<Deployment> Deployer::Abort(const std::string& id, const Actor& actor) {
     if (IsFinal(d.state)) {
       return Fail(ErrorCode::kFailedPrecondition,
                   fmt::format("deployment {} has ended ({})", d.id, d.state));
+    }
+    if (d.kind == kKindInfrastructure && d.state == kApplying) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("deployment {} is applying as {}: an infrastructure change is not "
+                              "stopped halfway; `ec2m rollback {}` after it ends",
+                              d.id, d.change_set, d.environment));
     }
     if (!d.abort_requested_by.empty()) {
       return {};  // already on its way out
@@ -377,6 +406,22 @@ Result<Deployment> Deployer::Abort(const std::string& id, const Actor& actor) {
 
 void Deployer::Note(Deployment& d, const std::string& message) {
   d.events.push_back({Now(clock_), d.state, message});
+}
+
+void Deployer::End(Deployment& d, const std::string& state, const std::string& reason) {
+  d.state = state;
+  d.reason = state == kSucceeded ? "" : reason;  // a reason says why it did not succeed
+  d.finished_at = Now(clock_);
+  Note(d, reason);
+}
+
+bool Deployer::WaitQueued(Deployment& d, const std::string& message) {
+  if (!d.events.empty() && d.events.back().message == message) {
+    return d.state != kQueued ? (d.state = kQueued, true) : false;
+  }
+  d.state = kQueued;
+  Note(d, message);
+  return true;
 }
 
 void Deployer::BeginRollback(Deployment& d, const std::string& reason, std::optional<Trip> trip) {
@@ -440,12 +485,14 @@ std::optional<Deployment> Deployer::Step(Deployment& d) {
   }
   if (saved->state != before) {
     auto env = ConfigInForce(saved->environment);
+    const bool infrastructure = saved->kind == kKindInfrastructure;
     if (options_.on_transition) {
-      if (auto r = releases_.GetRelease(saved->release)) {
+      auto r = infrastructure ? Result<Release>(Release{}) : releases_.GetRelease(saved->release);
+      if (r) {
         options_.on_transition(*saved, *r, env && env->config.approval.required);
       }
     }
-    if (saved->state == kSucceeded && env) {
+    if (saved->state == kSucceeded && env && !infrastructure) {
       Promote(*saved, *env);
     }
   }
@@ -453,13 +500,15 @@ std::optional<Deployment> Deployer::Step(Deployment& d) {
 }
 
 Result<bool> Deployer::Advance(Deployment& d) {
+  if (d.kind == kKindInfrastructure) {
+    auto env = ConfigInForce(d.environment);
+    EC2M_RETURN_IF_ERROR(env);
+    return AdvanceInfrastructure(d, *env);
+  }
   // Once blue is being retired there is nothing to go back to: an abort then comes too late.
   if (!d.abort_requested_by.empty() && d.state != kRollingBack && d.state != kRetiring) {
     if (d.green.empty() && d.change_set.empty()) {
-      d.reason = "aborted by " + d.abort_requested_by;
-      d.state = kAborted;
-      d.finished_at = Now(clock_);
-      Note(d, d.reason);
+      End(d, kAborted, "aborted by " + d.abort_requested_by);
       return true;
     }
     BeginRollback(d, "aborted by " + d.abort_requested_by);
@@ -500,7 +549,7 @@ Result<bool> Deployer::Advance(Deployment& d) {
   return false;
 }
 
-Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
+std::optional<bool> Deployer::AwaitSignOff(Deployment& d, const Env& env) {
   const TimePoint now = clock_.Now();
   if (static_cast<int>(d.approvals.size()) < d.required_approvals) {
     if (d.state == kAwaitingApproval) {
@@ -524,35 +573,32 @@ Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
                         at.empty() ? "never" : at));
     return true;
   }
+  return std::nullopt;
+}
+
+Result<bool> Deployer::Start(Deployment& d, const Env& env, const Release& r) {
+  if (auto waits = AwaitSignOff(d, env)) {
+    return *waits;
+  }
+  const TimePoint now = clock_.Now();
+  const auto& windows = env.config.maintenance_windows;
   const bool outside_window = !d.emergency.empty() && !InWindow(windows, now);
   d.window_opens_at.clear();
   // The environment's apply lock: one change at a time, whether an apply or a deployment.
   auto locked = provisioner_.locks().Acquire(d.environment, Owner(d));
   if (!locked) {
-    const std::string message = "waiting: " + locked.error().message;
-    if (!d.events.empty() && d.events.back().message == message) {
-      return d.state != kQueued ? (d.state = kQueued, true) : false;
-    }
-    d.state = kQueued;
-    Note(d, message);
-    return true;
+    return WaitQueued(d, "waiting: " + locked.error().message);
   }
   auto text = WithRelease(env.text, r);
   if (!text) {
     (void)provisioner_.locks().Release(d.environment, Owner(d));
-    d.state = kFailed;
-    d.reason = "the release does not apply to the config in force: " + text.error().message;
-    d.finished_at = Now(clock_);
-    Note(d, d.reason);
+    End(d, kFailed, "the release does not apply to the config in force: " + text.error().message);
     return true;
   }
   auto checked = config::ParseEnvironmentConfig(*text, "config/" + d.environment + ".json");
   if (!checked) {
     (void)provisioner_.locks().Release(d.environment, Owner(d));
-    d.state = kFailed;
-    d.reason = "the config with the release is invalid: " + checked.error().message;
-    d.finished_at = Now(clock_);
-    Note(d, d.reason);
+    End(d, kFailed, "the config with the release is invalid: " + checked.error().message);
     return true;
   }
   // Blue: the group's instances that carry its logical ids now.
@@ -954,15 +1000,52 @@ void Deployer::Promote(const Deployment& d, const Env& env) {
   if (next.empty()) {
     return;
   }
-  auto promoted = Deploy({next, d.group, d.release, d.author, "", "", d.id});
+  auto promoted = Deploy({next, d.group, d.release, d.author, "", "", d.id, true});
   if (!promoted) {
     std::fprintf(stderr, "ec2m: deployer: promoting %s to %s: %s\n", d.id.c_str(), next.c_str(),
                  promoted.error().ToString().c_str());
   }
 }
 
+namespace {
+
+// The specification's payload of a deployment's notification (environment, status, author,
+// branch, commit, workflow_url) with the deployment, release and group; those it lacks left out.
+std::map<std::string, std::string> Payload(const Deployment& d, const Release& r,
+                                           const std::string& status) {
+  std::map<std::string, std::string> fields = {
+      {"environment", d.environment}, {"status", status},   {"author", d.author},
+      {"deployment", d.id},           {"release", r.id},    {"group", d.group},
+      {"branch", r.branch},           {"commit", r.commit}, {"workflow_url", r.workflow_url}};
+  std::erase_if(fields, [](const auto& field) { return field.second.empty(); });
+  return fields;
+}
+
+// An emergency security patch, told to admins at once: it deploys without anyone's approval.
+Notification EmergencyNotification(const Deployment& d, const Release& r) {
+  Notification n;
+  n.id = fmt::format("deployment-{}-emergency", d.id);
+  n.kind = "deployment";
+  n.environment = d.environment;
+  n.severity = "critical";
+  n.title = fmt::format(
+      "Emergency {} deployment {} of {} ({}) to {} by {}: deploying now without "
+      "approval",
+      d.emergency, d.id, r.id, d.group, d.environment, d.author);
+  n.text = "Reason: " + d.emergency_reason;
+  n.fields = Payload(d, r, "queued");
+  n.fields["emergency"] = d.emergency;
+  n.fields["emergency_reason"] = d.emergency_reason;
+  return n;
+}
+
+}  // namespace
+
 std::optional<Notification> DeploymentNotification(const Deployment& d, const Release& r,
                                                    bool production) {
+  if (d.state == kQueued && d.emergency == "security-patch" && d.approvals.empty()) {
+    return EmergencyNotification(d, r);
+  }
   std::string status;
   std::string severity = "info";
   std::string what;
@@ -999,21 +1082,18 @@ std::optional<Notification> DeploymentNotification(const Deployment& d, const Re
     n.title = fmt::format("Rollback: deployment {} of {} ({}) to {} rolled back", d.id, r.id,
                           d.group, d.environment);
   }
+  if (d.kind == kKindInfrastructure && d.infrastructure) {
+    n.title = fmt::format("Infrastructure change {} ({}) of {}: {}", d.id, d.infrastructure->action,
+                          d.environment, what);
+  }
   n.text = d.reason.empty() ? (d.events.empty() ? what : d.events.back().message) : d.reason;
-  n.fields = {{"environment", d.environment},
-              {"status", status},
-              {"author", d.author},
-              {"deployment", d.id},
-              {"release", r.id},
-              {"group", d.group},
-              {"change_set", d.change_set},
-              {"branch", r.branch},
-              {"commit", r.commit},
-              {"workflow_url", r.workflow_url}};
+  n.fields = Payload(d, r, status);
+  if (!d.change_set.empty()) {
+    n.fields["change_set"] = d.change_set;
+  }
   if (d.trigger) {
     n.fields["trigger"] = d.trigger->name;
   }
-  std::erase_if(n.fields, [](const auto& field) { return field.second.empty(); });
   return n;
 }
 

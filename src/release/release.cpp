@@ -16,6 +16,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, at, state, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Approval, by, role, at, comment)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Member, id, logical_id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Trip, name, message, values, threshold)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Infrastructure, action, config_text, config_version,
+                                                target, allow_delete_retained, plan, summary,
+                                                lowers)
 
 namespace {
 
@@ -58,37 +61,40 @@ std::optional<Performance> PerformanceFrom(const nlohmann::json& j) {
 
 // The stored document: everything (the API's shape adds nothing and drops the logical ids).
 nlohmann::json StoredJson(const Deployment& d) {
-  return {{"id", d.id},
-          {"number", d.number},
-          {"release", d.release},
-          {"environment", d.environment},
-          {"group", d.group},
-          {"state", d.state},
-          {"author", d.author},
-          {"promoted_from", d.promoted_from},
-          {"emergency", d.emergency},
-          {"emergency_reason", d.emergency_reason},
-          {"required_approvals", d.required_approvals},
-          {"approvals", d.approvals},
-          {"rejected_by", d.rejected_by},
-          {"window", d.window},
-          {"window_opens_at", d.window_opens_at},
-          {"change_set", d.change_set},
-          {"blue", d.blue},
-          {"green", d.green},
-          {"switched", d.switched},
-          {"reason", d.reason},
-          {"trigger", d.trigger ? nlohmann::json(*d.trigger) : nlohmann::json()},
-          {"baseline", PerformanceJson(d.baseline)},
-          {"comparison", PerformanceJson(d.comparison)},
-          {"abort_requested_by", d.abort_requested_by},
-          {"outcome", d.outcome},
-          {"step_until", d.step_until},
-          {"live_since", d.live_since},
-          {"created_at", d.created_at},
-          {"started_at", d.started_at},
-          {"finished_at", d.finished_at},
-          {"events", d.events}};
+  return {
+      {"id", d.id},
+      {"number", d.number},
+      {"kind", d.kind},
+      {"infrastructure", d.infrastructure ? nlohmann::json(*d.infrastructure) : nlohmann::json()},
+      {"release", d.release},
+      {"environment", d.environment},
+      {"group", d.group},
+      {"state", d.state},
+      {"author", d.author},
+      {"promoted_from", d.promoted_from},
+      {"emergency", d.emergency},
+      {"emergency_reason", d.emergency_reason},
+      {"required_approvals", d.required_approvals},
+      {"approvals", d.approvals},
+      {"rejected_by", d.rejected_by},
+      {"window", d.window},
+      {"window_opens_at", d.window_opens_at},
+      {"change_set", d.change_set},
+      {"blue", d.blue},
+      {"green", d.green},
+      {"switched", d.switched},
+      {"reason", d.reason},
+      {"trigger", d.trigger ? nlohmann::json(*d.trigger) : nlohmann::json()},
+      {"baseline", PerformanceJson(d.baseline)},
+      {"comparison", PerformanceJson(d.comparison)},
+      {"abort_requested_by", d.abort_requested_by},
+      {"outcome", d.outcome},
+      {"step_until", d.step_until},
+      {"live_since", d.live_since},
+      {"created_at", d.created_at},
+      {"started_at", d.started_at},
+      {"finished_at", d.finished_at},
+      {"events", d.events}};
 }
 
 Result<Deployment> DeploymentFrom(const Doc& doc) {
@@ -100,6 +106,10 @@ Result<Deployment> DeploymentFrom(const Doc& doc) {
     Deployment d;
     d.id = j.value("id", "");
     d.number = j.value("number", int64_t{0});
+    d.kind = j.value("kind", std::string(kKindRelease));  // documents before kinds: releases
+    if (j.contains("infrastructure") && j["infrastructure"].is_object()) {
+      d.infrastructure = j["infrastructure"].get<Infrastructure>();
+    }
     d.release = j.value("release", "");
     d.environment = j.value("environment", "");
     d.group = j.value("group", "");

@@ -75,6 +75,7 @@ inline constexpr const char* kStabilizing = "stabilizing";
 inline constexpr const char* kSwitching = "switching";
 inline constexpr const char* kWatching = "watching";
 inline constexpr const char* kRetiring = "retiring";
+inline constexpr const char* kApplying = "applying";  // an infrastructure change's change set
 inline constexpr const char* kRollingBack = "rolling_back";
 inline constexpr const char* kSucceeded = "succeeded";
 inline constexpr const char* kRolledBack = "rolled_back";
@@ -85,12 +86,32 @@ inline constexpr const char* kAborted = "aborted";
 // Whether a deployment in `state` has ended.
 bool IsFinal(const std::string& state);
 
+// What a deployment carries: a release (blue-green), or an infrastructure change (a config or a
+// rollback, applied as a change set) held for approval in an environment whose config requires
+// it.
+inline constexpr const char* kKindRelease = "release";
+inline constexpr const char* kKindInfrastructure = "infrastructure";
+
+// What an infrastructure deployment applies once approved, inside a window.
+struct Infrastructure {
+  std::string action;          // "provision" or "rollback"
+  std::string config_text;     // provision: the config it applies
+  std::string config_version;  // of the config it applies (12 hex of its SHA-256)
+  std::string target;          // rollback: the change set it returns to ("cs-prod-3")
+  bool allow_delete_retained = false;
+  std::string plan;                 // the plan when it was requested, as `ec2m diff` renders it
+  nlohmann::json summary;           // that plan's counts ({"create","update","replace","delete"})
+  std::vector<std::string> lowers;  // the sign-off rules in force it lowers (release::Lowered)
+};
+
 struct Deployment {
   std::string id;  // "d-17"
   int64_t number = 0;
-  std::string release;
+  std::string kind = kKindRelease;
+  std::optional<Infrastructure> infrastructure;  // kind infrastructure
+  std::string release;                           // kind release
   std::string environment;
-  std::string group;
+  std::string group;  // kind release
   std::string state = kQueued;
   std::string author;
   std::string promoted_from;  // the deployment whose success started this one

@@ -1,6 +1,7 @@
 // The REST API's routes (docs/api.md): each with its access rule and its handler.
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "server/api_server.hpp"
+#include "server/tag_rules.hpp"
 
 #include "monitor/monitor.hpp"
 
@@ -28,6 +30,11 @@ Result<int> QueryInt(const Call& call, const std::string& name, int fallback, in
                                                          name, min, max, ShownValue(text)));
   }
   return n;
+}
+
+bool HoldsRole(const User& user, const std::string& env, Role needed) {
+  const std::optional<Role> held = user.RoleIn(env);
+  return held && RoleAllows(*held, needed);
 }
 
 Result<std::string> EnvFromQuery(const Call& call) {
@@ -72,6 +79,35 @@ nlohmann::json ResultJson(const ActionResult& r) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ApiServer::RefreshTargets(const User& user,
+                                                           const std::string& env) const {
+  if (!env.empty()) {
+    if (inventory_.Find(env) == nullptr) {
+      return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(env));
+    }
+    if (!user.RoleIn(env)) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  fmt::format("refresh the inventory of {} needs a role in it; {} has none there",
+                              env, user.email));
+    }
+    return std::vector<std::string>{env};
+  }
+  if (user.roles.count(kAllEnvironments) != 0) {
+    return std::vector<std::string>{""};  // every environment
+  }
+  std::vector<std::string> out;
+  for (const auto& handle : inventory_.environments()) {
+    if (user.RoleIn(handle.config.name)) {
+      out.push_back(handle.config.name);
+    }
+  }
+  if (out.empty()) {
+    return Fail(ErrorCode::kPermissionDenied,
+                user.email + " holds a role in no environment: nothing to refresh");
+  }
+  return out;
+}
 
 void ApiServer::AddRoute(std::string method, std::string path, Access access, Role role,
                          std::string summary, std::function<Result<Reply>(Call&)> handle) {
@@ -454,15 +490,23 @@ void ApiServer::AddRoutes() {
         EC2M_RETURN_IF_ERROR(remove);
         EC2M_RETURN_IF_ERROR(body->Finish());
         const std::string id = call.Param("id");
-        auto item =
-            inventory_.SetTags(call.env, id, set->value_or(std::map<std::string, std::string>{}),
-                               remove->value_or(std::vector<std::string>{}));
-        nlohmann::json detail = {{"set", set->value_or(std::map<std::string, std::string>{})},
-                                 {"remove", remove->value_or(std::vector<std::string>{})}};
+        const auto to_set = set->value_or(std::map<std::string, std::string>{});
+        const auto to_remove = remove->value_or(std::vector<std::string>{});
+        std::vector<std::string> keys = to_remove;
+        for (const auto& [key, value] : to_set) {
+          keys.push_back(key);
+        }
+        // A protected tag refused refuses the whole change: no other tag is applied either.
+        auto item = [&]() -> Result<InventoryItem> {
+          EC2M_RETURN_IF_ERROR(CheckTagChange(call.who->user, call.env, keys));
+          return inventory_.SetTags(call.env, id, to_set, to_remove);
+        }();
+        nlohmann::json detail = {{"set", to_set}, {"remove", to_remove}};
         AuditAction(call, "instance.tag", id, item ? nullptr : &item.error(), detail.dump());
         EC2M_RETURN_IF_ERROR(item);
         return Ok(ItemToJson(*item));
       });
+  // One environment (a role there needed), or every environment the caller holds a role in.
   add("POST", "/api/v1/instances/refresh", kSignedIn, kViewer, "refresh the inventory",
       [this](Call& call) -> Result<Reply> {
         auto body = RequestBody(call);
@@ -470,11 +514,15 @@ void ApiServer::AddRoutes() {
         auto env = body->StringOr("env", "");
         EC2M_RETURN_IF_ERROR(env);
         EC2M_RETURN_IF_ERROR(body->Finish());
-        if (!env->empty() && inventory_.Find(*env) == nullptr) {
-          return Fail(ErrorCode::kNotFound, "no environment named " + ShownValue(*env));
+        auto envs = RefreshTargets(call.who->user, *env);
+        EC2M_RETURN_IF_ERROR(envs);
+        for (const std::string& name : *envs) {
+          EC2M_RETURN_IF_ERROR(inventory_.Refresh(name));
         }
-        EC2M_RETURN_IF_ERROR(inventory_.Refresh(*env));
-        return Reply{202, {{"refreshed", env->empty() ? "all" : *env}}};
+        return Reply{202,
+                     {{"refreshed", envs->size() == 1 && envs->front().empty()
+                                        ? std::string("all")
+                                        : fmt::format("{}", fmt::join(*envs, ", "))}}};
       });
 
   // --- The embedded simulated regions' faults (global admins): how a health check is made to

@@ -155,6 +155,13 @@ class ApiServer {
   void AddDashboardRoutes();  // dashboard_routes.cpp
   void AddReleaseRoutes();    // release_routes.cpp
   Result<stack::Provisioner*> Stack(const Call& call) const;
+  // The deployer that provisions and rolls back call.env (Stack's errors; kUnavailable without
+  // one).
+  Result<release::Deployer*> Infrastructure(const Call& call) const;
+  // What POST /instances/refresh refreshes for `user`: `env` when they hold a role there, else
+  // every environment they hold one in ({""}: all, for a "*" role). Errors: kNotFound for an
+  // unknown environment; kPermissionDenied without a role there (or anywhere).
+  Result<std::vector<std::string>> RefreshTargets(const User& user, const std::string& env) const;
   void Install(httplib::Server& server);
   // Finds the route of a request and serves it (or the console's index.html, or a 404).
   void Dispatch(const httplib::Request& req, httplib::Response& res);
@@ -210,6 +217,11 @@ std::vector<std::string_view> PathSegments(std::string_view path);
 // The headers every answer carries: a Content-Security-Policy without inline script, nosniff,
 // no framing, no referrer, and HSTS when serving TLS.
 std::multimap<std::string, std::string> SecurityHeaders(bool tls);
+
+// Whether `user` holds a role in `env` (a "*" role counts) that allows what `needed` allows: how
+// handlers decide what a caller may see beyond the route's own access rule (a release's user data,
+// a config's text: deployers and admins of the environment).
+bool HoldsRole(const User& user, const std::string& env, Role needed);
 
 // The HTTP status of each error code (the REST API's one table).
 int HttpStatus(ErrorCode code);

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "config/json_object.hpp"
@@ -40,21 +41,43 @@ Result<int> Limit(const Call& call) {
 
 std::string Target(const std::string& name) { return "channel:" + name; }
 
+// Whether `user` may see `channel`: a holder of a "*" role sees every channel; anyone else the
+// channels whose filter names environments, every one of which they hold a role in (a channel
+// without an environment filter carries every environment's notifications and those about none).
+bool ChannelVisible(const User& user, const notify::Channel& channel) {
+  if (user.roles.count(kAllEnvironments) != 0) {
+    return true;
+  }
+  const std::vector<std::string>& envs = channel.filter.environments;
+  return !envs.empty() && std::all_of(envs.begin(), envs.end(), [&user](const std::string& env) {
+    return user.RoleIn(env).has_value();
+  });
+}
+
+// Whether `user` may see a notification about `environment`: one with a role there; one about no
+// environment (a channel test, the control plane's own) global admins only.
+bool NotificationVisible(const User& user, const std::string& environment) {
+  return environment.empty() ? user.admin() : user.RoleIn(environment).has_value();
+}
+
 }  // namespace
 
 void ApiServer::AddNotifyRoutes() {
   const Access kSignedIn = Access::kSignedIn;
   const Access kAdmin = Access::kAdmin;
   const Role kViewer = Role::kViewer;
+  // The channels the caller may see (ChannelVisible).
   AddRoute("GET", "/api/v1/channels", kSignedIn, kViewer, "list notification channels",
-           [this](Call&) -> Result<Reply> {
+           [this](Call& call) -> Result<Reply> {
              auto outbox = Need(services_.outbox);
              EC2M_RETURN_IF_ERROR(outbox);
              auto channels = (*outbox)->channels().List();
              EC2M_RETURN_IF_ERROR(channels);
              nlohmann::json items = nlohmann::json::array();
              for (const notify::Channel& c : *channels) {
-               items.push_back(notify::ToJson(c, true));
+               if (ChannelVisible(call.who->user, c)) {
+                 items.push_back(notify::ToJson(c, true));
+               }
              }
              return Reply{200, {{"items", items}, {"next_cursor", nullptr}}};
            });
@@ -79,6 +102,10 @@ void ApiServer::AddNotifyRoutes() {
              EC2M_RETURN_IF_ERROR(outbox);
              auto channel = (*outbox)->channels().Get(call.Param("name"));
              EC2M_RETURN_IF_ERROR(channel);
+             if (!ChannelVisible(call.who->user, *channel)) {
+               // As if it did not exist: its name says nothing about other environments.
+               return Fail(ErrorCode::kNotFound, "no channel named " + ShownValue(channel->name));
+             }
              return Reply{200, notify::ToJson(*channel, true)};
            });
   AddRoute("DELETE", "/api/v1/channels/{name}", kAdmin, kViewer, "remove notification channels",
@@ -123,12 +150,9 @@ void ApiServer::AddNotifyRoutes() {
              query.limit = *limit;
              query.state = call.Query("state");
              query.cursor = call.Query("cursor");
-             // A user sees the notifications of the environments they have a role in, and those
-             // about no environment (channel tests).
              const User& user = call.who->user;
              query.visible = [&user](const notify::Delivery& d) {
-               return d.notification.environment.empty() ||
-                      user.RoleIn(d.notification.environment).has_value();
+               return NotificationVisible(user, d.notification.environment);
              };
              auto page = (*outbox)->List(query);
              EC2M_RETURN_IF_ERROR(page);

@@ -1,11 +1,13 @@
 // The REST API's release routes (docs/api.md, "Releases and deployments"): releases, blue-green
-// deployments, approvals, rejections and aborts. Reading needs the viewer role in the
-// environment, releases and deployments the deployer role, approvals the approver role.
+// deployments and infrastructure changes held for approval, approvals, rejections and aborts.
+// Reading needs the viewer role in the environment, releases and deployments the deployer role,
+// approvals the approver role; listings show only the caller's environments.
 
 #include <fmt/core.h>
 #include <httplib.h>
 
 #include "config/json_object.hpp"
+#include "core/text.hpp"
 #include "release/deployer.hpp"
 #include "server/api_server.hpp"
 
@@ -57,6 +59,7 @@ Result<release::DeployRequest> ReadDeploy(const Call& call) {
   }
   EC2M_RETURN_IF_ERROR(body->Finish());
   r.author = call.who->user.email;
+  r.mfa_verified = call.who->mfa_verified;
   return r;
 }
 
@@ -71,6 +74,50 @@ Result<std::string> ReadComment(const Call& call) {
   }
   EC2M_RETURN_IF_ERROR(body->Finish());
   return comment;
+}
+
+// A release as `user` may see it: its user data only for deployers (and admins) of the
+// environment it was made in; anyone else gets the field omitted, and "user_data_hidden": true
+// when the release carries user data.
+nlohmann::json ReleaseFor(const User& user, const release::Release& r) {
+  nlohmann::json j = release::ReleaseJson(r);
+  if (!HoldsRole(user, r.environment, Role::kDeployer)) {
+    j.erase("user_data");
+    if (r.user_data) {
+      j["user_data_hidden"] = true;
+    }
+  }
+  return j;
+}
+
+// A deployment as `user` may see it: an infrastructure change's config text (which carries
+// user data) only for deployers and admins of its environment; anyone else gets it omitted and
+// "config_text_hidden": true. Its plan is shown to every reader.
+nlohmann::json DeploymentFor(const User& user, const release::Deployment& d) {
+  nlohmann::json j = release::DeploymentJson(d);
+  if (d.infrastructure && !HoldsRole(user, d.environment, Role::kDeployer)) {
+    j["infrastructure"].erase("config_text");
+    j["infrastructure"]["config_text_hidden"] = true;
+  }
+  return j;
+}
+
+// The deployments of `release` among `all` in the environments `user` holds a role in.
+nlohmann::json DeploymentsOf(const User& user, const std::string& release,
+                             const std::vector<release::Deployment>& all) {
+  nlohmann::json went = nlohmann::json::array();
+  for (const release::Deployment& d : all) {
+    if (d.release == release && user.RoleIn(d.environment)) {
+      went.push_back({{"id", d.id}, {"environment", d.environment}, {"state", d.state}});
+    }
+  }
+  return went;
+}
+
+// Whether `user` may see a release: they hold a role in the environment it was made in, or in
+// one it was deployed to (`went`: its deployments they may see).
+bool ReleaseVisible(const User& user, const release::Release& r, const nlohmann::json& went) {
+  return user.RoleIn(r.environment).has_value() || !went.empty();
 }
 
 }  // namespace
@@ -108,41 +155,51 @@ void ApiServer::AddReleaseRoutes() {
            });
   routes_.back().env_from = body_env;
 
-  // Releases with where each went (its deployments, newest first): the pipeline view.
-  AddRoute(
-      "GET", "/api/v1/releases", Access::kSignedIn, Role::kViewer,
-      "list releases with their deployments", [this](Call& call) -> Result<Reply> {
-        auto service = Service(services_.deployer);
-        EC2M_RETURN_IF_ERROR(service);
-        auto limit = QueryInt(call, "limit", 50, 1, 200);
-        EC2M_RETURN_IF_ERROR(limit);
-        auto releases = (*service)->releases().ListReleases(*limit);
-        EC2M_RETURN_IF_ERROR(releases);
-        auto deployments = (*service)->releases().ListDeployments("", 1000);
-        EC2M_RETURN_IF_ERROR(deployments);
-        const User& user = call.who->user;
-        nlohmann::json items = nlohmann::json::array();
-        for (const release::Release& r : *releases) {
-          nlohmann::json j = release::ReleaseJson(r);
-          nlohmann::json went = nlohmann::json::array();
-          for (const release::Deployment& d : *deployments) {
-            if (d.release == r.id && user.RoleIn(d.environment)) {
-              went.push_back({{"id", d.id}, {"environment", d.environment}, {"state", d.state}});
-            }
-          }
-          j["deployments"] = std::move(went);
-          items.push_back(std::move(j));
-        }
-        return Reply{200, {{"items", std::move(items)}}};
-      });
+  // Releases with where each went (its deployments, newest first): the pipeline view. Only the
+  // releases of the caller's environments (made in or deployed to one).
+  AddRoute("GET", "/api/v1/releases", Access::kSignedIn, Role::kViewer,
+           "list releases with their deployments", [this](Call& call) -> Result<Reply> {
+             auto service = Service(services_.deployer);
+             EC2M_RETURN_IF_ERROR(service);
+             auto limit = QueryInt(call, "limit", 50, 1, 200);
+             EC2M_RETURN_IF_ERROR(limit);
+             auto releases = (*service)->releases().ListReleases(*limit);
+             EC2M_RETURN_IF_ERROR(releases);
+             auto deployments = (*service)->releases().ListDeployments("", 1000);
+             EC2M_RETURN_IF_ERROR(deployments);
+             const User& user = call.who->user;
+             nlohmann::json items = nlohmann::json::array();
+             for (const release::Release& r : *releases) {
+               nlohmann::json went = DeploymentsOf(user, r.id, *deployments);
+               if (!ReleaseVisible(user, r, went)) {
+                 continue;
+               }
+               nlohmann::json j = ReleaseFor(user, r);
+               j["deployments"] = std::move(went);
+               items.push_back(std::move(j));
+             }
+             return Reply{200, {{"items", std::move(items)}}};
+           });
 
+  // A release the caller may not see is not found (its id says nothing about another
+  // environment's work).
   AddRoute("GET", "/api/v1/releases/{id}", Access::kSignedIn, Role::kViewer, "read a release",
            [this](Call& call) -> Result<Reply> {
              auto service = Service(services_.deployer);
              EC2M_RETURN_IF_ERROR(service);
              auto r = (*service)->releases().GetRelease(call.Param("id"));
              EC2M_RETURN_IF_ERROR(r);
-             return Reply{200, release::ReleaseJson(*r)};
+             const User& user = call.who->user;
+             nlohmann::json went = nlohmann::json::array();
+             if (!user.RoleIn(r->environment)) {
+               auto deployments = (*service)->releases().ListDeployments("", 1000);
+               EC2M_RETURN_IF_ERROR(deployments);
+               went = DeploymentsOf(user, r->id, *deployments);
+             }
+             if (!ReleaseVisible(user, *r, went)) {
+               return Fail(ErrorCode::kNotFound, "release " + r->id + " not found");
+             }
+             return Reply{200, ReleaseFor(user, *r)};
            });
 
   AddRoute("POST", "/api/v1/deployments", kEnvRole, Role::kDeployer,
@@ -162,7 +219,7 @@ void ApiServer::AddReleaseRoutes() {
              if (!d) {
                return Fail(error);
              }
-             return Reply{201, release::DeploymentJson(*d)};
+             return Reply{201, DeploymentFor(call.who->user, *d)};
            });
   routes_.back().env_from = body_env;
 
@@ -172,6 +229,12 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(service);
              auto limit = QueryInt(call, "limit", 100, 1, 1000);
              EC2M_RETURN_IF_ERROR(limit);
+             const std::string kind = call.Query("kind");
+             if (!kind.empty() && kind != release::kKindRelease &&
+                 kind != release::kKindInfrastructure) {
+               return Fail(ErrorCode::kInvalidArgument,
+                           "kind: expected release or infrastructure, got " + ShownValue(kind));
+             }
              const std::string env = call.Query("env");
              const User& user = call.who->user;
              if (!env.empty() && !user.RoleIn(env)) {
@@ -182,8 +245,8 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(list);
              nlohmann::json items = nlohmann::json::array();
              for (const release::Deployment& d : *list) {
-               if (user.RoleIn(d.environment)) {
-                 items.push_back(release::DeploymentJson(d));
+               if (user.RoleIn(d.environment) && (kind.empty() || d.kind == kind)) {
+                 items.push_back(DeploymentFor(user, d));
                }
              }
              return Reply{200, {{"items", std::move(items)}}};
@@ -195,7 +258,7 @@ void ApiServer::AddReleaseRoutes() {
              EC2M_RETURN_IF_ERROR(service);
              auto d = (*service)->releases().GetDeployment(call.Param("id"));
              EC2M_RETURN_IF_ERROR(d);
-             return Reply{200, release::DeploymentJson(*d)};
+             return Reply{200, DeploymentFor(call.who->user, *d)};
            });
   routes_.back().env_from = deployment_env;
 
@@ -222,7 +285,7 @@ void ApiServer::AddReleaseRoutes() {
                if (!d) {
                  return Fail(error);
                }
-               return Reply{200, release::DeploymentJson(*d)};
+               return Reply{200, DeploymentFor(user, *d)};
              });
     routes_.back().env_from = deployment_env;
   };

@@ -9,6 +9,7 @@
 #include "config/json_object.hpp"
 #include "core/digest.hpp"
 #include "core/text.hpp"
+#include "release/deployer.hpp"
 #include "server/api_server.hpp"
 #include "stack/compliance.hpp"
 
@@ -18,32 +19,102 @@ namespace {
 nlohmann::json PlanJson(const stack::PlanResult& p) {
   return {{"plan", p.plan.ToJson()},
           {"rendered", p.plan.Render()},
-          {"config_version", p.config_version}};
+          {"config_version", p.config_version},
+          {"config_changed", p.config_changed}};
 }
 
-// The body of plan and provision: {"config"?: text, "allow_delete_retained"?: bool}.
+// "emergency" and "emergency_reason" of a provision or rollback body, read so that an
+// infrastructure change asked for as an emergency is refused saying why, not as an unknown key.
+Result<std::string> ReadEmergency(config::JsonObject& body) {
+  auto emergency = body.StringOr("emergency", "");
+  EC2M_RETURN_IF_ERROR(emergency);
+  EC2M_RETURN_IF_ERROR(body.StringOr("emergency_reason", ""));
+  return emergency;
+}
+
+// The body of plan and provision: {"config"?: text, "allow_delete_retained"?: bool}; provision
+// also reads "emergency" and "emergency_reason" to refuse them by name (an infrastructure change
+// is never an emergency).
 struct PlanBody {
   std::optional<std::string> config;
   bool allow_delete_retained = false;
+  std::string emergency;
 };
-Result<PlanBody> ReadPlanBody(const Call& call) {
+Result<PlanBody> ReadPlanBody(const Call& call, bool provision) {
   auto body = RequestBody(call);
   EC2M_RETURN_IF_ERROR(body);
   auto text = body->OptString("config");
   EC2M_RETURN_IF_ERROR(text);
   auto allow = body->OptBool("allow_delete_retained");
   EC2M_RETURN_IF_ERROR(allow);
+  PlanBody out{*text, allow->value_or(false), ""};
+  if (provision) {
+    auto emergency = ReadEmergency(*body);
+    EC2M_RETURN_IF_ERROR(emergency);
+    out.emergency = *emergency;
+  }
   EC2M_RETURN_IF_ERROR(body->Finish());
-  return PlanBody{*text, allow->value_or(false)};
+  return out;
 }
 
-Reply StartedReply(const stack::Started& s) {
+// A provision or rollback of call.env by the caller.
+release::InfrastructureRequest ChangeRequest(const Call& call, const std::string& action) {
+  release::InfrastructureRequest request;
+  request.environment = call.env;
+  request.author = call.who->user.email;
+  request.action = action;
+  request.mfa_verified = call.who->mfa_verified;
+  return request;
+}
+
+// What a provision or rollback answers: the change set applying (202), nothing to do (200), or
+// the deployment that holds it for approval (202).
+Reply ChangedReply(const release::InfrastructureOutcome& outcome) {
+  if (outcome.held) {
+    const release::Infrastructure& change = *outcome.held->infrastructure;
+    return Reply{202,
+                 {{"plan", {{"summary", change.summary}}},
+                  {"rendered", change.plan},
+                  {"config_version", change.config_version},
+                  {"changeset", nullptr},
+                  {"deployment", release::DeploymentJson(*outcome.held)}}};
+  }
+  const stack::Started& s = *outcome.started;
   nlohmann::json body = PlanJson(s.plan);
   body["changeset"] = s.change_set ? stack::ChangeSetJson(*s.change_set, false) : nullptr;
+  body["deployment"] = nullptr;
   return Reply{s.change_set ? 202 : 200, std::move(body)};
 }
 
+// The audit detail of a provision or rollback: the change set, the deployment holding it, or
+// that there was nothing to do.
+std::string Outcome(const Result<release::InfrastructureOutcome>& outcome) {
+  if (!outcome) {
+    return "";
+  }
+  if (outcome->held) {
+    return "held for approval as " + outcome->held->id;
+  }
+  return outcome->started->change_set ? outcome->started->change_set->id : "no changes";
+}
+
+// A config's text carries every instance group's user data (a release's too, once deployed):
+// shown, like a release's user data, to deployers and admins of the environment only.
+bool MaySeeConfigText(const Call& call) {
+  return HoldsRole(call.who->user, call.env, Role::kDeployer);
+}
+
 }  // namespace
+
+Result<release::Deployer*> ApiServer::Infrastructure(const Call& call) const {
+  EC2M_RETURN_IF_ERROR(Stack(call));
+  if (services_.deployer == nullptr) {
+    return Fail(ErrorCode::kUnavailable,
+                "infrastructure changes are not available: this server runs no deployer (the "
+                "two-person rule needs it)");
+  }
+  return services_.deployer;
+}
 
 Result<stack::Provisioner*> ApiServer::Stack(const Call& call) const {
   stack::Provisioner* provisioner = services_.provisioner;
@@ -62,48 +133,58 @@ void ApiServer::AddStackRoutes() {
              EC2M_RETURN_IF_ERROR(p);
              auto current = (*p)->CurrentConfig(call.env);
              EC2M_RETURN_IF_ERROR(current);
-             return Reply{200,
-                          {{"environment", call.env},
-                           {"text", current->first},
-                           {"version", Sha256Hex(current->first).substr(0, 12)},
-                           {"applied_change_set", current->second.empty()
-                                                      ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(current->second)}}};
+             nlohmann::json body = {
+                 {"environment", call.env},
+                 {"text", current->first},
+                 {"version", Sha256Hex(current->first).substr(0, 12)},
+                 {"applied_change_set", current->second.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(current->second)}};
+             if (!MaySeeConfigText(call)) {
+               body["text"] = nullptr;
+               body["text_hidden"] = true;
+             }
+             return Reply{200, std::move(body)};
            });
   AddRoute("POST", "/api/v1/environments/{env}/plan", kEnvRole, Role::kViewer,
            "plan a config against the cloud", [this](Call& call) -> Result<Reply> {
              auto p = Stack(call);
              EC2M_RETURN_IF_ERROR(p);
-             auto body = ReadPlanBody(call);
+             auto body = ReadPlanBody(call, false);
              EC2M_RETURN_IF_ERROR(body);
              auto planned = (*p)->MakePlanFor(call.env, body->config, body->allow_delete_retained);
              EC2M_RETURN_IF_ERROR(planned);
              return Reply{200, PlanJson(*planned)};
            });
+  // Where the rules in force require approval, provision and rollback are held as deployments
+  // (release::Deployer::ChangeInfrastructure); elsewhere they apply at once.
   AddRoute("POST", "/api/v1/environments/{env}/provision", kEnvRole, Role::kDeployer,
            "apply a config as a change set", [this](Call& call) -> Result<Reply> {
-             auto p = Stack(call);
-             EC2M_RETURN_IF_ERROR(p);
-             auto body = ReadPlanBody(call);
+             auto deployer = Infrastructure(call);
+             EC2M_RETURN_IF_ERROR(deployer);
+             auto body = ReadPlanBody(call, true);
              EC2M_RETURN_IF_ERROR(body);
-             auto started = (*p)->Provision(call.env, call.who->user.email, body->config,
-                                            body->allow_delete_retained);
+             release::InfrastructureRequest request = ChangeRequest(call, "provision");
+             request.config_text = body->config;
+             request.allow_delete_retained = body->allow_delete_retained;
+             request.emergency = body->emergency;
+             auto changed = (*deployer)->ChangeInfrastructure(request);
              AuditAction(call, "environment.provision", call.env,
-                         started ? nullptr : &started.error(),
-                         started && started->change_set ? started->change_set->id : "no changes");
-             EC2M_RETURN_IF_ERROR(started);
-             return StartedReply(*started);
+                         changed ? nullptr : &changed.error(), Outcome(changed));
+             EC2M_RETURN_IF_ERROR(changed);
+             return ChangedReply(*changed);
            });
   AddRoute("POST", "/api/v1/environments/{env}/rollback", kEnvRole, Role::kDeployer,
            "roll an environment back", [this](Call& call) -> Result<Reply> {
-             auto p = Stack(call);
-             EC2M_RETURN_IF_ERROR(p);
+             auto deployer = Infrastructure(call);
+             EC2M_RETURN_IF_ERROR(deployer);
              auto body = RequestBody(call);
              EC2M_RETURN_IF_ERROR(body);
              auto target = body->StringOr("target", "previous");
              EC2M_RETURN_IF_ERROR(target);
              auto confirm = body->StringOr("confirm", "");
              EC2M_RETURN_IF_ERROR(confirm);
+             auto emergency = ReadEmergency(*body);
+             EC2M_RETURN_IF_ERROR(emergency);
              EC2M_RETURN_IF_ERROR(body->Finish());
              if (stack::IsProduction(call.env) && *confirm != "ROLLBACK") {
                return Fail(ErrorCode::kInvalidArgument,
@@ -111,14 +192,15 @@ void ApiServer::AddStackRoutes() {
                            "got " +
                                ShownValue(*confirm));
              }
-             auto started = (*p)->Rollback(call.env, call.who->user.email, *target);
+             release::InfrastructureRequest request = ChangeRequest(call, "rollback");
+             request.target = *target;
+             request.emergency = *emergency;
+             auto changed = (*deployer)->ChangeInfrastructure(request);
              AuditAction(call, "environment.rollback", call.env,
-                         started ? nullptr : &started.error(),
-                         "to " + *target +
-                             (started && started->change_set ? " as " + started->change_set->id
-                                                             : std::string(": no changes")));
-             EC2M_RETURN_IF_ERROR(started);
-             return StartedReply(*started);
+                         changed ? nullptr : &changed.error(),
+                         "to " + *target + (changed ? ": " + Outcome(changed) : ""));
+             EC2M_RETURN_IF_ERROR(changed);
+             return ChangedReply(*changed);
            });
   AddRoute(
       "GET", "/api/v1/environments/{env}/changesets", kEnvRole, Role::kViewer, "list change sets",
@@ -169,7 +251,12 @@ void ApiServer::AddStackRoutes() {
                return Fail(ErrorCode::kNotFound,
                            "change set " + call.Param("id") + " not found in " + call.env);
              }
-             return Reply{200, stack::ChangeSetJson(*cs, true)};
+             nlohmann::json body = stack::ChangeSetJson(*cs, true);
+             if (!MaySeeConfigText(call)) {
+               body.erase("config_text");
+               body["config_text_hidden"] = true;
+             }
+             return Reply{200, std::move(body)};
            });
   AddRoute("GET", "/api/v1/environments/{env}/status", kEnvRole, Role::kViewer,
            "check an environment's health", [this](Call& call) -> Result<Reply> {

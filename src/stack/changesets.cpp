@@ -48,7 +48,8 @@ nlohmann::json ToJson(const ChangeSet& cs) {
           {"duration_ms", cs.duration_ms},
           {"result", cs.result},
           {"rollback_of", cs.rollback_of},
-          {"deployment", cs.deployment}};
+          {"deployment", cs.deployment},
+          {"approval", cs.approval}};
 }
 
 Result<ChangeSet> FromDoc(const Doc& doc) {
@@ -62,6 +63,7 @@ Result<ChangeSet> FromDoc(const Doc& doc) {
   cs.number = j.value("number", int64_t{0});
   cs.config_version = j.value("config_version", "");
   cs.deployment = j.value("deployment", "");
+  cs.approval = j.value("approval", "");
   cs.author = j.value("author", "");
   cs.created_at = j.value("created_at", "");
   cs.config_text = j.value("config_text", "");

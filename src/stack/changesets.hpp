@@ -46,7 +46,10 @@ struct ChangeSet {
   std::string result;       // a line saying how it ended
   std::string rollback_of;  // the change set whose config this one restored, if any
   std::string deployment;   // the blue-green deployment it records ("d-17"), which applies it
-  int64_t version = 0;      // of the stored document (optimistic concurrency)
+  // The infrastructure deployment ("d-18") whose approval it carries out, in an environment
+  // whose config requires approval; the provisioner applies it as any other.
+  std::string approval;
+  int64_t version = 0;  // of the stored document (optimistic concurrency)
 };
 
 // The REST API's shape of a change set (docs/api.md); `full` adds the plan and the config text.

@@ -101,6 +101,16 @@ void Provisioner::Wait() {
   idle_.wait(lock, [this] { return running_ == 0; });
 }
 
+Result<std::optional<LockInfo>> Provisioner::LiveHolder(const std::string& environment) {
+  auto holder = locks_.Holder(environment);
+  EC2M_RETURN_IF_ERROR(holder);
+  if (holder->has_value() && std::chrono::seconds((*holder)->idle_seconds) >=
+                                 std::chrono::duration_cast<std::chrono::seconds>(options_.lease)) {
+    return std::optional<LockInfo>();
+  }
+  return holder;
+}
+
 Result<std::pair<std::string, std::string>> Provisioner::CurrentConfig(
     const std::string& environment) {
   const Target* target = Find(environment);
@@ -122,14 +132,9 @@ Result<PlanResult> Provisioner::MakePlanFor(const std::string& environment,
   if (target == nullptr) {
     return Fail(ErrorCode::kNotFound, "environment " + environment + " not found");
   }
-  std::string text;
-  if (config_text) {
-    text = *config_text;
-  } else {
-    auto current = CurrentConfig(environment);
-    EC2M_RETURN_IF_ERROR(current);
-    text = current->first;
-  }
+  auto current = CurrentConfig(environment);
+  EC2M_RETURN_IF_ERROR(current);
+  const std::string text = config_text ? *config_text : current->first;
   const std::string file =
       target->config_file.empty() ? environment + ".json" : target->config_file;
   auto env = config::ParseEnvironmentConfig(text, file);
@@ -171,20 +176,32 @@ Result<PlanResult> Provisioner::MakePlanFor(const std::string& environment,
                 "reading the cloud of " + environment + ": " + actual.error().ToString());
   }
   PlanResult out{std::move(*desired), std::move(*actual), {}, text, Sha256Hex(text).substr(0, 12)};
+  out.config_changed = text != current->first;
   out.plan = MakePlan(out.desired, out.actual, {.allow_retained_deletes = allow_retained_deletes});
   return out;
 }
 
 Result<Started> Provisioner::Provision(const std::string& environment, const std::string& author,
                                        const std::optional<std::string>& config_text,
-                                       bool allow_retained_deletes) {
+                                       bool allow_retained_deletes, const std::string& approval) {
   auto planned = MakePlanFor(environment, config_text, allow_retained_deletes);
   EC2M_RETURN_IF_ERROR(planned);
-  return Start(*Find(environment), author, std::move(*planned), "");
+  return Start(*Find(environment), author, std::move(*planned), "", approval);
 }
 
 Result<Started> Provisioner::Rollback(const std::string& environment, const std::string& author,
-                                      const std::string& target) {
+                                      const std::string& target, const std::string& approval) {
+  auto to = RollbackTarget(environment, target);
+  EC2M_RETURN_IF_ERROR(to);
+  // Dependencies and data: the target config must still be valid and compliant (MakePlanFor),
+  // and its plan may not delete retained resources (Start refuses it).
+  auto planned = MakePlanFor(environment, to->config_text, false);
+  EC2M_RETURN_IF_ERROR(planned);
+  return Start(*Find(environment), author, std::move(*planned), to->id, approval);
+}
+
+Result<ChangeSet> Provisioner::RollbackTarget(const std::string& environment,
+                                              const std::string& target) {
   if (Find(environment) == nullptr) {
     return Fail(ErrorCode::kNotFound, "environment " + environment + " not found");
   }
@@ -251,28 +268,24 @@ Result<Started> Provisioner::Rollback(const std::string& environment, const std:
     }
     to = std::move(**at);
   }
-  // Dependencies and data: the target config must still be valid and compliant (MakePlanFor),
-  // and its plan may not delete retained resources (Start refuses it).
-  auto planned = MakePlanFor(environment, to->config_text, false);
-  EC2M_RETURN_IF_ERROR(planned);
-  return Start(*Find(environment), author, std::move(*planned), to->id);
+  return std::move(*to);
 }
 
 Result<Started> Provisioner::Start(const Target& target, const std::string& author,
-                                   PlanResult planned, const std::string& rollback_of) {
+                                   PlanResult planned, const std::string& rollback_of,
+                                   const std::string& approval) {
   if (planned.plan.refused()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 fmt::format("the plan for {} deletes resources kept by RemovalPolicy RETAIN; "
                             "nothing was changed (allow_delete_retained overrides)",
                             target.name));
   }
-  if (planned.plan.empty()) {
+  if (planned.nothing_to_do()) {
     return Started{std::nullopt, std::move(planned)};
   }
-  auto holder = locks_.Holder(target.name);
+  auto holder = LiveHolder(target.name);
   EC2M_RETURN_IF_ERROR(holder);
-  if (holder->has_value() && std::chrono::seconds((*holder)->idle_seconds) <
-                                 std::chrono::duration_cast<std::chrono::seconds>(options_.lease)) {
+  if (holder->has_value()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 fmt::format("environment {} is locked by {} since {} ({} s ago): one apply at a "
                             "time; `ec2m unlock {}` frees it if that apply is gone",
@@ -342,6 +355,7 @@ Result<Started> Provisioner::Start(const Target& target, const std::string& auth
     cs->journal.push_back(step);
   }
   cs->status = "applying";
+  cs->approval = approval;
   cs->started_at = FormatIso8601Millis(clock_.Now());
   auto saved = change_sets_.Save(*cs);
   if (!saved) {

@@ -51,6 +51,11 @@ struct PlanResult {
   Plan plan;
   std::string config_text;
   std::string config_version;
+  // The config differs from the one in force, whether or not any resource changes (an
+  // approval rule, an alarm): applying it records it as a change set even with an empty plan.
+  bool config_changed = false;
+
+  bool nothing_to_do() const { return plan.empty() && !config_changed; }
 };
 
 struct Started {
@@ -100,6 +105,9 @@ class Provisioner {
   ChangeSets& change_sets() { return change_sets_; }
   EnvironmentLocks& locks() { return locks_; }
 
+  // Who holds the environment's apply lock and renewed it within the lease (an apply or a
+  // deployment at work); nullopt when it is free or its holder died (the next apply takes it).
+  Result<std::optional<LockInfo>> LiveHolder(const std::string& environment);
   // The config in force: the last succeeded change set's, else the server's file.
   Result<std::pair<std::string, std::string>> CurrentConfig(const std::string& environment);
   // The plan of `config_text` (the config in force when nullopt) against the cloud. Errors:
@@ -109,17 +117,22 @@ class Provisioner {
                                  const std::optional<std::string>& config_text,
                                  bool allow_retained_deletes);
   // Plans and, when there is something to do, starts applying it as a new change set in the
-  // background (Wait() or the change set's status tell when it ended). Errors:
-  // kFailedPrecondition when the plan is refused (retained deletes) or the environment is
-  // locked; compliance failures as kInvalidArgument.
+  // background (Wait() or the change set's status tell when it ended); `approval` is recorded
+  // on it (ChangeSet::approval). Errors: kFailedPrecondition when the plan is refused (retained
+  // deletes) or the environment is locked; compliance failures as kInvalidArgument.
   Result<Started> Provision(const std::string& environment, const std::string& author,
                             const std::optional<std::string>& config_text,
-                            bool allow_retained_deletes);
-  // Back to `target`: "previous" (the succeeded change set before the last succeeded one), a
-  // change set id, or an RFC 3339 time (the config in force then). The current state is kept
-  // in the new change set's journal first (a backup of what it replaces).
+                            bool allow_retained_deletes, const std::string& approval = "");
+  // The known good state a rollback to `target` returns to: "previous" (the succeeded change set
+  // before the last succeeded one with another config), a change set id, or an RFC 3339 time
+  // (the one in force then). Errors: kNotFound for an unknown environment or change set;
+  // kInvalidArgument for a malformed target or another environment's change set;
+  // kFailedPrecondition when there is no such state or the change set did not succeed.
+  Result<ChangeSet> RollbackTarget(const std::string& environment, const std::string& target);
+  // Back to RollbackTarget(target). The current state is kept in the new change set's journal
+  // first (a backup of what it replaces); `approval` as Provision's.
   Result<Started> Rollback(const std::string& environment, const std::string& author,
-                           const std::string& target);
+                           const std::string& target, const std::string& approval = "");
   Result<std::vector<Drifted>> Drift(const std::string& environment);
   // What the environment's cloud holds (ReadActual).
   Result<ActualState> Resources(const std::string& environment);
@@ -135,7 +148,7 @@ class Provisioner {
  private:
   const Target* Find(const std::string& environment) const;
   Result<Started> Start(const Target& target, const std::string& author, PlanResult planned,
-                        const std::string& rollback_of);
+                        const std::string& rollback_of, const std::string& approval);
   // Runs RunApply on a thread of its own (joining the threads of applies that ended).
   void Launch(const Target& target, ChangeSet cs, PlanResult planned, std::string owner,
               bool resumed);

@@ -78,6 +78,41 @@ TEST_F(ProvisionerTest, ProvisionsRecordsAndThenHasNothingToDo) {
   EXPECT_EQ(provisioner_->Status("dev", "everything").error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(ProvisionerTest, AConfigChangeWithoutResourceChangesIsRecordedAndCarriesItsApproval) {
+  const ChangeSet first = Apply(Config(1, "v1"));
+  ASSERT_EQ(first.status, "succeeded");
+  // The same resources under another approval rule: the cloud has nothing to do, the config in
+  // force changes all the same (else a rule could never be raised or lowered alone).
+  std::string ruled = Config(1, "v1");
+  ruled.insert(ruled.size() - 1, R"(, "approval": {"required": true})");
+  auto plan = provisioner_->MakePlanFor("dev", ruled, false);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_TRUE(plan->plan.empty());
+  EXPECT_TRUE(plan->config_changed);
+  EXPECT_FALSE(plan->nothing_to_do());
+  const ChangeSet second = Apply(ruled);
+  EXPECT_EQ(second.status, "succeeded") << second.result;
+  EXPECT_EQ(provisioner_->CurrentConfig("dev")->first, ruled);
+  auto again = provisioner_->Provision("dev", "alice@example.com", ruled, false);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->change_set.has_value());
+  // An apply carrying out an approved deployment says which.
+  auto approved =
+      provisioner_->Provision("dev", "alice@example.com", Config(2, "v1"), false, "d-7");
+  ASSERT_TRUE(approved && approved->change_set);
+  EXPECT_EQ(approved->change_set->approval, "d-7");
+  provisioner_->Wait();
+  EXPECT_EQ(provisioner_->change_sets().Get(approved->change_set->id)->approval, "d-7");
+  EXPECT_FALSE(provisioner_->LiveHolder("dev")->has_value());
+  // RollbackTarget names the known good state a rollback returns to, without applying it.
+  auto back = provisioner_->RollbackTarget("dev", "previous");
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(back->id, second.id);
+  EXPECT_EQ(provisioner_->RollbackTarget("dev", "cs-dev-99").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(provisioner_->RollbackTarget("dev", "yesterday").error().code,
+            ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ProvisionerTest, BadConfigsAndUnknownEnvironmentsChangeNothing) {
   std::string qa = Config(1, "v1");
   qa.replace(qa.find("\"dev\""), 5, "\"qa1\"");

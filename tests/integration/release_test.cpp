@@ -63,11 +63,18 @@ class ReleaseEndToEndTest : public PlaneTest {
     admin_ = Login(plane_->admin_email(), plane_->admin_password());
   }
 
-  // Applies the server's config of `env` and waits for it.
+  // Applies the server's config of `env` and waits for it. Where the config requires approval
+  // the apply is held: a second person approves it.
   void Provision(const std::string& env) {
     Answer started = Call("POST", "/api/v1/environments/" + env + "/provision", admin_);
     ASSERT_EQ(started.status, 202) << started.body.dump();
-    const std::string id = started.body["changeset"]["id"];
+    std::string id;
+    if (started.body["deployment"].is_object()) {
+      id = Approved(started.body["deployment"]["id"]);
+      ASSERT_FALSE(id.empty());
+    } else {
+      id = started.body["changeset"]["id"];
+    }
     for (int i = 0; i < 600; ++i) {
       Answer cs = Call("GET", "/api/v1/environments/" + env + "/changesets/" + id, admin_);
       if (cs.body.value("status", "") != "applying") {
@@ -77,6 +84,27 @@ class ReleaseEndToEndTest : public PlaneTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     FAIL() << id << " did not finish";
+  }
+
+  // Has a second person approve deployment `id` once it awaits approval; the change set it
+  // applied as, once it succeeded ("" when it did not).
+  std::string Approved(const std::string& id) {
+    const std::string approver = UserWith("setup-approver@example.com", {{"*", "approver"}});
+    for (int i = 0; i < 600; ++i) {
+      Answer d = Call("GET", "/api/v1/deployments/" + id, admin_);
+      const std::string state = d.body.value("state", "");
+      if (state == "awaiting_approval") {
+        EXPECT_EQ(Call("POST", "/api/v1/deployments/" + id + "/approve", approver).status, 200);
+      } else if (state == "succeeded") {
+        return d.body.value("change_set", "");
+      } else if (state == "failed" || state == "rejected" || state == "aborted") {
+        ADD_FAILURE() << d.body.dump();
+        return "";
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << id << " did not succeed";
+    return "";
   }
 
   // The first deployment of `env` in `state` (polling up to 60 s), or null.
@@ -131,16 +159,17 @@ TEST_F(ReleaseEndToEndTest, ReleaseIsPromotedThroughStagingAndApprovedIntoProd) 
   CommandResult dev =
       plane_->Ec2m({"deploy", "dev", "web", "--release", "r-1", "--wait", "--timeout", "120"});
   ASSERT_EQ(dev.exit_code, 0) << dev.out << dev.err;
-  EXPECT_EQ(dev.out.substr(0, 4), "d-1\n");
+  // d-1 is prod's first apply, held for approval (the two-person rule) and approved.
+  EXPECT_EQ(dev.out.substr(0, 4), "d-2\n");
   EXPECT_NE(dev.out.find("launched 2 green instance(s)"), std::string::npos) << dev.out;
   EXPECT_NE(dev.out.find("green is live"), std::string::npos) << dev.out;
-  EXPECT_NE(dev.out.find("d-1 succeeded"), std::string::npos) << dev.out;
+  EXPECT_NE(dev.out.find("d-2 succeeded"), std::string::npos) << dev.out;
 
   // Staging followed by itself; prod waits for an approver.
   const nlohmann::json waiting = WaitFor("prod", "awaiting_approval");
   ASSERT_TRUE(waiting.is_object()) << Call("GET", "/api/v1/deployments", admin_).body.dump();
   const std::string prod_id = waiting["id"];
-  EXPECT_EQ(WaitFor("staging", "succeeded").value("promoted_from", ""), "d-1");
+  EXPECT_EQ(WaitFor("staging", "succeeded").value("promoted_from", ""), "d-2");
   EXPECT_EQ(Live("prod"), blue_prod);
 
   // The author may not approve their own deployment; a deployer may not approve at all.
@@ -165,7 +194,7 @@ TEST_F(ReleaseEndToEndTest, ReleaseIsPromotedThroughStagingAndApprovedIntoProd) 
     EXPECT_EQ(Instances("prod")[id], "terminated");
   }
 
-  CommandResult list = plane_->Ec2m({"deployments", "list", "-o", "json"});
+  CommandResult list = plane_->Ec2m({"deployments", "list", "--kind", "release", "-o", "json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   auto items = nlohmann::json::parse(list.out);
   ASSERT_EQ(items.size(), 3u);
@@ -173,7 +202,7 @@ TEST_F(ReleaseEndToEndTest, ReleaseIsPromotedThroughStagingAndApprovedIntoProd) 
     EXPECT_EQ(d["state"], "succeeded") << d.dump();
   }
   CommandResult releases = plane_->Ec2m({"release", "list"});
-  EXPECT_NE(releases.out.find("prod:succeeded(d-3)"), std::string::npos) << releases.out;
+  EXPECT_NE(releases.out.find("prod:succeeded(d-4)"), std::string::npos) << releases.out;
   // The approval is in the audit log.
   Answer audit = Call("GET", "/api/v1/audit?action=deployment.approve", admin_);
   EXPECT_NE(audit.body.dump().find("lead@example.com"), std::string::npos) << audit.body.dump();

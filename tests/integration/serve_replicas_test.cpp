@@ -32,9 +32,12 @@ TEST(ServeReplicasTest, TwoReplicasShareSessionsUsersAndOneAuditChain) {
   ASSERT_TRUE(pg.running()) << pg.error();
   PostgresServer::Schema schema = pg.CreateSchema();
   ASSERT_FALSE(schema.name.empty()) << schema.error;
-  const std::string settings = R"(,"store":"postgres","store_url":")" + schema.uri + "\"";
   TempDir a_dir;
   TempDir b_dir;
+  TempDir keys_dir;
+  // Replicas share the database and so the key file: it signs the one audit chain.
+  const std::string settings = R"(,"store":"postgres","store_url":")" + schema.uri +
+                               R"(","key_file":")" + keys_dir.path() + "/ec2m.keys\"";
   // Only the first replica may launch the demo fleet; both see it through the shared store.
   ControlPlane a(a_dir.path(), {{"dev", SimEnvironment("dev")}}, settings + R"(,"demo":true)");
   ASSERT_TRUE(a.Start()) << a.error();

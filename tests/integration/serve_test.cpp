@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -77,6 +78,55 @@ class ServeTest : public ::testing::Test {
       ids.push_back(i["id"]);
     }
     return ids;
+  }
+
+  // The routes whose answer also depends on the caller's environments (issue 15,
+  // "Authorization"), for every role of RoutesByRoleMatrix: what each sees and may change in
+  // dev beyond the route's own access rule. `instance`, `release` and `deployment` are dev's.
+  void WalkFilteredRoutes(const std::map<std::string, std::string>& tokens,
+                          const std::string& instance, const std::string& release,
+                          const std::string& deployment) {
+    Answer channel = Call("POST", "/api/v1/channels", admin_,
+                          {{"name", "dev-room"},
+                           {"type", "webhook"},
+                           {"url", "http://127.0.0.1:9/hook"},
+                           {"secret", "0123456789abcdef"},
+                           {"filter", {{"environments", {"dev"}}}}});
+    ASSERT_EQ(channel.status, 201) << channel.body.dump();
+    const std::set<std::string> deployers = {"deployer", "dev-admin", "global-admin"};
+    auto listed = [&](const std::string& path, const std::string& token, const char* key,
+                      const std::string& value) {
+      const nlohmann::json items = Call("GET", path, token).body["items"];
+      return std::any_of(items.begin(), items.end(),
+                         [&](const nlohmann::json& i) { return i.value(key, "") == value; });
+    };
+    for (const auto& [who, token] : tokens) {
+      SCOPED_TRACE(who);
+      const bool in_dev = who != "outsider";
+      Answer one = Call("GET", "/api/v1/releases/" + release, token);
+      EXPECT_EQ(one.status, in_dev ? 200 : 404);
+      if (in_dev) {
+        EXPECT_EQ(one.body.contains("user_data"), deployers.count(who) == 1) << one.body.dump();
+        EXPECT_EQ(one.body.value("user_data_hidden", false), deployers.count(who) == 0);
+      }
+      EXPECT_EQ(listed("/api/v1/releases", token, "id", release), in_dev);
+      EXPECT_EQ(Call("GET", "/api/v1/deployments/" + deployment, token).status, in_dev ? 200 : 403);
+      EXPECT_EQ(listed("/api/v1/deployments", token, "id", deployment), in_dev);
+      EXPECT_EQ(Call("GET", "/api/v1/channels/dev-room", token).status, in_dev ? 200 : 404);
+      EXPECT_EQ(listed("/api/v1/channels", token, "name", "dev-room"), in_dev);
+      if (who != "global-admin") {
+        EXPECT_FALSE(listed("/api/v1/notifications", token, "environment", ""));
+      }
+      EXPECT_EQ(Call("POST", "/api/v1/instances/refresh", token, {{"env", "dev"}}).status,
+                in_dev ? 202 : 403);
+      Answer config = Call("GET", "/api/v1/environments/dev/config", token);
+      EXPECT_EQ(config.status, in_dev ? 200 : 403);
+      EXPECT_EQ(config.body["text"].is_string(), deployers.count(who) == 1);
+      // ManagedBy: operators (and those below) are refused even the value it has.
+      Answer tag = Call("PUT", "/api/v1/instances/dev/" + instance + "/tags", token,
+                        {{"set", {{"ManagedBy", "ec2m"}}}});
+      EXPECT_EQ(tag.status, deployers.count(who) == 1 ? 200 : 403) << tag.body.dump();
+    }
   }
 
   static constexpr const char* kPassword = "Correct-Horse-42";
@@ -226,7 +276,10 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
   const std::string incident_id = incident.body["id"];
   // The deployment routes' {id}: a deployment of a release to dev.
   Answer release = Call("POST", "/api/v1/releases", admin_,
-                        {{"group", "web"}, {"env", "dev"}, {"image", "ami-0fedcba9876543210"}});
+                        {{"group", "web"},
+                         {"env", "dev"},
+                         {"image", "ami-0fedcba9876543210"},
+                         {"user_data", "#!/bin/sh\necho matrix"}});
   ASSERT_EQ(release.status, 201) << release.body.dump();
   const nlohmann::json new_deployment = {{"env", "dev"}, {"release", release.body["id"]}};
   Answer deployment = Call("POST", "/api/v1/deployments", admin_, new_deployment);
@@ -312,6 +365,7 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
     }
   }
   EXPECT_GT(checked, 150);
+  WalkFilteredRoutes(tokens, id, release.body["id"], deployment_id);
 }
 
 TEST_F(ServeTest, MfaEnrolmentLoginAndRequiredEnvironments) {

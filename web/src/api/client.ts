@@ -99,10 +99,14 @@ const enc = encodeURIComponent;
 
 /** Provision's and rollback's answer, whether `changeset` is the change set or its id. */
 function asApplied(raw: unknown): Applied {
-  const r = (raw ?? {}) as { changeset?: unknown; plan?: Plan | null; rendered?: string };
+  const r = (raw ?? {}) as { changeset?: unknown; deployment?: unknown; plan?: Plan | null; rendered?: string };
   const cs = r.changeset as { id?: unknown } | string | null | undefined;
   const id = typeof cs === 'string' ? cs : typeof cs?.id === 'string' ? cs.id : null;
-  return { changesetId: id || null, plan: r.plan ?? null, rendered: r.rendered ?? '' };
+  const held = r.deployment as { id?: unknown } | null | undefined;
+  const heldAs = typeof held?.id === 'string' ? held.id : null;
+  // A held change's plan is its summary only: the plan to show is the one the page made.
+  const plan = heldAs ? null : (r.plan ?? null);
+  return { changesetId: id || null, heldAs, plan, rendered: r.rendered ?? '' };
 }
 
 export class ApiClient {

@@ -161,7 +161,9 @@ export interface LockRelease {
 
 export interface EnvironmentConfig {
   environment: string;
-  text: string;
+  /** null when hidden: the text carries user data, shown to deployers and admins only. */
+  text: string | null;
+  text_hidden?: boolean;
   version: string;
   /** The change set that applied it; empty or null while the server's file was never applied. */
   applied_change_set: string | null;
@@ -240,6 +242,10 @@ export interface ChangeSet {
   /** Only when read one by one (GET .../changesets/{id}), not in the list. */
   plan?: Plan;
   config_text?: string;
+  /** The config text is left out: it carries user data, shown to deployers and admins only. */
+  config_text_hidden?: boolean;
+  /** The infrastructure deployment whose approval it carries out ("d-7"); '' if applied directly. */
+  approval?: string;
 }
 
 /**
@@ -248,6 +254,11 @@ export interface ChangeSet {
  */
 export interface Applied {
   changesetId: string | null;
+  /**
+   * The deployment holding the change for approval (an environment whose config requires it);
+   * null when it applies at once or there was nothing to do.
+   */
+  heldAs: string | null;
   plan: Plan | null;
   rendered: string;
 }
@@ -502,6 +513,7 @@ export const DEPLOYMENT_STATES = [
   'switching',
   'watching',
   'retiring',
+  'applying',
   'rolling_back',
   'succeeded',
   'rolled_back',
@@ -531,8 +543,10 @@ export interface Release {
   environment: string;
   /** '' keeps the group's image. */
   image: string;
-  /** Absent or null keeps the group's user data. */
+  /** Absent or null keeps the group's user data; absent too when hidden from the caller. */
   user_data?: string | null;
+  /** The release carries user data the caller may not see (deployers and admins of its environment may). */
+  user_data_hidden?: boolean;
   commit: string;
   branch: string;
   author: string;
@@ -592,9 +606,31 @@ export interface DeploymentEvent {
 /** An instance of a fleet: its id, or the id and the logical id it stands for. */
 export type FleetMember = string | { id: string; logical_id?: string };
 
+/** What an infrastructure deployment applies once approved (kind "infrastructure"). */
+export interface InfrastructureChange {
+  action: 'provision' | 'rollback';
+  /** Left out for callers who may not see user data (config_text_hidden). */
+  config_text?: string;
+  config_text_hidden?: boolean;
+  config_version: string;
+  /** rollback: the change set it returns to. */
+  target: string;
+  allow_delete_retained: boolean;
+  /** The plan when it was requested, rendered. */
+  plan: string;
+  summary: Partial<ChangeCounts>;
+  /** The sign-off rules in force it lowers ("approval.required true → false"). */
+  lowers: string[];
+}
+
+export type DeploymentKind = 'release' | 'infrastructure';
+
 export interface Deployment {
   /** "d-7". */
   id: string;
+  /** Absent from older servers: a release. */
+  kind?: DeploymentKind;
+  infrastructure?: InfrastructureChange | null;
   release: string;
   environment: string;
   group: string;

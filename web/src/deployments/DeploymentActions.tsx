@@ -11,6 +11,7 @@ import { useSession } from '../context';
 import { useAction } from '../useAction';
 import { decideDeployment } from './api';
 import { isFinal } from './deployments';
+import { isInfrastructure } from './details';
 
 interface Props {
   deployment: Deployment;
@@ -90,10 +91,14 @@ export function DeploymentActions({ deployment: d, canApprove, canAbort, onChang
           onConfirm={() => void act('abort')}
           onCancel={() => setAborting(false)}
         >
-          <p>
-            The deployment of {d.release} to {d.environment} stops; green instances are terminated and traffic stays on
-            (or returns to) blue.
-          </p>
+          {isInfrastructure(d) ? (
+            <p>The infrastructure change of {d.environment} is withdrawn before it applies; nothing changes.</p>
+          ) : (
+            <p>
+              The deployment of {d.release} to {d.environment} stops; green instances are terminated and traffic stays
+              on (or returns to) blue.
+            </p>
+          )}
         </ConfirmDialog>
       )}
       <ErrorAlert error={error} />

@@ -10,7 +10,7 @@ import { formatTime } from '../format';
 import { DeploymentActions } from './DeploymentActions';
 import { DeploymentFacts } from './DeploymentFacts';
 import { reasonTitle, stateText } from './deployments';
-import { figureRows } from './details';
+import { figureRows, isInfrastructure } from './details';
 import { StateBadge } from './StateBadge';
 
 function Trigger({ trigger: t }: { trigger: RollbackTrigger }) {
@@ -76,7 +76,7 @@ export function DeploymentDetails({ deployment: d, onChanged, onClose }: Props) 
         key={d.id}
         deployment={d}
         canApprove={canApprove}
-        canAbort={may(user, d.environment, 'deployer')}
+        canAbort={may(user, d.environment, 'deployer') && !(isInfrastructure(d) && d.state === 'applying')}
         onChanged={onChanged}
       />
       {d.state === 'awaiting_approval' && !canApprove && (

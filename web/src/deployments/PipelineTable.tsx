@@ -23,6 +23,7 @@ function What({ release: r }: { release: Release }) {
     <td className="detail">
       {r.image || 'image unchanged'}
       {r.user_data ? ', new user data' : ''}
+      {r.user_data_hidden ? ', new user data (shown to deployers)' : ''}
       {commit && <div className="muted">{commit}</div>}
     </td>
   );

@@ -3,7 +3,7 @@
 
 import type { ApiClient } from '../api/client';
 import { ApiError } from '../api/errors';
-import type { Deployment, NewDeployment, NewRelease, Release } from '../api/types';
+import type { Deployment, DeploymentKind, NewDeployment, NewRelease, Release } from '../api/types';
 
 const enc = encodeURIComponent;
 
@@ -14,6 +14,23 @@ export async function listReleases(api: ApiClient, signal?: AbortSignal): Promis
     throw new ApiError(200, 'internal', 'unexpected answer for releases: no items list');
   }
   return raw.items as Release[];
+}
+
+/** Deployments of one kind (the caller's environments only), newest first. */
+export async function listDeployments(
+  api: ApiClient,
+  kind: DeploymentKind,
+  signal?: AbortSignal,
+): Promise<Deployment[]> {
+  const raw = await api.request<{ items?: unknown } | null>(
+    'GET',
+    `/api/v1/deployments?kind=${enc(kind)}`,
+    signal ? { signal } : {},
+  );
+  if (!raw || !Array.isArray(raw.items)) {
+    throw new ApiError(200, 'internal', 'unexpected answer for deployments: no items list');
+  }
+  return raw.items as Deployment[];
 }
 
 export function createRelease(api: ApiClient, release: NewRelease): Promise<Release> {

@@ -20,6 +20,7 @@ describe('deployment states', () => {
         'switching',
         'watching',
         'retiring',
+        'applying',
         'rolling_back',
       ],
     });

@@ -10,6 +10,20 @@ export const EMERGENCY_TEXT: Record<Emergency, string> = {
   'data-integrity': 'Data integrity: an admin signs off',
 };
 
+/** Whether `d` carries an infrastructure change rather than a release. */
+export function isInfrastructure(d: Deployment): boolean {
+  return d.kind === 'infrastructure' && !!d.infrastructure;
+}
+
+/** "provision", "rollback to cs-prod-3"; for a release "r-3 (web)". */
+export function changeText(d: Deployment): string {
+  const c = d.infrastructure;
+  if (!isInfrastructure(d) || !c) {
+    return `${d.release} (${d.group})`;
+  }
+  return c.action === 'rollback' && c.target ? `rollback to ${c.target}` : c.action;
+}
+
 /** "1 of 2 required" (how many are in, how many are needed). */
 export function approvalsText(d: Deployment): string {
   const needed = d.required_approvals;

@@ -6,7 +6,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useSession } from '../context';
 import { formatTime } from '../format';
 import { useAction } from '../useAction';
-import { ConfigText } from './ConfigPanel';
+import { ConfigText, HIDDEN_CONFIG } from './ConfigPanel';
 import { progressText } from './changesets';
 import { JournalTable } from './JournalTable';
 import { PlanView } from './PlanView';
@@ -47,8 +47,9 @@ export function ChangeSetDetails({ env, id, onClose }: { env: string; id: string
           {cs.config_text ? (
             <ConfigText label={`Config of ${id}`} text={cs.config_text} />
           ) : (
-            <p className="muted">No config text recorded.</p>
+            <p className="muted">{cs.config_text_hidden ? HIDDEN_CONFIG : 'No config text recorded.'}</p>
           )}
+          {cs.approval && <p>Applied as approved in deployment {cs.approval}.</p>}
         </>
       )}
     </section>

@@ -7,6 +7,10 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useSession } from '../context';
 import { useAction } from '../useAction';
 
+/** Why a config's text is not shown (the server left it out). */
+export const HIDDEN_CONFIG =
+  'The config text is shown to deployers and admins of this environment only: it carries the instance groups’ user data.';
+
 export function ConfigText({ label, text }: { label: string; text: string }) {
   // Focusable, so a keyboard can scroll it (it is as tall as a screen at most).
   return (
@@ -39,7 +43,11 @@ export function ConfigPanel({ env, reloadKey }: { env: string; reloadKey: number
               ? `, applied by ${config.applied_change_set}`
               : ', not applied through ec2m yet (the server’s file)'}
           </p>
-          <ConfigText label={`Config of ${env}`} text={config.text} />
+          {config.text !== null ? (
+            <ConfigText label={`Config of ${env}`} text={config.text} />
+          ) : (
+            <p className="muted">{HIDDEN_CONFIG}</p>
+          )}
         </>
       )}
     </section>

@@ -11,6 +11,7 @@ import { useAction } from '../useAction';
 import { canProvision, countsText } from './plan';
 import { PlanView } from './PlanView';
 import { isProd } from './roles';
+import { heldText } from './held';
 
 interface Props {
   env: string;
@@ -45,7 +46,9 @@ export function PlanPanel({ env, canDeploy, applying, onStarted }: Props) {
     if (r.plan) {
       setPlan(r.plan); // what provision planned and applies, which may be newer than the one shown
     }
-    if (r.changesetId) {
+    if (r.heldAs) {
+      setOutcome(heldText(env, 'provision', r.heldAs));
+    } else if (r.changesetId) {
       setOutcome(`Provisioning ${env} as ${r.changesetId}; its progress is below.`);
       onStarted(r.changesetId);
     } else {

@@ -1,18 +1,29 @@
-// Edits one instance's tags; Save sends only the keys set or removed.
+// Edits one instance's tags; Save sends only the keys set or removed. A refusal (a protected tag
+// changed without the deployer role) is shown in the dialog, which stays open with nothing changed.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Instance } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useAction } from '../useAction';
-import { diffTags, isNoChange, rowsFromTags, tagRowsProblem, type TagChange, type TagRow } from './tags';
+import {
+  diffTags,
+  isNoChange,
+  PROTECTED_TAGS_HINT,
+  rowsFromTags,
+  tagRowsProblem,
+  type TagChange,
+  type TagRow,
+} from './tags';
 
 interface Props {
   instance: Instance;
   onSave: (change: TagChange) => Promise<void>;
   onClose: () => void;
+  /** False for callers below deployer: the tags ec2m manages instances by are not theirs to change. */
+  mayChangeProtected?: boolean;
 }
 
-export function TagEditor({ instance, onSave, onClose }: Props) {
+export function TagEditor({ instance, onSave, onClose, mayChangeProtected = true }: Props) {
   const [rows, setRows] = useState<TagRow[]>(() => [...rowsFromTags(instance.tags), { key: '', value: '' }]);
   const { busy, error, setError, run } = useAction();
   const id = useId();
@@ -94,6 +105,7 @@ export function TagEditor({ instance, onSave, onClose }: Props) {
             ))}
           </tbody>
         </table>
+        {!mayChangeProtected && <p className="hint">{PROTECTED_TAGS_HINT}</p>}
         <ErrorAlert error={error} />
         <div className="buttons">
           <button type="button" onClick={() => setRows((rs) => [...rs, { key: '', value: '' }])}>

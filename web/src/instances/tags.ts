@@ -11,6 +11,18 @@ export interface TagChange {
   remove: string[];
 }
 
+/**
+ * Tags ec2m manages instances by (the server's IsProtectedTag): Environment, ManagedBy and every
+ * ec2m: key. Changing or removing one needs the deployer (or admin) role in the instance's
+ * environment; the server refuses anyone else the whole change.
+ */
+export function isProtectedTag(key: string): boolean {
+  return key === 'Environment' || key === 'ManagedBy' || key.startsWith('ec2m:');
+}
+
+export const PROTECTED_TAGS_HINT =
+  'Environment, ManagedBy and ec2m:… tags are how ec2m manages this instance: changing or removing them needs the deployer role.';
+
 export function rowsFromTags(tags: Record<string, string>): TagRow[] {
   return Object.entries(tags)
     .sort(([a], [b]) => a.localeCompare(b))

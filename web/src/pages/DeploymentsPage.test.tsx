@@ -110,6 +110,32 @@ describe('Deployments page', () => {
     expect(screen.queryByRole('region', { name: 'Deployment d-6' })).toBeNull();
   });
 
+  it('lists the infrastructure changes held for approval and approves one with its plan in view', async () => {
+    const { calls } = openDeployments();
+    const changes = await screen.findByRole('table', { name: 'Infrastructure changes, newest first' });
+    const row = within(changes).getByRole('rowheader', { name: 'd-10' }).closest('tr')!;
+    expect(row.textContent).toMatch(/prod.*provision.*alice@example\.com.*0 of 1 required.*awaiting approval/);
+    await userEvent.click(within(changes).getByRole('button', { name: 'd-10: provision of prod' }));
+    const details = await screen.findByRole('region', { name: 'Deployment d-10' });
+    const d = within(details);
+    expect(d.getByLabelText('Plan of d-10').textContent).toMatch(/\+ create InstanceWeb2/);
+    expect(details.textContent).toMatch(/approval\.required true → false: approved under the rules in force/);
+    expect(details.textContent).toMatch(/shown to deployers and admins of this environment only/);
+    expect(details.textContent).not.toMatch(/Blue \(before\)/);
+    await userEvent.click(d.getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(d.queryByRole('button', { name: 'Approve' })).toBeNull());
+    expect(posts(calls)).toEqual([['deployments/d-10/approve', { comment: '' }]]);
+  });
+
+  it('says a release carries user data without showing it to a viewer', async () => {
+    openDeployments('#/deployments', (b, d) => {
+      asUser({ dev: 'viewer' })(b);
+      d.releases[0] = { ...d.releases[0]!, user_data_hidden: true };
+    });
+    await screen.findByRole('table', { name: 'Releases, newest first' });
+    expect(rowOf('r-3').textContent).toMatch(/new user data \(shown to deployers\)/);
+  });
+
   it('lets an approver approve with a comment', async () => {
     const { calls } = openDeployments('#/deployments?deployment=d-9');
     const d = within(await details('d-9'));
@@ -217,6 +243,7 @@ describe('Deployments page', () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const { calls } = openDeployments('#/deployments?deployment=d-9', (_, dep) => {
       dep.deployments[0]!.state = 'retiring';
+      dep.changes[0]!.state = 'rejected'; // a change awaiting approval would keep the fast pace
     });
     const d = within(await details('d-9'));
     expect(d.getByTestId('deployment-state').textContent).toBe('retiring');

@@ -1,6 +1,8 @@
-// Releases and their blue-green deployments through the pipeline dev → staging → prod: the
-// deployment opened is in the URL (?deployment=d-7) and shows its details and actions; deployers
-// make a release and deploy it. The page reads again every 2 s while a deployment moves.
+// Releases and their blue-green deployments through the pipeline dev → staging → prod, and the
+// infrastructure changes held for approval (provision and rollback where a config requires a
+// second person): the deployment opened is in the URL (?deployment=d-7) and shows its details,
+// approvals and actions; deployers make a release and deploy it. The page reads again every 2 s
+// while a deployment moves.
 
 import { useMemo, useState } from 'react';
 import type { Deployment, Release } from '../api/types';
@@ -8,6 +10,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useSession } from '../context';
 import { DeployForm } from '../deployments/DeployForm';
 import { DeploymentDetails } from '../deployments/DeploymentDetails';
+import { InfrastructureTable } from '../deployments/InfrastructureTable';
 import { PIPELINE, pipelineColumns } from '../deployments/pipeline';
 import { PipelineTable } from '../deployments/PipelineTable';
 import { ReleaseForm } from '../deployments/ReleaseForm';
@@ -61,6 +64,16 @@ export function DeploymentsPage({ params }: { params: URLSearchParams }) {
           onOpen={open}
           {...(deployable.length ? { onDeploy: setDeploying } : {})}
         />
+      )}
+      <h2>Infrastructure changes</h2>
+      {data.changes?.length === 0 && (
+        <p className="muted">
+          No infrastructure change has waited for approval (provision and rollback of an environment whose config
+          requires it do).
+        </p>
+      )}
+      {data.changes && data.changes.length > 0 && (
+        <InfrastructureTable changes={data.changes} opened={openedId} onOpen={open} />
       )}
       {note && (
         <p role="status" className="notice">

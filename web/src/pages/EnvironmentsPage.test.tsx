@@ -78,6 +78,17 @@ describe('Environments page', () => {
     expect(posts(calls, 'provision')).toHaveLength(1);
   });
 
+  it('says a provision of an environment that requires approval is held, and follows nothing', async () => {
+    const { calls } = openEnvironments('#/environments?env=dev', (b) => b.envs.twoPersons.add('dev'));
+    const panel = await screen.findByRole('region', { name: 'Plan' });
+    await userEvent.click(within(panel).getByRole('button', { name: 'Plan' }));
+    await userEvent.click(await within(panel).findByRole('button', { name: 'Provision' }));
+    await waitFor(() => expect(panel.textContent).toMatch(/Held for approval as d-41: dev requires a second person/));
+    expect(screen.queryByRole('region', { name: /^Progress of / })).toBeNull();
+    expect(posts(calls, 'provision')).toHaveLength(1);
+    expect(calls.some((c) => /\/changesets\/cs-dev-3$/.test(c.url.pathname))).toBe(false);
+  });
+
   it('provisions dev at once and follows the journal every second until it succeeds', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });

@@ -16,6 +16,7 @@ import { ROLLBACK_WORD, targetText } from '../environments/rollback';
 import { StatusPanel } from '../environments/StatusPanel';
 import { hrefFor, navigate } from '../router';
 import { useAction } from '../useAction';
+import { heldText } from '../environments/held';
 
 function RollbackConfirm(props: {
   env: string;
@@ -70,7 +71,9 @@ function EnvironmentView({ env }: { env: string }) {
     setRollbackNote(null);
     const r = await rolling.run(() => api.rollback(env, to, isProd(env) ? ROLLBACK_WORD : undefined));
     setTarget(null);
-    if (r?.changesetId) {
+    if (r?.heldAs) {
+      setRollbackNote(heldText(env, 'rollback', r.heldAs));
+    } else if (r?.changesetId) {
       follow(r.changesetId);
     } else if (r) {
       setRollbackNote(`Nothing to roll back: ${env} already has the config of ${targetText(to)}.`);

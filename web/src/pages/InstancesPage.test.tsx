@@ -63,6 +63,27 @@ describe('Instances page', () => {
     await waitFor(() => expect(listQueries(calls).at(-1)).toMatch(/^\?env=prod&/));
   });
 
+  it('shows an operator why the tags ec2m manages are refused, and changes nothing', async () => {
+    const { backend, calls } = openApp('#/instances', {
+      setup: (b) => {
+        b.user = { ...b.user, admin: false, roles: { dev: 'operator' } };
+      },
+    });
+    backend.instances[0]!.tags = { Name: 'web-1', ManagedBy: 'ec2m' };
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit tags of i-1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Tags of i-1' });
+    expect(dialog.textContent).toMatch(/changing or removing them needs the deployer role/);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove tag 1 (ManagedBy)' }));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save tags' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toMatch(
+      /tag "ManagedBy" is one ec2m manages instances by: changing or removing it needs the deployer or admin role in dev; admin@example\.com has operator/,
+    );
+    expect(screen.getByRole('dialog', { name: 'Tags of i-1' })).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1);
+    expect(backend.instances[0]!.tags).toEqual({ Name: 'web-1', ManagedBy: 'ec2m' });
+  });
+
   it('edits tags, sending only what changed', async () => {
     const { backend, calls } = openInstances();
     backend.instances[0]!.tags = { Name: 'web-1', Team: 'web', Old: 'x' };

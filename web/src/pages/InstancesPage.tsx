@@ -24,6 +24,7 @@ import { TagEditor } from '../instances/TagEditor';
 import type { TagChange } from '../instances/tags';
 import { TerminateConfirm } from '../instances/TerminateConfirm';
 import { useInstanceList } from '../instances/useInstanceList';
+import { may } from '../environments/roles';
 import { navigate } from '../router';
 
 const BULK: InstanceAction[] = ['start', 'stop', 'reboot'];
@@ -39,7 +40,7 @@ function statesOf(outcome: BulkOutcome): Map<string, InstanceState> {
 }
 
 export function InstancesPage({ params }: { params: URLSearchParams }) {
-  const { api, env } = useSession();
+  const { api, env, user } = useSession();
   const paramString = params.toString();
   const filters = useMemo(() => filtersFromParams(new URLSearchParams(paramString)), [paramString]);
   const query = useMemo(() => instanceQuery(env, filters), [env, filters]);
@@ -153,7 +154,12 @@ export function InstancesPage({ params }: { params: URLSearchParams }) {
       )}
       {outcome && <BulkResults outcome={outcome} onDismiss={() => setOutcome(null)} />}
       {editing && (
-        <TagEditor instance={editing} onSave={(c) => saveTags(editing, c)} onClose={() => setEditing(null)} />
+        <TagEditor
+          instance={editing}
+          onSave={(c) => saveTags(editing, c)}
+          onClose={() => setEditing(null)}
+          mayChangeProtected={may(user, editing.env, 'deployer')}
+        />
       )}
 
       <ErrorAlert error={list.error} />

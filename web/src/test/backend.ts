@@ -8,6 +8,8 @@ import { apiError, type Answer, type Recorded } from './fakeFetch';
 import { IncidentsBackend } from './incidents';
 import { instance } from './instances';
 import { MonitoringBackend } from './monitoring';
+import { may, roleIn } from '../environments/roles';
+import { isProtectedTag } from '../instances/tags';
 
 export class Backend {
   token: string | null = null;
@@ -262,6 +264,15 @@ export class Backend {
       const i = this.instances.find((x) => x.env === tags[1] && x.id === tags[2]);
       if (!i) {
         return apiError(404, 'not_found', 'no such instance');
+      }
+      const keys = [...Object.keys((body.set ?? {}) as Record<string, string>), ...((body.remove ?? []) as string[])];
+      const refused = keys.find(isProtectedTag);
+      if (refused && !may(this.user, i.env, 'deployer')) {
+        return apiError(
+          403,
+          'permission_denied',
+          `tag "${refused}" is one ec2m manages instances by: changing or removing it needs the deployer or admin role in ${i.env}; ${this.user.email} has ${roleIn(this.user, i.env) ?? 'no role there'}`,
+        );
       }
       const next = { ...i.tags, ...(body.set as Record<string, string>) };
       for (const k of body.remove as string[]) {

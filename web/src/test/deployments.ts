@@ -71,6 +71,34 @@ export function deployment(id: string, release: string, environment: string, ove
   return d;
 }
 
+/** An infrastructure change held for approval: a provision that turns approval off. */
+export function infrastructureChange(id: string, environment: string, over: Partial<Deployment> = {}) {
+  return deployment(id, '', environment, {
+    kind: 'infrastructure',
+    group: '',
+    state: 'awaiting_approval',
+    author: 'alice@example.com',
+    required_approvals: 1,
+    change_set: '',
+    blue: [],
+    green: [],
+    started_at: '',
+    finished_at: '',
+    infrastructure: {
+      action: 'provision',
+      config_version: 'c0ffee123456',
+      config_text_hidden: true,
+      target: '',
+      allow_delete_retained: false,
+      plan: 'Plan for prod: 1 to create, 0 to update, 0 to replace, 0 to delete, 7 unchanged.\n+ create InstanceWeb2',
+      summary: { create: 1 },
+      lowers: ['approval.required true → false'],
+    },
+    events: [{ at: '2026-11-28T12:00:00Z', state: 'queued', message: 'alice@example.com requested provision of prod' }],
+    ...over,
+  });
+}
+
 const ROUTE = /^\/api\/v1\/deployments\/([^/]+)(?:\/(approve|reject|abort))?$/;
 
 export class DeploymentsBackend {
@@ -104,6 +132,9 @@ export class DeploymentsBackend {
     deployment('d-1', 'r-1', 'dev', { state: 'failed', reason: 'green failed its health check' }),
   ];
 
+  /** Infrastructure changes held for approval, newest first (GET /deployments?kind=infrastructure). */
+  changes: Deployment[] = [infrastructureChange('d-10', 'prod')];
+
   handle(req: Recorded): Answer | null {
     const path = req.url.pathname;
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -111,13 +142,18 @@ export class DeploymentsBackend {
       return req.method === 'POST' ? this.createRelease(body) : { body: { items: this.releases.map(this.withRefs) } };
     }
     if (path === '/api/v1/deployments') {
-      return req.method === 'POST' ? this.deploy(body) : { body: { items: this.deployments } };
+      if (req.method === 'POST') {
+        return this.deploy(body);
+      }
+      const kind = req.url.searchParams.get('kind');
+      return { body: { items: kind === 'infrastructure' ? this.changes : this.deployments } };
     }
     const m = path.match(ROUTE);
     if (!m) {
       return null;
     }
-    const d = this.deployments.find((x) => x.id === decodeURIComponent(m[1]!));
+    const id = decodeURIComponent(m[1]!);
+    const d = this.deployments.find((x) => x.id === id) ?? this.changes.find((x) => x.id === id);
     if (!d) {
       return apiError(404, 'not_found', `deployment ${m[1]} not found`);
     }
@@ -204,7 +240,9 @@ export class DeploymentsBackend {
       return null;
     }
     d.approvals.push({ by: ACTOR, at: NOW, comment });
-    if (d.approvals.length >= d.required_approvals) {
+    if (d.approvals.length >= d.required_approvals && d.kind === 'infrastructure') {
+      d.state = 'applying';
+    } else if (d.approvals.length >= d.required_approvals) {
       d.state = 'launching';
       d.events.push({ at: NOW, state: 'launching', message: 'approved; launching 1 green instance' });
     }

@@ -84,6 +84,8 @@ export class EnvironmentsBackend {
     prod: [changeset('prod', 2), changeset('prod', 1)],
   };
   locks: Record<string, LockState> = {};
+  /** Environments whose config requires approval: provision and rollback answer a held deployment. */
+  twoPersons = new Set<string>();
   statuses: Record<string, EnvironmentStatus> = { dev: status('dev'), prod: status('prod') };
   drifts: Record<string, DriftReport> = {};
 
@@ -113,7 +115,7 @@ export class EnvironmentsBackend {
       case 'POST plan':
         return { body: { plan: this.plans[env], rendered: '', config_version: 'f00dfeed0000' } };
       case 'POST provision':
-        return this.start(env, this.plans[env]!, null);
+        return this.twoPersons.has(env) ? this.held(env, 'provision') : this.start(env, this.plans[env]!, null);
       case 'POST rollback':
         return this.rollback(env, body);
       case 'GET status':
@@ -146,9 +148,27 @@ export class EnvironmentsBackend {
     return { body: { items, next_cursor: more ? String(items.at(-1)!.number) : null } };
   }
 
+  /** The answer of a change held for approval: no change set, the deployment that holds it. */
+  private held(env: string, action: 'provision' | 'rollback'): Answer {
+    const p = this.plans[env]!;
+    return {
+      status: 202,
+      body: {
+        plan: { summary: p.summary },
+        rendered: '',
+        config_version: 'f00dfeed0000',
+        changeset: null,
+        deployment: { id: 'd-41', kind: 'infrastructure', environment: env, state: 'queued', action },
+      },
+    };
+  }
+
   private rollback(env: string, body: Record<string, unknown>): Answer {
     if (env === 'prod' && body.confirm !== 'ROLLBACK') {
       return apiError(400, 'invalid_argument', 'rollback of prod needs "confirm": "ROLLBACK"');
+    }
+    if (this.twoPersons.has(env)) {
+      return this.held(env, 'rollback');
     }
     const target = String(body.target);
     const all = this.changesets[env] ?? [];
