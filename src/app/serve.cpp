@@ -27,7 +27,7 @@
 #include "config/environment.hpp"
 #include "config/serve_config.hpp"
 #include "core/files.hpp"
-#include "http/listener.hpp"
+#include "http/server.hpp"
 #include "incidents/escalation_worker.hpp"
 #include "incidents/incidents.hpp"
 #include "monitor/monitor.hpp"
@@ -357,6 +357,16 @@ int RunServe(const ServeOptions& options) {
   api_options.tls_cert = c->tls_cert;
   api_options.tls_key = c->tls_key;
   api_options.ready_check_every = std::chrono::seconds(c->ready_check_seconds);
+  const config::HttpSettings& h = c->http;
+  api_options.http.worker_threads = static_cast<size_t>(h.worker_threads);
+  api_options.http.max_queued = static_cast<size_t>(h.max_queued);
+  api_options.http.max_header_bytes = static_cast<size_t>(h.max_header_bytes);
+  api_options.http.max_header_count = static_cast<size_t>(h.max_headers);
+  api_options.http.header_timeout = std::chrono::milliseconds(h.header_timeout_ms);
+  api_options.http.body_timeout = std::chrono::milliseconds(h.body_timeout_ms);
+  api_options.http.idle_timeout = std::chrono::milliseconds(h.idle_timeout_ms);
+  api_options.http.request_timeout = std::chrono::milliseconds(h.request_timeout_ms);
+  api_options.http.max_connections = static_cast<size_t>(h.max_connections);
   const char* metrics_token = std::getenv("EC2M_METRICS_TOKEN");
   api_options.metrics_token = metrics_token != nullptr ? metrics_token : c->metrics_token;
   server::Services services;

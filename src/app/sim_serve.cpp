@@ -13,7 +13,7 @@
 #include "core/files.hpp"
 #include "core/json.hpp"
 #include "core/random.hpp"
-#include "http/listener.hpp"
+#include "http/server.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
 #include "store/sqlite/sqlite_store.hpp"

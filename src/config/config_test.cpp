@@ -38,7 +38,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "ec2m.json: $.stor: unknown key (expected one of access_log, admin_email, "
                 "alarm_evaluation_seconds, apply_lease_seconds, collector_seconds, console_dir, "
                 "data_dir, demo, ec2_credentials, "
-                "ec2_listen, environments_dir, key_file, "
+                "ec2_listen, environments_dir, http, key_file, "
                 "listen, log_format, max_body_bytes, metrics_token, ready_check_seconds, "
                 "reconcile_seconds, sim_config, store, "
                 "store_url, tls_cert, tls_key)"},

@@ -1,6 +1,9 @@
 #include "config/serve_config.hpp"
 
 #include "config/json_object.hpp"
+
+#include <tuple>
+
 #include "core/files.hpp"
 #include "core/text.hpp"
 
@@ -44,6 +47,26 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
   EC2M_RETURN_IF_ERROR(str("ec2_credentials", c.ec2_credentials));
   EC2M_RETURN_IF_ERROR(str("metrics_token", c.metrics_token));
   EC2M_RETURN_IF_ERROR(num("ready_check_seconds", c.ready_check_seconds, 1, 3600));
+  auto http = doc->OptObject("http");
+  EC2M_RETURN_IF_ERROR(http);
+  if (*http) {
+    HttpSettings& h = c.http;
+    for (auto [key, into, min, max] :
+         {std::tuple{"worker_threads", &h.worker_threads, int64_t{1}, int64_t{1024}},
+          std::tuple{"max_queued", &h.max_queued, int64_t{1}, int64_t{1} << 20},
+          std::tuple{"max_header_bytes", &h.max_header_bytes, int64_t{1024}, int64_t{1} << 20},
+          std::tuple{"max_headers", &h.max_headers, int64_t{8}, int64_t{10000}},
+          std::tuple{"header_timeout_ms", &h.header_timeout_ms, int64_t{100}, int64_t{600000}},
+          std::tuple{"body_timeout_ms", &h.body_timeout_ms, int64_t{100}, int64_t{3600000}},
+          std::tuple{"idle_timeout_ms", &h.idle_timeout_ms, int64_t{100}, int64_t{3600000}},
+          std::tuple{"request_timeout_ms", &h.request_timeout_ms, int64_t{100}, int64_t{3600000}},
+          std::tuple{"max_connections", &h.max_connections, int64_t{1}, int64_t{1000000}}}) {
+      auto v = (*http)->OptInt(key, min, max);
+      EC2M_RETURN_IF_ERROR(v);
+      *into = v->value_or(*into);
+    }
+    EC2M_RETURN_IF_ERROR((*http)->Finish());
+  }
   auto access_log = doc->OptBool("access_log");
   EC2M_RETURN_IF_ERROR(access_log);
   c.access_log = access_log->value_or(true);

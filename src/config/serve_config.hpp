@@ -7,6 +7,20 @@
 
 namespace ec2m::config {
 
+// The REST API's HTTP limits and deadlines (ec2m.json "http"; http::ServerOptions documents each).
+// The defaults hold against slow and idle clients while leaving real ones room.
+struct HttpSettings {
+  int64_t worker_threads = 16;  // handlers in flight at once (they block: store, cloud, argon2)
+  int64_t max_queued = 1024;    // requests waiting for a worker; beyond: 503 + Retry-After
+  int64_t max_header_bytes = 16384;
+  int64_t max_headers = 100;
+  int64_t header_timeout_ms = 10000;  // slowloris: the headers must come within this
+  int64_t body_timeout_ms = 30000;
+  int64_t idle_timeout_ms = 60000;     // keep-alive between requests
+  int64_t request_timeout_ms = 60000;  // a whole request, read and answered
+  int64_t max_connections = 10000;
+};
+
 // The settings of `ec2m serve` (ec2m.json). Every key is optional; unknown keys are errors.
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";    // the REST API and the console
@@ -21,6 +35,7 @@ struct ServeConfig {
   std::string log_format = "json";            // json | text (access and event logs on stderr)
   bool access_log = true;                     // one line per request on stderr
   int64_t max_body_bytes = 1 << 20;
+  HttpSettings http;
   int64_t reconcile_seconds = 30;         // how often the instance inventory is refreshed
   int64_t alarm_evaluation_seconds = 60;  // how often alarms are evaluated (1..3600)
   int64_t collector_seconds = 900;        // how often the fleet's metrics are collected

@@ -4,6 +4,10 @@
 
 #include "http/server.hpp"
 
+#include <charconv>
+
+#include "core/text.hpp"
+
 namespace ec2m::http {
 namespace {
 
@@ -94,6 +98,25 @@ void Response::Set(std::string name, std::string value) {
   std::erase_if(headers,
                 [&name](const auto& header) { return EqualsIgnoreCase(header.first, name); });
   headers.emplace_back(std::move(name), std::move(value));
+}
+
+Result<std::pair<std::string, int>> SplitHostPort(const std::string& text,
+                                                  const std::string& what) {
+  const size_t colon = text.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos && colon > 0) {
+    const char* first = text.data() + colon + 1;
+    const char* last = text.data() + text.size();
+    auto [end, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc() || end != last || first == last) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535) {
+    return Fail(ErrorCode::kInvalidArgument,
+                what + ": expected HOST:PORT (port 0..65535), got " + ShownValue(text));
+  }
+  return std::pair(text.substr(0, colon), port);
 }
 
 }  // namespace ec2m::http

@@ -163,6 +163,10 @@ class Server {
   const std::unique_ptr<internal::Counters> counters_;  // outlives every Impl
 };
 
+// "127.0.0.1:8080" → ("127.0.0.1", 8080). `what` names the setting in errors
+// ("listen: expected HOST:PORT (port 0..65535), got \"x\"").
+Result<std::pair<std::string, int>> SplitHostPort(const std::string& text, const std::string& what);
+
 // Decodes %XX escapes (and '+' as a space when `plus_as_space`); nullopt when an escape is
 // invalid ("%zz", "%4" at the end).
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space);

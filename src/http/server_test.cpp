@@ -362,5 +362,19 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinishThenListenWorksAgain) {
   EXPECT_EQ(RawClient(port).Exchange(Get("/back")).body, "/back");
 }
 
+TEST(HttpSplitHostPortTest, Cases) {
+  auto ok = SplitHostPort("127.0.0.1:8080", "listen");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->first, "127.0.0.1");
+  EXPECT_EQ(ok->second, 8080);
+  EXPECT_EQ(SplitHostPort("[::1]:0", "listen")->first, "[::1]");
+  for (const char* bad : {"127.0.0.1", ":80", "h:", "h:x", "h:65536", "h:-1", "h:80x"}) {
+    auto r = SplitHostPort(bad, "listen");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().message.rfind("listen: expected HOST:PORT (port 0..65535), got ", 0), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace ec2m::http

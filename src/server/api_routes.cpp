@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <charconv>

@@ -3,13 +3,13 @@
 #include "monitor/monitor.hpp"
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include "core/files.hpp"
 
 #include "config/json_object.hpp"
 #include "core/json.hpp"
@@ -102,9 +102,7 @@ std::string Call::Param(const std::string& name) const {
   return it == params.end() ? "" : it->second;
 }
 
-std::string Call::Query(const std::string& name) const {
-  return req.has_param(name) ? req.get_param_value(name) : "";
-}
+std::string Call::Query(const std::string& name) const { return req.Query(name).value_or(""); }
 
 ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, audit::AuditLog& audit,
                      Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
@@ -133,16 +131,32 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
 
 Result<int> ApiServer::Listen(const std::string& host, int port) {
   readiness_.Start();
-  http::ListenerOptions listener;
-  listener.max_payload_bytes = static_cast<size_t>(options_.max_body_bytes);
-  listener.tls_cert = options_.tls_cert;
-  listener.tls_key = options_.tls_key;
-  return listener_.Listen(
-      host, port, listener, [this](httplib::Server& server) { Install(server); }, "the REST API");
+  LoadConsole();
+  const auto security = SecurityHeaders(!options_.tls_cert.empty());
+  security_headers_.assign(security.begin(), security.end());
+  http::ServerOptions o = options_.http;
+  o.max_body_bytes = static_cast<uint64_t>(options_.max_body_bytes);
+  o.tls_cert = options_.tls_cert;
+  o.tls_key = options_.tls_key;
+  o.refusal = [this](int status, std::string_view message, http::Response& res) {
+    const ErrorCode code = status == 408   ? ErrorCode::kTimeout
+                           : status == 500 ? ErrorCode::kInternal
+                           : status == 503 ? ErrorCode::kUnavailable
+                                           : ErrorCode::kInvalidArgument;
+    std::string text(message);
+    if (status == 413) {
+      text = fmt::format("request body: larger than {} bytes", options_.max_body_bytes);
+    }
+    ReplyError(Error{code, text, "", ""}, status, res);
+  };
+  return http_.Listen(
+      host, port, std::move(o),
+      [this](const http::Request& req, http::Response& res) { Dispatch(req, res); },
+      "the REST API");
 }
 
 void ApiServer::Stop() {
-  listener_.Stop();
+  http_.Stop();
   readiness_.Stop();
 }
 
@@ -246,12 +260,12 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
 }
 
 void ApiServer::Serve(const Route& route, std::map<std::string, std::string> params,
-                      const httplib::Request& req, httplib::Response& res) {
+                      const http::Request& req, http::Response& res) {
   const auto start = std::chrono::steady_clock::now();
   Call call{req, NextRequestId(), req.remote_addr, "", nullptr, "", std::move(params)};
-  const std::string auth = req.get_header_value("Authorization");
-  if (auth.rfind("Bearer ", 0) == 0) {
-    call.bearer = auth.substr(7);
+  const std::string_view auth = req.Header("Authorization");
+  if (auth.starts_with("Bearer ")) {
+    call.bearer = std::string(auth.substr(7));
   }
   Reply reply;
   Error error;
@@ -290,22 +304,18 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
     reply.body = {{"error", std::move(e)}};
   }
   res.status = reply.status;
-  res.set_header("X-Request-Id", call.request_id);
+  res.headers.emplace_back("X-Request-Id", call.request_id);
   if (reply.status == 429 || reply.status == 503) {
-    res.set_header(
+    res.headers.emplace_back(
         "Retry-After",
         std::to_string(failed && error.retry_after_seconds > 0 ? error.retry_after_seconds : 1));
   }
   if (reply.text) {
-    std::shared_ptr<const std::string> text = std::move(reply.text);
-    const size_t size = text->size();
-    res.set_content_provider(
-        size, reply.content_type,
-        [text = std::move(text)](size_t offset, size_t length, httplib::DataSink& sink) {
-          return sink.write(text->data() + offset, length);
-        });
+    res.body = *reply.text;
+    res.headers.emplace_back("Content-Type", reply.content_type);
   } else if (!reply.body.is_null()) {
-    res.set_content(DumpJson(reply.body), kJson);
+    res.body = DumpJson(reply.body);
+    res.headers.emplace_back("Content-Type", kJson);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -347,14 +357,76 @@ std::string ApiServer::NextRequestId() {
                      next_request_.fetch_add(1, std::memory_order_relaxed));
 }
 
-void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
-  const std::vector<std::string_view> path = PathSegments(req.path);
+void ApiServer::ReplyError(const Error& error, int status, http::Response& res) {
+  const std::string id = NextRequestId();
+  nlohmann::json e = ErrorJson(error);
+  e["request_id"] = id;
+  res.status = status;
+  res.headers.insert(res.headers.end(), security_headers_.begin(), security_headers_.end());
+  res.headers.emplace_back("X-Request-Id", id);
+  res.headers.emplace_back("Content-Type", kJson);
+  if (status == 429 || status == 503) {
+    res.Set("Retry-After", "1");
+  }
+  res.body = nlohmann::json{{"error", std::move(e)}}.dump();
+}
+
+void ApiServer::LoadConsole() {
+  console_.clear();
+  if (options_.console_dir.empty()) {
+    return;
+  }
+  namespace fs = std::filesystem;
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"}};
+  const fs::path root(options_.console_dir);
+  auto add = [&](const fs::path& file, const std::string& url) {
+    auto type = kTypes.find(file.extension().string());
+    auto text = ReadFile(file.string());
+    if (type != kTypes.end() && text) {
+      console_[url] = ConsoleFile{std::move(*text), type->second};
+    }
+  };
+  add(root / "index.html", "/index.html");
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root / "assets", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      add(it->path(), "/assets/" + fs::relative(it->path(), root / "assets", ec).generic_string());
+    }
+  }
+}
+
+void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
+  // Split the path as sent, then decode each segment once: an encoded '/' ("%2F") stays inside
+  // its segment, and "%2541" stays "%41".
+  const std::string_view raw = std::string_view(req.target).substr(0, req.target.find('?'));
+  std::vector<std::string> path;
+  for (std::string_view segment : PathSegments(raw)) {
+    auto decoded = http::PercentDecode(segment, false);
+    if (!decoded) {
+      ReplyError(Error{ErrorCode::kInvalidArgument, "path: an invalid percent-escape", "", ""}, 400,
+                 res);
+      return;
+    }
+    path.push_back(std::move(*decoded));
+  }
   // The route whose literal segments all match, preferring more literal segments
   // ("/instances/refresh" over "/instances/{env}").
   const Route* best = nullptr;
   int best_literals = -1;
+  std::string allowed;  // methods of the routes whose path matches, for a 405
   for (const Route& route : routes_) {
-    if (route.method != req.method || route.segments.size() != path.size()) {
+    if (route.segments.size() != path.size()) {
       continue;
     }
     int literals = 0;
@@ -368,72 +440,50 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
         ++literals;
       }
     }
-    if (match && literals > best_literals) {
+    if (match && route.method != req.method) {
+      if (allowed.find(route.method) == std::string::npos) {
+        allowed += (allowed.empty() ? "" : ", ") + route.method;
+      }
+    } else if (match && literals > best_literals) {
       best = &route;
       best_literals = literals;
     }
   }
   if (best == nullptr) {
-    if (req.method == "GET" && !console_index_.empty() &&
-        (req.path == "/" || req.path == "/index.html")) {
-      res.set_content(console_index_, "text/html; charset=utf-8");
-      res.set_header("Cache-Control", "no-cache");
+    const bool read = req.method == "GET" || req.method == "HEAD";
+    const auto file = console_.find(req.path == "/" ? "/index.html" : req.path);
+    if (read && file != console_.end()) {
+      res.headers.assign(security_headers_.begin(), security_headers_.end());
+      res.headers.emplace_back("Content-Type", file->second.content_type);
+      // Bundle names carry their content's hash; index.html names them, so it is never cached.
+      res.headers.emplace_back("Cache-Control", file->first == "/index.html"
+                                                    ? "no-cache"
+                                                    : "public, max-age=31536000, immutable");
+      res.body = file->second.content;
       return;
     }
-    res.status = 404;  // the error handler writes the body
+    if (!allowed.empty()) {
+      ReplyError(
+          Error{ErrorCode::kInvalidArgument,
+                "method " + ShownValue(req.method) + " is not allowed here (" + allowed + ")", "",
+                ""},
+          405, res);
+      res.headers.emplace_back("Allow", allowed);
+      return;
+    }
+    ReplyError(Error{ErrorCode::kNotFound,
+                     "no route for " + ShownValue(req.method) + " " + ShownValue(req.path), "", ""},
+               404, res);
     return;
   }
+  res.headers.assign(security_headers_.begin(), security_headers_.end());
   std::map<std::string, std::string> params;
   for (size_t i = 0; i < path.size(); ++i) {
     if (best->segments[i].front() == '{') {
-      // httplib has percent-decoded the path already: decoding again would turn "%2541" into
-      // "A", another name than the one sent.
-      params[best->segments[i].substr(1, best->segments[i].size() - 2)] = std::string(path[i]);
+      params[best->segments[i].substr(1, best->segments[i].size() - 2)] = std::move(path[i]);
     }
   }
   Serve(*best, std::move(params), req, res);
-}
-
-void ApiServer::Install(httplib::Server& server) {
-  // One handler per method and our own segment matching: httplib would try one std::regex per
-  // route on every request.
-  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    Dispatch(req, res);
-  };
-  server.Get(R"(/.*)", dispatch);
-  server.Post(R"(/.*)", dispatch);
-  server.Put(R"(/.*)", dispatch);
-  server.Patch(R"(/.*)", dispatch);
-  server.Delete(R"(/.*)", dispatch);
-  if (!options_.console_dir.empty()) {
-    // Only the bundle's folder is a mount point: httplib looks for a file before it dispatches,
-    // and a mount point at "/" would cost every API request a stat(). index.html is kept in
-    // memory (Dispatch serves it).
-    server.set_mount_point("/assets", options_.console_dir + "/assets");
-    std::ifstream in(options_.console_dir + "/index.html");
-    std::stringstream text;
-    text << in.rdbuf();
-    console_index_ = text.str();
-  }
-  const auto security = SecurityHeaders(!options_.tls_cert.empty());
-  server.set_default_headers(httplib::Headers(security.begin(), security.end()));
-  // httplib's own refusals (no route, body too large) get the one error body too.
-  server.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) {
-      return;
-    }
-    const std::string id = NextRequestId();
-    const ErrorCode code = res.status == 404 ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
-    const std::string message =
-        res.status == 404 ? "no route " + req.method + " " + req.path
-        : res.status == 413
-            ? fmt::format("request body: larger than {} bytes", options_.max_body_bytes)
-            : fmt::format("the request was refused (HTTP {})", res.status);
-    nlohmann::json e = ErrorJson(Error{code, message, "", ""});
-    e["request_id"] = id;
-    res.set_header("X-Request-Id", id);
-    res.set_content(nlohmann::json{{"error", e}}.dump(), kJson);
-  });
 }
 
 }  // namespace ec2m::server

@@ -17,17 +17,12 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/store.hpp"
-#include "http/listener.hpp"
+#include "http/server.hpp"
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
 #include "server/readiness.hpp"
 #include "stack/provisioner.hpp"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace ec2m::monitor {
 class Monitor;
@@ -64,7 +59,7 @@ struct Reply {
 
 // One request as a handler sees it.
 struct Call {
-  const httplib::Request& req;
+  const http::Request& req;
   std::string request_id;
   std::string source;  // the client's address
   std::string bearer;
@@ -100,6 +95,9 @@ struct Route {
 struct ApiOptions {
   std::string console_dir;  // the built console; "" = none
   int64_t max_body_bytes = 1 << 20;
+  // The HTTP layer's limits and deadlines (its body limit, TLS files and refusals are set from
+  // the fields here).
+  http::ServerOptions http;
   bool json_logs = true;  // access logs on stderr: JSON lines, else text
   bool quiet = false;     // no access logs (benchmarks)
   std::string tls_cert;   // PEM; with tls_key, HTTPS only
@@ -136,7 +134,7 @@ class ApiServer {
             Metrics& metrics, const Clock& clock, Random& random, ApiOptions options,
             Services services = {});
 
-  // See http::Listener::Listen.
+  // See http::Server::Listen.
   Result<int> Listen(const std::string& host, int port);
   void Stop();
 
@@ -162,13 +160,17 @@ class ApiServer {
   // every environment they hold one in ({""}: all, for a "*" role). Errors: kNotFound for an
   // unknown environment; kPermissionDenied without a role there (or anywhere).
   Result<std::vector<std::string>> RefreshTargets(const User& user, const std::string& env) const;
-  void Install(httplib::Server& server);
-  // Finds the route of a request and serves it (or the console's index.html, or a 404).
-  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  // Reads the console's index.html and assets into memory (the files a request may name are
+  // those found here, nothing else of the disk).
+  void LoadConsole();
+  // Finds the route of a request and serves it (or a console file, a 404 or a 405).
+  void Dispatch(const http::Request& req, http::Response& res);
+  // The one error body for a refusal and for errors before any route ran.
+  void ReplyError(const Error& error, int status, http::Response& res);
   // "<this process's UUID>-<counter>": every answer's X-Request-Id.
   std::string NextRequestId();
   void Serve(const Route& route, std::map<std::string, std::string> params,
-             const httplib::Request& req, httplib::Response& res);
+             const http::Request& req, http::Response& res);
   // Checks the route's access for `call`; sets call.who and call.env.
   Result<void> Admit(const Route& route, Call& call);
   // Writes the audit entry of a request about to change something (Route::audit_request).
@@ -189,11 +191,17 @@ class ApiServer {
   ApiOptions options_;
   Services services_;
   std::vector<Route> routes_;
-  std::string console_index_;  // the console's index.html; empty without a console
+  struct ConsoleFile {
+    std::string content;
+    std::string content_type;
+  };
+  // The console's files by path ("/index.html", "/assets/index-1a2b.js"); set by Listen.
+  std::map<std::string, ConsoleFile, std::less<>> console_;
+  std::vector<std::pair<std::string, std::string>> security_headers_;
   const std::string request_id_prefix_;
   std::atomic<uint64_t> next_request_{0};
   Readiness readiness_;
-  http::Listener listener_;
+  http::Server http_;
 };
 
 // The query parameter `name` as an integer in [min, max]; `fallback` when absent. Errors:

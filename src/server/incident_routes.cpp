@@ -3,7 +3,6 @@
 // role in the incident's environment, everything else the deployer role there.
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include "config/json_object.hpp"
 #include "core/text.hpp"

@@ -2,7 +2,6 @@
 // history, mute and acknowledgement; metrics queried and published.
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include "config/json_object.hpp"
 #include "core/text.hpp"

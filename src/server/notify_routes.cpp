@@ -1,7 +1,6 @@
 // The REST API's notification routes (docs/api.md, "Notifications"): channels and the outbox.
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <charconv>

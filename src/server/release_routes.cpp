@@ -4,7 +4,6 @@
 // approvals the approver role; listings show only the caller's environments.
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include "config/json_object.hpp"
 #include "core/text.hpp"

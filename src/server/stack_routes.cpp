@@ -2,7 +2,6 @@
 // plan, provision, change sets, rollback, status, drift and the apply lock.
 
 #include <fmt/core.h>
-#include <httplib.h>
 
 #include <charconv>
 

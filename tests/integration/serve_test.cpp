@@ -571,11 +571,11 @@ TEST(ServeTlsTest, ServesHttpsWithTheConfiguredCertificate) {
   EXPECT_FALSE(plain.Get("/health/live") && plain.Get("/health/live")->status == 200);
   EXPECT_EQ(plane.Stop(), 0);
 
-  // A key that does not match the certificate: ec2m serve refuses to start, naming the files.
+  // A key that is not one: ec2m serve refuses to start, naming the file.
   std::ofstream(dir.path() + "/tls/key.pem") << "not a key";
   CommandResult bad = RunCommand({EC2M_BINARY, "serve", "--config", dir.path() + "/ec2m.json"});
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
-  EXPECT_NE(bad.err.find("cannot load the TLS certificate"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("cannot load the TLS key"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 // The admin endpoints of QueryServer, under /_ec2m/.
 
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "core/digest.hpp"
+#include "core/text.hpp"
 #include "sim/endpoint/query_server.hpp"
 #include "sim/region.hpp"
 #include "sim/sim_config.hpp"
@@ -21,12 +20,13 @@ std::string Dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body) {
+void ReplyJson(http::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(Dump(body), kJsonContentType);
+  res.body = Dump(body);
+  res.Set("Content-Type", kJsonContentType);
 }
 
-void ReplyError(httplib::Response& res, int status, ErrorCode code, const std::string& message) {
+void ReplyError(http::Response& res, int status, ErrorCode code, const std::string& message) {
   ReplyJson(res, status,
             {{"error", {{"code", std::string(ErrorCodeName(code))}, {"message", message}}}});
 }
@@ -46,8 +46,8 @@ bool QueryServer::IsAdminKey(const std::string& key) const {
   return match;
 }
 
-void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& res) {
-  if (!IsAdminKey(req.get_header_value(kAdminKeyHeader))) {
+void QueryServer::HandleAdmin(const http::Request& req, http::Response& res) {
+  if (!IsAdminKey(std::string(req.Header(kAdminKeyHeader)))) {
     ReplyError(
         res, 401, ErrorCode::kUnauthenticated,
         std::string("the ") + kAdminKeyHeader +
@@ -66,7 +66,8 @@ void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& re
   }
   const bool known = path == "/_ec2m/reset" || path == "/_ec2m/faults";
   if (!known) {
-    ReplyError(res, 404, ErrorCode::kNotFound, "no admin endpoint " + req.method + " " + path);
+    ReplyError(res, 404, ErrorCode::kNotFound,
+               "no admin endpoint " + ShownValue(req.method) + " " + ShownValue(path));
     return;
   }
   if (!admin_) {
@@ -83,7 +84,8 @@ void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& re
   }
   if (path == "/_ec2m/faults" && req.method == "GET") {
     res.status = 200;
-    res.set_content(FaultConfigToJson(admin_->faults()), kJsonContentType);
+    res.body = FaultConfigToJson(admin_->faults());
+    res.Set("Content-Type", kJsonContentType);
     return;
   }
   if (path == "/_ec2m/faults" && req.method == "PUT") {
@@ -94,11 +96,12 @@ void QueryServer::HandleAdmin(const httplib::Request& req, httplib::Response& re
     }
     admin_->SetFaults(std::move(*faults));
     res.status = 200;
-    res.set_content(FaultConfigToJson(admin_->faults()), kJsonContentType);
+    res.body = FaultConfigToJson(admin_->faults());
+    res.Set("Content-Type", kJsonContentType);
     return;
   }
   ReplyError(res, 405, ErrorCode::kInvalidArgument,
-             "method " + req.method + " is not allowed on " + path);
+             "method " + ShownValue(req.method) + " is not allowed on " + ShownValue(path));
 }
 
 }  // namespace ec2m::sim

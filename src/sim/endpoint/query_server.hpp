@@ -4,17 +4,12 @@
 #include <memory>
 #include <string>
 
+#include "cloud/query/dispatch.hpp"
 #include "core/clock.hpp"
 #include "core/ec2.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "http/listener.hpp"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "http/server.hpp"
 
 namespace ec2m::sim {
 
@@ -39,8 +34,8 @@ class SimRegion;
 // "instances" and the other admin endpoints answer 404.
 //
 // Owns its HTTP server and listener thread; borrows everything else, which must outlive it.
-// Thread-safe: requests are served on a pool of 64 threads; Listen and Stop may be called from
-// any thread.
+// Thread-safe: requests are served by http::Server (event loops, a bounded worker pool, a limit
+// and a deadline on every read); Listen and Stop may be called from any thread.
 class QueryServer {
  public:
   // access key id → secret access key
@@ -69,11 +64,14 @@ class QueryServer {
   void Stop();
 
  private:
-  void InstallRoutes(httplib::Server& server);
-  void HandleQuery(const httplib::Request& req, const std::string& body, httplib::Response& res);
-  void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  void Handle(const http::Request& req, http::Response& res);
+  void HandleQuery(const http::Request& req, http::Response& res);
+  void HandleAdmin(const http::Request& req, http::Response& res);
   bool IsAdminKey(const std::string& key) const;
-  Result<void> Authenticate(const httplib::Request& req, const std::string& body) const;
+  Result<void> Authenticate(const http::Request& req) const;
+  // An EC2 error answer (the XML body, its status and request id).
+  void Reply(const query::QueryResponse& out, const std::string& request_id,
+             http::Response& res) const;
 
   Ec2& ec2_;
   SimRegion* admin_;
@@ -83,7 +81,7 @@ class QueryServer {
   const std::string region_;
   std::string admin_key_;  // "" = any credential's secret
 
-  http::Listener listener_;
+  http::Server http_;
 };
 
 }  // namespace ec2m::sim

@@ -1,0 +1,182 @@
+// Attacks on the HTTP layer of `ec2m serve` (issue 15, "Input"; issue 16): idle and trickling
+// connections, bodies and headers past their limits, each against the real server with small
+// limits set in its ec2m.json, and the headers every answer carries.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "support/plane_test.hpp"
+#include "support/raw_http.hpp"
+
+namespace ec2m::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+class ServeHttpAttackTest : public PlaneTest {
+ protected:
+  void SetUp() override {
+    plane_ = std::make_unique<ControlPlane>(
+        dir_.path(), std::map<std::string, std::string>{{"dev", SimEnvironment("dev")}},
+        R"(,"max_body_bytes":65536,"metrics_token":"scrape-me-0123456789",)"
+        R"("http":{"header_timeout_ms":600,"body_timeout_ms":600,"idle_timeout_ms":600,)"
+        R"("max_header_bytes":4096,"max_headers":20})");
+    ASSERT_TRUE(plane_->Start()) << plane_->error();
+  }
+
+  int port() const { return PortOf(plane_->url()); }
+
+  // How long /health/live takes on a fresh connection.
+  milliseconds HealthTime() {
+    const auto start = Clock::now();
+    auto answer =
+        RawExchange(port(), "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(answer && StatusOf(*answer) == 200) << "the server no longer answers";
+    return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  }
+};
+
+TEST_F(ServeHttpAttackTest, HalfOpenConnectionsDoNotStarveAHealthCheck) {
+  // 80 connections that send a request line and nothing more held every worker for seconds.
+  std::vector<std::unique_ptr<RawConnection>> half_open;
+  for (int i = 0; i < 80; ++i) {
+    half_open.push_back(std::make_unique<RawConnection>(port()));
+    ASSERT_TRUE(half_open.back()->Send("GET /api/v1/instances HTTP/1.1\r\n"));
+  }
+  EXPECT_LT(HealthTime().count(), 500);
+  // Each is closed once the header deadline (600 ms here) passes.
+  for (auto& c : half_open) {
+    EXPECT_TRUE(c->ClosedWithin(milliseconds(3000)));
+  }
+  EXPECT_LT(HealthTime().count(), 500);
+}
+
+TEST_F(ServeHttpAttackTest, TrickledHeadersAreCutAtTheHeaderDeadline) {
+  RawConnection slow(port());
+  const auto start = Clock::now();
+  const std::string request = "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  bool closed = false;
+  for (size_t i = 0; i < request.size() + 100 && !closed; ++i) {
+    closed = !slow.Send(i < request.size() ? request.substr(i, 1) : "a");
+    closed = closed || slow.ClosedWithin(milliseconds(100));
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(Clock::now() - start, milliseconds(3000));
+}
+
+TEST_F(ServeHttpAttackTest, AChunkedBodyPastTheLimitIsRefusedBeforeItEnds) {
+  RawConnection c(port());
+  ASSERT_TRUE(
+      c.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+             "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  const std::string chunk = "2000\r\n" + std::string(0x2000, ' ') + "\r\n";
+  std::optional<std::string> answer;
+  size_t sent = 0;
+  // Ten times the limit, a chunk at a time: the answer must come long before the end.
+  while (sent < 10 * 65536 && !answer) {
+    if (!c.Send(chunk)) {
+      break;
+    }
+    sent += 0x2000;
+    answer = c.ReadAnswer(milliseconds(20));
+  }
+  if (!answer) {
+    answer = c.ReadAnswer(milliseconds(2000));
+  }
+  ASSERT_TRUE(answer) << "no answer after " << sent << " bytes";
+  EXPECT_EQ(StatusOf(*answer), 413);
+  EXPECT_NE(BodyOf(*answer).find("larger than 65536 bytes"), std::string::npos) << *answer;
+  EXPECT_LT(sent, 4 * 65536u);
+  EXPECT_LT(HealthTime().count(), 500);
+}
+
+TEST_F(ServeHttpAttackTest, AContentLengthPastTheLimitIsRefusedFromTheHeader) {
+  RawConnection c(port());
+  ASSERT_TRUE(
+      c.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: "
+             "4294967296\r\n\r\n"));
+  auto answer = c.ReadAnswer(milliseconds(2000));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(StatusOf(*answer), 413);
+  EXPECT_NE(BodyOf(*answer).find("\"request_id\""), std::string::npos)
+      << "not the API's error body";
+}
+
+TEST_F(ServeHttpAttackTest, HeadersPastTheirLimitsAre431) {
+  auto big = RawExchange(port(), "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                     std::string(8000, 'a') + "\r\n\r\n");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(StatusOf(*big), 431);
+  std::string many = "GET /health/live HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 50; ++i) {
+    many += "X-H" + std::to_string(i) + ": v\r\n";
+  }
+  auto counted = RawExchange(port(), many + "\r\n");
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(StatusOf(*counted), 431);
+}
+
+TEST_F(ServeHttpAttackTest, StalledBodiesAndIdleKeepAlivesAreClosed) {
+  RawConnection stalled(port());
+  ASSERT_TRUE(
+      stalled.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                   "100\r\n\r\n{\"email\""));
+  auto answer = stalled.ReadAnswer(milliseconds(3000));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(StatusOf(*answer), 408);
+  RawConnection idle(port());
+  ASSERT_TRUE(idle.Send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(idle.ReadAnswer(milliseconds(2000)));
+  EXPECT_TRUE(idle.ClosedWithin(milliseconds(3000)));
+}
+
+TEST_F(ServeHttpAttackTest, AnswersCarryTheSecurityHeadersAndAWrongMethodIs405) {
+  auto live = RawExchange(port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(live);
+  for (const char* header : {"Content-Security-Policy: default-src 'self'; script-src 'self'",
+                             "X-Content-Type-Options: nosniff", "X-Frame-Options: DENY",
+                             "Referrer-Policy: no-referrer"}) {
+    EXPECT_NE(live->find(header), std::string::npos) << header << "\n" << *live;
+  }
+  auto wrong =
+      RawExchange(port(), "DELETE /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(StatusOf(*wrong), 405);
+  EXPECT_NE(wrong->find("Allow: GET"), std::string::npos) << *wrong;
+}
+
+TEST_F(ServeHttpAttackTest, MetricsNeedTheirTokenAndReadinessCostsNoCloudCall) {
+  auto anonymous =
+      RawExchange(port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(StatusOf(*anonymous), 401);
+  const std::string scrape =
+      "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scrape-me-0123456789\r\n"
+      "Connection: close\r\n\r\n";
+  auto before = RawExchange(port(), scrape);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(StatusOf(*before), 200);
+  auto calls = [](const std::string& text) {
+    const std::string key = "ec2m_cloud_calls_total{env=\"dev\"} ";
+    const size_t at = text.find(key);
+    return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + key.size());
+  };
+  // A flood of readiness checks answers from the background check: no cloud call each.
+  for (int i = 0; i < 50; ++i) {
+    auto ready =
+        RawExchange(port(), "GET /health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    ASSERT_TRUE(ready);
+    EXPECT_EQ(StatusOf(*ready), 200);
+  }
+  auto after = RawExchange(port(), scrape);
+  ASSERT_TRUE(after);
+  EXPECT_LE(calls(*after) - calls(*before), 2);
+}
+
+}  // namespace
+}  // namespace ec2m::testing
