@@ -1,6 +1,7 @@
 #include "server/api_server.hpp"
 
 #include "monitor/monitor.hpp"
+#include "release/policy.hpp"
 
 #include <fmt/core.h>
 
@@ -250,8 +251,8 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
                               RoleName(route.role), call.env, user.email,
                               held ? std::string(RoleName(*held)) : "no role there"));
   }
-  if (env != nullptr && env->config.mfa_required && route.role != Role::kViewer &&
-      !call.who->mfa_verified) {
+  if (env != nullptr && route.role != Role::kViewer && !call.who->mfa_verified &&
+      MfaRequired(*env)) {
     return denied("environment " + call.env +
                   " requires an MFA-verified session for changes (cognito.mfaRequired): enrol "
                   "MFA and sign in with your code");
@@ -346,10 +347,32 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   }
 }
 
-bool ApiServer::AnyEnvironmentRequiresMfa() const {
+bool ApiServer::MfaRequired(const EnvironmentHandle& env) {
+  if (env.config.mfa_required || services_.provisioner == nullptr) {
+    return env.config.mfa_required;
+  }
+  // The file may lower cognito.mfaRequired before that change was approved: the config in force
+  // (its last applied one) still decides. Read at most once per kInForceCacheMs per environment.
+  const int64_t now = ToUnixMillis(clock_.Now());
+  {
+    std::lock_guard lock(in_force_mu_);
+    auto it = mfa_in_force_.find(env.config.name);
+    if (it != mfa_in_force_.end() && it->second.second > now) {
+      return it->second.first;
+    }
+  }
+  auto in_force = release::ConfigInForce(*services_.provisioner, env.config.name);
+  // An unreadable config in force errs on the strict side.
+  const bool required = !in_force || in_force->policy.mfa_required;
+  std::lock_guard lock(in_force_mu_);
+  mfa_in_force_[env.config.name] = {required, now + kInForceCacheMs};
+  return required;
+}
+
+bool ApiServer::AnyEnvironmentRequiresMfa() {
   const auto& envs = inventory_.environments();
   return std::any_of(envs.begin(), envs.end(),
-                     [](const EnvironmentHandle& e) { return e.config.mfa_required; });
+                     [this](const EnvironmentHandle& e) { return MfaRequired(e); });
 }
 
 std::string ApiServer::NextRequestId() {

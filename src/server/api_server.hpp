@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -176,7 +177,10 @@ class ApiServer {
   // Writes the audit entry of a request about to change something (Route::audit_request).
   // Errors: kUnavailable when the audit log cannot be written.
   Result<void> AuditRequest(const Route& route, const Call& call);
-  bool AnyEnvironmentRequiresMfa() const;
+  // Whether changes in `env` need an MFA-verified session: its file says so, or the config in
+  // force (last applied) does.
+  bool MfaRequired(const EnvironmentHandle& env);
+  bool AnyEnvironmentRequiresMfa();
   // Records an action on an environment in the audit log.
   void AuditAction(const Call& call, const std::string& action, const std::string& target,
                    const Error* error, const std::string& detail = "");
@@ -201,6 +205,10 @@ class ApiServer {
   const std::string request_id_prefix_;
   std::atomic<uint64_t> next_request_{0};
   Readiness readiness_;
+  static constexpr int64_t kInForceCacheMs = 5000;
+  std::mutex in_force_mu_;
+  // environment → (MFA required in force, until when that is trusted); guarded by in_force_mu_
+  std::map<std::string, std::pair<bool, int64_t>> mfa_in_force_;
   http::Server http_;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -284,6 +285,49 @@ TEST(AdminMfaTest, GlobalAdminRoutesNeedMfaWhenAnEnvironmentRequiresIt) {
   EXPECT_EQ(CallApi(plane.url(), "GET", "/api/v1/users", admin).status, 200);
   // The user that was refused was not made.
   EXPECT_EQ(CallApi(plane.url(), "GET", "/api/v1/users", admin).body["items"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace ec2m::testing
+
+namespace ec2m::testing {
+namespace {
+
+TEST(MfaInForceTest, AFileThatDropsMfaDoesNotDropItBeforeThatIsApplied) {
+  TempDir dir;
+  ControlPlane plane(dir.path(), {{"dev", SimEnvironment("dev", /*mfa_required=*/true)}},
+                     R"(,"demo":true)");
+  ASSERT_TRUE(plane.Start()) << plane.error();
+  const std::string admin = LoginApi(plane.url(), plane.admin_email(), plane.admin_password());
+  auto mfa = EnrolMfa(plane.url(), admin, plane.admin_password());
+  ASSERT_TRUE(mfa);
+  // The config with cognito.mfaRequired on is applied: it is the config in force.
+  Answer applied = CallApi(plane.url(), "POST", "/api/v1/environments/dev/provision", admin,
+                           nlohmann::json::object());
+  ASSERT_LT(applied.status, 300) << applied.body.dump();
+  ASSERT_TRUE(applied.body["changeset"].is_object()) << applied.body.dump();
+  const std::string cs = applied.body["changeset"]["id"];
+  std::string state;
+  for (int i = 0; i < 200 && state != "succeeded"; ++i) {
+    state = CallApi(plane.url(), "GET", "/api/v1/environments/dev/changesets/" + cs, admin)
+                .body.value("status", "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(state, "succeeded");
+  const std::string ops =
+      UserWithRoles(plane.url(), admin, "ops@example.com", {{"dev", "operator"}});
+  ASSERT_FALSE(ops.empty());
+  const std::string id =
+      CallApi(plane.url(), "GET", "/api/v1/instances?env=dev", ops).body["items"][0]["id"];
+  ASSERT_EQ(plane.Stop(), 0);
+  // Someone edits the file to drop MFA, and the server restarts with it, nothing applied.
+  std::ofstream(dir.path() + "/config/dev.json") << SimEnvironment("dev", false);
+  ASSERT_TRUE(plane.Start()) << plane.error();
+  const std::string again = LoginApi(plane.url(), "ops@example.com", "Correct-Horse-42");
+  Answer reboot = CallApi(plane.url(), "POST", "/api/v1/instances/dev/" + id + "/reboot", again,
+                          nlohmann::json::object());
+  EXPECT_EQ(reboot.status, 403) << reboot.body.dump();
+  EXPECT_NE(reboot.body.dump().find("MFA"), std::string::npos);
 }
 
 }  // namespace
