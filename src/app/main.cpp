@@ -10,6 +10,7 @@
 #include "app/cloud_commands.hpp"
 #include "app/environment_commands.hpp"
 #include "app/incident_commands.hpp"
+#include "app/key_commands.hpp"
 #include "app/release_commands.hpp"
 #include "app/serve.hpp"
 #include "app/sim_serve.hpp"
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   ec2m::app::AddChannelCommands(app, channel_options, exit_code);
   ec2m::app::ReleaseOptions release_options;
   ec2m::app::AddReleaseCommands(app, release_options, exit_code);
+  ec2m::app::KeyOptions key_options;
+  ec2m::app::AddKeyCommands(app, key_options, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -91,22 +91,47 @@ std::string SeriesId::Key() const {
 }
 
 MetricStore::Series* MetricStore::SeriesFor(const std::string& scope, std::string_view metric,
-                                            const std::map<std::string, std::string>& dimensions) {
+                                            const std::map<std::string, std::string>& dimensions,
+                                            bool capped) {
   thread_local std::string key;
   key.clear();
   AppendKey(key, scope, metric, dimensions);
   auto it = series_.find(key);
   if (it == series_.end()) {
-    size_t& held = scope_series_[scope];
-    if (held >= max_series_per_scope_) {
-      ++dropped_[scope];
-      return nullptr;
+    if (capped) {
+      size_t& held = scope_series_[scope];
+      if (held >= max_series_per_scope_) {
+        ++dropped_[scope];
+        return nullptr;
+      }
+      ++held;
     }
-    ++held;
     it = series_.emplace(key, Series{SeriesId{scope, std::string(metric), dimensions}, key, {}})
              .first;
+    it->second.published = capped;
   }
   return &it->second;
+}
+
+void MetricStore::AddSample(Series& s, int64_t minute, int64_t hour, double value) {
+  auto last = s.periods.empty() ? s.periods.end() : std::prev(s.periods.end());
+  if (last != s.periods.end() && last->first == minute) {
+    last->second.Add(value);  // the common case: this minute's period exists
+  } else {
+    s.periods[minute].Add(value);
+  }
+  if (store_ != nullptr && s.marked_hour != hour) {
+    dirty_hours_.emplace(s.key, hour);
+    s.marked_hour = hour;
+  }
+}
+
+void MetricStore::PutPublished(const SeriesId& series, TimePoint time, double value) {
+  const int64_t minute = FloorTo(ToUnixMillis(time), kMinute);
+  std::lock_guard lock(mu_);
+  if (Series* s = SeriesFor(series.scope, series.metric, series.dimensions, true)) {
+    AddSample(*s, minute, FloorTo(minute, kHour), value);
+  }
 }
 
 void MetricStore::Put(const SeriesId& series, TimePoint time, double value) {
@@ -119,21 +144,7 @@ void MetricStore::PutMany(const std::string& scope, std::initializer_list<Sample
   const int64_t hour = FloorTo(minute, kHour);
   std::lock_guard lock(mu_);
   for (const Sample& sample : samples) {
-    Series* found = SeriesFor(scope, sample.metric, dimensions);
-    if (found == nullptr) {
-      continue;
-    }
-    Series& s = *found;
-    auto last = s.periods.empty() ? s.periods.end() : std::prev(s.periods.end());
-    if (last != s.periods.end() && last->first == minute) {
-      last->second.Add(sample.value);  // the common case: this minute's period exists
-    } else {
-      s.periods[minute].Add(sample.value);
-    }
-    if (store_ != nullptr && s.marked_hour != hour) {
-      dirty_hours_.emplace(s.key, hour);
-      s.marked_hour = hour;
-    }
+    AddSample(*SeriesFor(scope, sample.metric, dimensions), minute, hour, sample.value);
   }
 }
 
@@ -216,6 +227,9 @@ Result<void> MetricStore::Flush() {
         periods[std::to_string(it->first)] = it->second.ToJson();
       }
       nlohmann::json body = SeriesJson(s.id);
+      if (s.published) {
+        body["published"] = true;  // counted against its scope's cap again after a restart
+      }
       body["periods"] = std::move(periods);
       writes.push_back(DocWrite{kCollection, DocKey(key, hour), body.dump()});
     }
@@ -258,7 +272,7 @@ Result<void> MetricStore::LoadDoc(const Doc& doc) {
     }
     periods[ms] = std::move(*a);
   }
-  Series* s = SeriesFor(id.scope, id.metric, id.dimensions);
+  Series* s = SeriesFor(id.scope, id.metric, id.dimensions, j.value("published", false));
   if (s != nullptr) {
     s->periods.merge(periods);
   }
@@ -339,7 +353,9 @@ Result<void> MetricStore::Compact(TimePoint now,
       if (!entry.second.periods.empty()) {
         return false;
       }
-      --scope_series_[entry.second.id.scope];
+      if (entry.second.published) {
+        --scope_series_[entry.second.id.scope];
+      }
       return true;
     });
   }

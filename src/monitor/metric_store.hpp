@@ -48,9 +48,10 @@ class MetricStore {
   static constexpr int64_t kMinuteResolutionFor = 3 * 24 * kHour;
   static constexpr int64_t kFiveMinuteResolutionFor = 15 * 24 * kHour;
 
-  // A scope takes at most this many series: samples of further series (new dimension values a
-  // client makes up, say) are dropped and counted, so what clients publish cannot grow memory
-  // without bound.
+  // A scope takes at most this many series published by clients (PutPublished): samples of
+  // further ones (new dimension values a client makes up, say) are dropped and counted, so what
+  // clients publish cannot grow memory without bound. ec2m's own series (Put, PutMany: a fixed
+  // set per route, alarm and instance) are not capped, so a full scope never blinds its alarms.
   static constexpr size_t kDefaultMaxSeriesPerScope = 5000;
 
   // `store` may be null (nothing is persisted: benchmarks, tests).
@@ -59,6 +60,8 @@ class MetricStore {
 
   // Records one sample at `time`.
   void Put(const SeriesId& series, TimePoint time, double value);
+  // The same for a series a client published (POST /api/v1/metrics): subject to the cap.
+  void PutPublished(const SeriesId& series, TimePoint time, double value);
   // Records one sample of each metric of `scope` at `time` under one lock (a request's figures).
   struct Sample {
     std::string_view metric;
@@ -101,11 +104,15 @@ class MetricStore {
     // The hour last put in dirty_hours_ (-1: none since the last Flush): a request's samples
     // then cost no set insertion.
     int64_t marked_hour = -1;
+    bool published = false;  // counted against the scope's cap
   };
   // REQUIRES: mu_ held. Builds the key in a reused buffer; a SeriesId only for a new series.
-  // Null (and the sample counted as dropped) when the scope is at its cap.
+  // Null (and the sample counted as dropped) when `capped` and the scope holds its maximum of
+  // published series.
   Series* SeriesFor(const std::string& scope, std::string_view metric,
-                    const std::map<std::string, std::string>& dimensions);
+                    const std::map<std::string, std::string>& dimensions, bool capped = false);
+  // REQUIRES: mu_ held. Adds one sample to a series.
+  void AddSample(Series& s, int64_t minute, int64_t hour, double value);
   // REQUIRES: mu_ held. Loads one stored document.
   Result<void> LoadDoc(const Doc& doc);
 

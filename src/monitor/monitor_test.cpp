@@ -290,11 +290,13 @@ TEST(MetricStoreLimitsTest, AScopeHoldsAtMostItsSeriesAndCountsTheRest) {
   MetricStore metrics(nullptr, 3);
   const TimePoint now = FromUnixMillis(1'800'000'000'000);
   for (int i = 0; i < 10; ++i) {
-    metrics.Put({"dev", "Requests", {{"Path", "/made-up/" + std::to_string(i)}}}, now, 1);
+    metrics.PutPublished({"dev", "Requests", {{"Path", "/made-up/" + std::to_string(i)}}}, now, 1);
   }
-  metrics.Put({"prod", "Requests", {}}, now, 1);
-  metrics.Put({"dev", "Requests", {{"Path", "/made-up/0"}}}, now, 1);  // an existing series
-  EXPECT_EQ(metrics.List("dev").size(), 3u);
+  metrics.PutPublished({"prod", "Requests", {}}, now, 1);
+  metrics.PutPublished({"dev", "Requests", {{"Path", "/made-up/0"}}}, now, 1);  // it exists
+  // ec2m's own figures still get their series in a full scope: its alarms are not blinded.
+  metrics.Put({"dev", "ServerErrors", {}}, now, 1);
+  EXPECT_EQ(metrics.List("dev").size(), 4u);
   EXPECT_EQ(metrics.List("prod").size(), 1u);
   const std::string text = metrics.RenderCardinality();
   EXPECT_NE(text.find("ec2m_metric_series{scope=\"dev\"} 3"), std::string::npos) << text;
@@ -311,8 +313,8 @@ TEST(MetricStoreLimitsTest, ADamagedStoredSeriesIsSkippedNotFatal) {
   }
   ASSERT_TRUE((*store)->WriteDocs(std::vector<DocWrite>{
       {"metrics", "bad-1", "not json", 0},
-      {"metrics", "bad-2",
-       R"({"scope":"dev","metric":"X","dimensions":{},"periods":{"soon":{}}})", 0},
+      {"metrics", "bad-2", R"({"scope":"dev","metric":"X","dimensions":{},"periods":{"soon":{}}})",
+       0},
       {"metrics", "bad-3", "[" + std::string(100000, '[') + "]", 0}}));
   MetricStore reloaded(store->get());
   ASSERT_TRUE(reloaded.Load());

@@ -272,7 +272,7 @@ void ApiServer::AddMonitorRoutes() {
              }
              EC2M_RETURN_IF_ERROR(body->Finish());
              for (const Point& p : points) {
-               (*m)->metrics().Put(p.id, p.time, p.value);
+               (*m)->metrics().PutPublished(p.id, p.time, p.value);
              }
              return Reply{200, {{"accepted", points.size()}}};
            });

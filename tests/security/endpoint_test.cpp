@@ -101,6 +101,41 @@ TEST_F(EndpointAttackTest, TheDataDirAndItsFilesAreTheOwnersAlone) {
   }
 }
 
+TEST_F(EndpointAttackTest, SecretsAreSealedAndSurviveAKeyRotation) {
+  admin_ = Login(plane_->admin_email(), plane_->admin_password());
+  auto mfa = EnrolMfa(plane_->url(), admin_, plane_->admin_password());
+  ASSERT_TRUE(mfa);
+  ASSERT_EQ(Call("POST", "/api/v1/channels", admin_,
+                 {{"name", "hook"},
+                  {"type", "webhook"},
+                  {"url", "https://hooks.example.com/services/T0/B0/very-secret-path"},
+                  {"secret", "whsec-0123456789abcdef"}})
+                .status,
+            201);
+  ASSERT_EQ(plane_->Stop(), 0);
+  // The database holds neither the TOTP secret nor the channel's credentials.
+  const std::string db = dir_.path() + "/data/ec2m.db";
+  CommandResult dump = RunCommand({"sqlite3", db, "SELECT CAST(body AS TEXT) FROM docs"});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  for (const std::string& secret :
+       {mfa->secret, std::string("very-secret-path"), std::string("whsec-0123456789abcdef")}) {
+    EXPECT_EQ(dump.out.find(secret), std::string::npos) << secret;
+  }
+  CommandResult rotated =
+      RunCommand({EC2M_BINARY, "keys", "rotate", "--data-dir", dir_.path() + "/data"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_NE(rotated.out.find("added key k2"), std::string::npos) << rotated.out;
+  EXPECT_EQ(Mode(fs::path(dir_.path()) / "data" / "ec2m.keys"), 0600u);
+  ASSERT_TRUE(plane_->Start()) << plane_->error();
+  // What k1 sealed still opens: the TOTP secret signs in, the channel reads whole for delivery.
+  const std::string again = LoginApi(plane_->url(), plane_->admin_email(), plane_->admin_password(),
+                                     TotpCode(mfa->secret, std::chrono::seconds(30)));
+  ASSERT_FALSE(again.empty());
+  Answer channel = Call("GET", "/api/v1/channels/hook", again);
+  EXPECT_EQ(channel.status, 200) << channel.body.dump();
+  EXPECT_EQ(Call("GET", "/api/v1/audit/verify", again).body["intact"], true);
+}
+
 TEST(EndpointStartTest, ANonLoopbackEndpointNeedsKeysOfItsOwn) {
   TempDir dir;
   ControlPlane plane(dir.path(), {{"dev", SimEnvironment("dev")}});

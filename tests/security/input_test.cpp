@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "cloud/aws/aws_ec2.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
 #include "support/plane_test.hpp"
 #include "support/raw_http.hpp"
 
@@ -90,6 +93,73 @@ TEST_F(InputAttackTest, PathParametersAreDecodedOnce) {
       EXPECT_EQ(u["roles"]["dev"], "viewer") << "the other user was changed";
     }
   }
+}
+
+TEST_F(InputAttackTest, AMadeUpEnvironmentIsA404BeforeAnythingIsRecorded) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string env = "made-up-" + std::to_string(i);
+    EXPECT_EQ(Call("GET", "/api/v1/instances/" + env + "/i-0123456789abcdef0", admin_).status, 404);
+    EXPECT_EQ(Call("POST", "/api/v1/instances/" + env + "/i-0123456789abcdef0/stop", admin_).status,
+              404);
+  }
+  auto metrics =
+      RawExchange(port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->find("made-up"), std::string::npos) << "a series per made-up name";
+  EXPECT_EQ(Call("GET", "/api/v1/audit?limit=1000", admin_).body.dump().find("made-up"),
+            std::string::npos);
+}
+
+TEST_F(InputAttackTest, MadeUpDimensionsCannotGrowTheMetricStoreWithoutBound) {
+  // 6,000 series in one scope, a thousand datapoints a request: the store keeps 5,000.
+  for (int batch = 0; batch < 6; ++batch) {
+    nlohmann::json data = nlohmann::json::array();
+    for (int i = 0; i < 1000; ++i) {
+      data.push_back({{"metric", "Requests"},
+                      {"value", 1},
+                      {"dimensions", {{"Path", "/p/" + std::to_string(batch * 1000 + i)}}}});
+    }
+    Answer put = Call("POST", "/api/v1/metrics", admin_, {{"env", "dev"}, {"data", data}});
+    ASSERT_EQ(put.status, 200) << put.body.dump();
+  }
+  auto metrics =
+      RawExchange(port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->find("ec2m_metric_series{scope=\"dev\"} 5000"), std::string::npos);
+  const std::string key = "ec2m_metric_samples_dropped_total{scope=\"dev\"} ";
+  const size_t at = metrics->find(key);
+  ASSERT_NE(at, std::string::npos);
+  // The thousand made-up series, and whatever this request's own figures add past the cap.
+  EXPECT_GE(std::atoll(metrics->c_str() + at + key.size()), 1000);
+  ExpectAlive();
+}
+
+TEST_F(InputAttackTest, BytesThatAreNotUtf8AreRefusedByTheEc2Endpoint) {
+  SystemClock clock;
+  DefaultRandom random;
+  aws::AwsEc2Options options;
+  options.region = "us-west-2";
+  options.endpoint = plane_->ec2_url();
+  options.credentials = {plane_->ec2_access_key(), plane_->ec2_secret_key(), ""};
+  options.retry.max_attempts = 1;
+  aws::AwsEc2 ec2(options, clock, random);
+  RunInstancesRequest run;
+  run.image_id = "ami-0abcdef1234567890";
+  run.instance_type = "t3.micro";
+  run.min_count = run.max_count = 1;
+  auto launched = ec2.RunInstances(run);
+  ASSERT_TRUE(launched) << launched.error().ToString();
+  const std::string id = launched->instances.at(0).instance_id;
+  auto tagged = ec2.CreateTags({{id}, {{"Owner", "caf\xe9 \xff\xfe"}}});
+  ASSERT_FALSE(tagged);
+  EXPECT_EQ(tagged.error().aws_code, "InvalidParameterValue") << tagged.error().ToString();
+  // Nothing was stored, and the region still answers.
+  DescribeRequest describe;
+  describe.ids = {id};
+  auto described = ec2.DescribeInstances(describe);
+  ASSERT_TRUE(described) << described.error().ToString();
+  EXPECT_TRUE(described->items.at(0).instances.at(0).tags.empty());
+  ExpectAlive();
 }
 
 }  // namespace
