@@ -33,12 +33,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/http_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/http_lib.sh"
 
 # --- ec2m serve with one simulated environment
-mkdir -p "$work/config" "$work/nginx"
-# nginx workers run as nobody: they must be able to read the response file.
-chmod 755 "$work" "$work/nginx"
+mkdir -p "$work/config"
 cat >"$work/config/dev.json" <<'JSON'
 {"environment": "dev", "region": "us-west-2", "cloud": {"provider": "sim"}}
 JSON
@@ -79,44 +78,21 @@ done
 curl -sf -X POST "$url/api/v1/instances/refresh" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -d '{}' >/dev/null
 path='/api/v1/instances?limit=100'
-curl -sf "$url$path" -H "Authorization: Bearer $token" -o "$work/nginx/instances.json"
-bytes=$(stat -c %s "$work/nginx/instances.json")
-listed=$(jq '.items | length' "$work/nginx/instances.json")
+curl -sf "$url$path" -H "Authorization: Bearer $token" -o "$work/instances.json"
+bytes=$(stat -c %s "$work/instances.json")
+listed=$(jq '.items | length' "$work/instances.json")
 [ "$listed" = 100 ] || { echo "api_bench: expected 100 items, got $listed" >&2; exit 1; }
 
-# --- nginx serving the same bytes, two workers (one per core), no access log
-nginx_port=$(free_port)
-cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { root $work/nginx; default_type application/json; try_files /instances.json =404; }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$nginx_port/" -o /dev/null && break; sleep 0.1; done
-cmp -s <(curl -sf "http://127.0.0.1:$nginx_port$path") "$work/nginx/instances.json" \
+# --- nginx serving the same bytes
+start_nginx "$work/instances.json"
+cmp -s <(curl -sf "http://127.0.0.1:$nginx_port$path") "$work/instances.json" \
   || { echo "api_bench: nginx does not serve the same bytes" >&2; exit 1; }
 
-# wrk's summary: requests/s and the p99 latency in ms.
+# wrk's requests/s, p99 in ms and non-2xx answers.
 run_wrk() {
-  local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WRK_SECONDS}s" --latency "$@")
   local rps p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  echo "$rps ${p99:-0} ${errors:-0}"
+  read -r rps _ p99 errors < <(wrk_stats -t"$THREADS" -c"$CONNECTIONS" -d"${WRK_SECONDS}s" "$@")
+  echo "$rps $p99 $errors"
 }
 echo "api_bench: warm-up"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $token" "$url$path" >/dev/null

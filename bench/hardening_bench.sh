@@ -34,7 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/http_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/http_lib.sh"
 
 # start NAME BINARY: a server with one simulated environment and FLEET instances in it. Sets
 # url_NAME, token_NAME, email_NAME and password_NAME.
@@ -81,42 +82,10 @@ JSON
 start before "$BEFORE"
 start after "$AFTER"
 path='/api/v1/instances?limit=100'
-mkdir -p "$work/nginx"
-chmod 755 "$work" "$work/nginx"
-curl -sf "$url_after$path" -H "Authorization: Bearer $token_after" -o "$work/nginx/instances.json"
-nginx_port=$(free_port)
-cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { root $work/nginx; default_type application/json; try_files /instances.json =404; }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$nginx_port/" -o /dev/null && break; sleep 0.1; done
+curl -sf "$url_after$path" -H "Authorization: Bearer $token_after" -o "$work/instances.json"
+start_nginx "$work/instances.json"
 
-# wrk's requests/s and p50, p99 in ms.
-run_wrk() {
-  local out
-  out=$(wrk -t2 "$@" -d"${WRK_SECONDS}s" --latency)
-  awk '
-    function ms(v) { if (v ~ /us$/) { sub(/us/, "", v); return v / 1000 }
-                     if (v ~ /ms$/) { sub(/ms/, "", v); return v + 0 }
-                     if (v ~ /s$/) { sub(/s/, "", v); return v * 1000 } return v }
-    /^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { bad = $5 }
-    END { printf "%s %s %s %s\n", rps, p50, p99, bad + 0 }' <<<"$out"
-}
+run_wrk() { wrk_stats -t2 -d"${WRK_SECONDS}s" "$@"; }
 
 # A correct sign-in as a wrk script.
 login_script() {

@@ -419,8 +419,8 @@ Result<void> ReadWindows(JsonObject& doc, EnvironmentConfig& e) {
           std::find(w.days.begin(), w.days.begin() + static_cast<std::ptrdiff_t>(i), w.days[i]) !=
               w.days.begin() + static_cast<std::ptrdiff_t>(i)) {
         return o.Invalid(fmt::format("days[{}]", i),
-                         "expected one of mon, tue, wed, thu, fri, sat, sun, each once, got \"" +
-                             w.days[i] + "\"");
+                         "expected one of mon, tue, wed, thu, fri, sat, sun, each once, got " +
+                             ShownValue(w.days[i]));
       }
     }
     for (const char* key : {"start", "end"}) {

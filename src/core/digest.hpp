@@ -16,6 +16,8 @@ std::string HmacSha256(std::string_view key, std::string_view data);
 
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::string_view bytes);
+// The value of one hex digit (either case), -1 for any other character.
+int HexDigitValue(char c);
 // The bytes of lower-case hex text; nullopt for an odd length or any other character.
 std::optional<std::string> HexDecode(std::string_view hex);
 

@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "core/digest.hpp"
 #include "core/text.hpp"
 
 namespace ec2m::http {
@@ -16,19 +17,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -42,8 +30,8 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_spa
       if (i + 2 >= text.size()) {
         return std::nullopt;
       }
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
+      const int high = HexDigitValue(text[i + 1]);
+      const int low = HexDigitValue(text[i + 2]);
       if (high < 0 || low < 0) {
         return std::nullopt;
       }

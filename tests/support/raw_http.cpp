@@ -12,8 +12,6 @@
 namespace ec2m::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 std::string Lower(std::string s) {
   for (char& c : s) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -129,6 +127,25 @@ bool RawConnection::Send(const std::string& bytes) {
   return fd_ >= 0;
 }
 
+int RawConnection::ReadSome(Clock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  if (fd_ < 0 || left <= 0) {
+    return -1;
+  }
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
+    return 1;  // nothing yet: the caller looks at the deadline again
+  }
+  char chunk[65536];
+  const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+  if (n <= 0) {
+    return 0;
+  }
+  buffer_.append(chunk, static_cast<size_t>(n));
+  return 1;
+}
+
 std::optional<std::string> RawConnection::ReadAnswer(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
@@ -137,44 +154,20 @@ std::optional<std::string> RawConnection::ReadAnswer(std::chrono::milliseconds t
       buffer_.erase(0, n);
       return answer;
     }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (fd_ < 0 || left <= 0) {
+    if (ReadSome(deadline) <= 0) {
       return std::nullopt;
     }
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
-      continue;
-    }
-    char chunk[65536];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) {
-      return std::nullopt;
-    }
-    buffer_.append(chunk, static_cast<size_t>(n));
   }
 }
 
 bool RawConnection::ClosedWithin(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  while (fd_ >= 0) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) {
-      return false;
+  for (;;) {
+    const int read = ReadSome(deadline);
+    if (read <= 0) {
+      return read == 0 || fd_ < 0;
     }
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) {
-      continue;
-    }
-    char chunk[65536];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) {
-      return true;
-    }
-    buffer_.append(chunk, static_cast<size_t>(n));
   }
-  return true;
 }
 
 int StatusOf(const std::string& answer) {

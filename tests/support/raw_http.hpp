@@ -30,6 +30,11 @@ class RawConnection {
   bool ClosedWithin(std::chrono::milliseconds timeout);
 
  private:
+  using Clock = std::chrono::steady_clock;
+  // Reads what has come until `deadline`: 1 when something came (or nothing yet), 0 when the
+  // server closed the connection, -1 when the deadline passed or there is no connection.
+  int ReadSome(Clock::time_point deadline);
+
   int fd_ = -1;
   std::string buffer_;  // read but not yet returned
 };

@@ -189,6 +189,7 @@ export function deploymentSteps() {
         const approver = await makeUser(ctx, admin, 'approver', 'approver', mfa);
         Object.assign(ctx, {
           deployerToken: deployer.token,
+          approverToken: approver.token,
           approver: approver.email,
           approverPassword: approver.password,
           approverCode: approver.recovery,
@@ -205,6 +206,27 @@ export function deploymentSteps() {
           return `already applied by ${config.applied_change_set}`;
         }
         const applied = await rest(ctx, token, 'POST', `/api/v1/environments/${ENV}/provision`, {});
+        if (applied.deployment) {
+          // The two-person rule: the first apply of an environment that requires approval is
+          // held until an approver other than its author approves it, and applies in a window
+          // (run.mjs opens one for the e2e's copy of the environment).
+          const held = applied.deployment.id;
+          await rest(ctx, ctx.approverToken ?? '', 'POST', `/api/v1/deployments/${held}/approve`, {
+            comment: 'e2e: first apply',
+          });
+          const state = await eventually(
+            `${held} to apply`,
+            async () => {
+              const now = await rest(ctx, token, 'GET', `/api/v1/deployments/${held}`);
+              if (['failed', 'rejected', 'aborted', 'rolled_back'].includes(now.state)) {
+                throw new Error(`${held} ${now.state}: ${now.reason ?? ''}`);
+              }
+              return now.state === 'succeeded' ? now.state : '';
+            },
+            LONG * 3,
+          );
+          return `${held} approved and ${state}`;
+        }
         const cs = applied.changeset;
         const id = typeof cs === 'string' ? cs : cs?.id;
         if (!id) {

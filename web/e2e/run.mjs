@@ -99,6 +99,14 @@ function startServer(bin, dir) {
   for (const name of readdirSync(join(repo, 'config')).filter((f) => f.endsWith('.json'))) {
     const env = JSON.parse(readFileSync(join(repo, 'config', name), 'utf8'));
     env.deployment = { ...env.deployment, stabilizationSeconds: 1, watchSeconds: 2 };
+    // A window open at any hour besides the environment's own: its first apply, held for an
+    // approval by the two-person rule, applies once approved whatever the day the e2e runs.
+    if (env.maintenanceWindows) {
+      env.maintenanceWindows = [
+        ...env.maintenanceWindows,
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '23:59', timeZone: 'UTC' },
+      ];
+    }
     writeFileSync(join(envDir, name), JSON.stringify(env, null, 2));
   }
   const settings = {

@@ -1,5 +1,6 @@
 #include "cloud/query/params.hpp"
 
+#include "core/digest.hpp"
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 
@@ -12,19 +13,6 @@ namespace {
 
 constexpr size_t kMaxEchoedValue = 200;
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 Result<std::string> DecodeComponent(std::string_view in) {
   std::string out;
   out.reserve(in.size());
@@ -35,8 +23,8 @@ Result<std::string> DecodeComponent(std::string_view in) {
     } else if (c != '%') {
       out += c;
     } else {
-      const int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
-      const int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
+      const int hi = i + 2 < in.size() ? HexDigitValue(in[i + 1]) : -1;
+      const int lo = i + 2 < in.size() ? HexDigitValue(in[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         return Fail(
             ErrorCode::kInvalidArgument,
