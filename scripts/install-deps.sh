@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   clang clang-format clang-tidy libclang-rt-14-dev
-  libcpp-httplib-dev libboost1.81-dev nlohmann-json3-dev libpugixml-dev libsqlite3-dev sqlite3
+  libboost1.81-dev nlohmann-json3-dev libpugixml-dev libsqlite3-dev sqlite3
   libcurl4-openssl-dev libssl-dev openssl libpqxx-dev libpq-dev postgresql
   libcli11-dev libspdlog-dev libfmt-dev libargon2-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev gcovr jq

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "cloud/aws/http_client.hpp"
 #include "core/json.hpp"
 #include "core/paging.hpp"
 #include "core/parallel.hpp"
@@ -92,17 +92,19 @@ Result<Emergency> RequestedEmergency(const DeployRequest& request) {
 
 Result<void> HttpHealthCheck(const std::string& ip, const config::HealthCheckConfig& check,
                              std::chrono::milliseconds timeout) {
-  httplib::Client client(ip, check.port);
-  client.set_connection_timeout(timeout);
-  client.set_read_timeout(timeout);
-  auto res = client.Get(check.path);
-  if (!res) {
-    return Fail(ErrorCode::kUnavailable, fmt::format("GET http://{}:{}{}: {}", ip, check.port,
-                                                     check.path, httplib::to_string(res.error())));
+  // A client (and so a connection) of its own per check: an instance that stopped accepting
+  // connections must not pass on one kept alive from the check before.
+  aws::HttpClient client(aws::HttpClientOptions{timeout, timeout, true});
+  const std::string url = fmt::format("http://{}:{}{}", ip, check.port, check.path);
+  const aws::HttpResult res = client.Send("GET", url, {}, "");
+  if (res.status == 0) {
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("GET {}: {}", url,
+                            res.timed_out ? fmt::format("timed out after {} ms", timeout.count())
+                                          : res.transport_error));
   }
-  if (res->status < 200 || res->status >= 300) {
-    return Fail(ErrorCode::kUnavailable, fmt::format("GET http://{}:{}{}: HTTP {}", ip, check.port,
-                                                     check.path, res->status));
+  if (res.status < 200 || res.status >= 300) {
+    return Fail(ErrorCode::kUnavailable, fmt::format("GET {}: HTTP {}", url, res.status));
   }
   return {};
 }

@@ -1,12 +1,11 @@
 #include "release/deployer.hpp"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "core/paging.hpp"
+#include "http/server.hpp"
 #include "release/deployer_fixture.hpp"
 
 namespace ec2m::release {
@@ -368,25 +367,32 @@ TEST_F(DeployerTest, ANewDeployerResumesWhereTheKilledOneStoppedWithoutDuplicate
 }
 
 TEST(HttpHealthCheckTest, HealthyOnlyOnA2xxInTime) {
-  httplib::Server server;
-  server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok", "text/plain");
-  });
-  server.Get("/sick", [](const httplib::Request&, httplib::Response& res) { res.status = 503; });
-  const int port = server.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { server.listen_after_bind(); });
+  http::Server server;
+  auto port = server.Listen(
+      "127.0.0.1", 0, http::ServerOptions{.io_threads = 1, .worker_threads = 2},
+      [](const http::Request& req, http::Response& res) {
+        if (req.path == "/health") {
+          res.Set("Content-Type", "text/plain");
+          res.body = "ok";
+        } else if (req.path == "/sick") {
+          res.status = 503;
+        } else {
+          res.status = 404;
+        }
+      },
+      "the health endpoint");
+  ASSERT_TRUE(port.has_value()) << port.error().ToString();
   config::HealthCheckConfig check;
   check.type = "http";
-  check.port = port;
+  check.port = *port;
   const auto timeout = std::chrono::milliseconds(2000);
   EXPECT_TRUE(HttpHealthCheck("127.0.0.1", check, timeout));
   check.path = "/sick";
   auto sick = HttpHealthCheck("127.0.0.1", check, timeout);
   ASSERT_FALSE(sick);
   EXPECT_EQ(sick.error().message,
-            "GET http://127.0.0.1:" + std::to_string(port) + "/sick: HTTP 503");
-  server.stop();
-  serving.join();
+            "GET http://127.0.0.1:" + std::to_string(*port) + "/sick: HTTP 503");
+  server.Stop();
   check.path = "/health";
   auto gone = HttpHealthCheck("127.0.0.1", check, timeout);
   ASSERT_FALSE(gone);

@@ -2,11 +2,11 @@
 // endpoint. Backoff sleeps go through a ManualClock, so the retries run without waiting.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <memory>
 
 #include "cloud/aws/aws_ec2.hpp"
+#include "cloud/aws/http_client.hpp"
 #include "support/sim_server.hpp"
 
 namespace ec2m::testing {
@@ -31,10 +31,12 @@ class AwsClientFaultsTest : public ::testing::Test {
   }
 
   void SetFaults(const std::string& json) {
-    httplib::Client admin(server_.endpoint());
-    auto res = admin.Put("/_ec2m/faults", {{"X-Ec2m-Admin-Key", "test"}}, json, "application/json");
-    ASSERT_TRUE(res) << "admin endpoint unreachable";
-    ASSERT_EQ(res->status, 200) << res->body;
+    aws::HttpClient admin(aws::HttpClientOptions{});
+    auto res =
+        admin.Send("PUT", server_.endpoint() + "/_ec2m/faults",
+                   {{"X-Ec2m-Admin-Key", "test"}, {"Content-Type", "application/json"}}, json);
+    ASSERT_NE(res.status, 0) << "admin endpoint unreachable: " << res.transport_error;
+    ASSERT_EQ(res.status, 200) << res.body;
   }
 
   TempDir dir_;

@@ -3,7 +3,6 @@
 // in sequence, the timeline, who may do what, and bad input refused naming the field or flag.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>

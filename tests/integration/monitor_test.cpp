@@ -4,7 +4,6 @@
 // acknowledge, history, alarms and metrics surviving a restart, and bad input refused naming it.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -32,15 +31,11 @@ class MonitorTest : public ::testing::Test {
   }
 
   void Login() {
-    httplib::Client client(plane_->url());
-    auto r = client.Post(
-        "/api/v1/auth/login",
-        nlohmann::json({{"email", plane_->admin_email()}, {"password", plane_->admin_password()}})
-            .dump(),
-        "application/json");
-    ASSERT_TRUE(r);
-    ASSERT_EQ(r->status, 200) << r->body;
-    token_ = nlohmann::json::parse(r->body)["token"].get<std::string>();
+    Answer r = CallApi(plane_->url(), "POST", "/api/v1/auth/login", "",
+                       {{"email", plane_->admin_email()}, {"password", plane_->admin_password()}});
+    ASSERT_NE(r.status, 0);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    token_ = r.body["token"].get<std::string>();
   }
 
   Answer Call(const std::string& method, const std::string& path,

@@ -4,7 +4,6 @@
 // middle of an apply followed by a restart and another provision.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include <thread>
 
 #include "support/control_plane.hpp"
+#include "support/rest_client.hpp"
 
 namespace ec2m::testing {
 namespace {
@@ -71,25 +71,22 @@ class ProvisionTest : public ::testing::Test {
 
   // What the environment's cloud holds, by logical id (instances counted).
   std::map<std::string, int> Resources(const std::string& env) {
-    httplib::Client client(plane_->url());
-    auto login = client.Post(
-        "/api/v1/auth/login",
-        nlohmann::json({{"email", plane_->admin_email()}, {"password", plane_->admin_password()}})
-            .dump(),
-        "application/json");
+    const Answer login =
+        CallApi(plane_->url(), "POST", "/api/v1/auth/login", "",
+                {{"email", plane_->admin_email()}, {"password", plane_->admin_password()}});
     std::map<std::string, int> out;
-    if (!login || login->status != 200) {
+    if (login.status != 200) {
       ADD_FAILURE() << "login failed";
       return out;
     }
-    const std::string token = nlohmann::json::parse(login->body)["token"];
-    auto res = client.Get("/api/v1/environments/" + env + "/resources",
-                          {{"Authorization", "Bearer " + token}});
-    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    const std::string token = login.body["token"];
+    const Answer res =
+        CallApi(plane_->url(), "GET", "/api/v1/environments/" + env + "/resources", token);
+    EXPECT_TRUE(res.status == 200) << (res.status != 0 ? res.body.dump() : "no answer");
     if (std::getenv("EC2M_TEST_DEBUG") != nullptr) {
-      std::fprintf(stderr, "%s\n", res->body.c_str());
+      std::fprintf(stderr, "%s\n", res.body.dump().c_str());
     }
-    const nlohmann::json body = nlohmann::json::parse(res->body);
+    const nlohmann::json& body = res.body;
     for (const auto& r : body["items"]) {
       ++out[r["logical_id"].get<std::string>()];
     }

@@ -5,7 +5,6 @@
 // server ends it consistently with nothing orphaned.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -3,28 +3,21 @@
 // chain that verifies, and a user created on one can sign in on the other.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
 #include "support/control_plane.hpp"
 #include "support/postgres_server.hpp"
+#include "support/rest_client.hpp"
 
 namespace ec2m::testing {
 namespace {
 
 nlohmann::json Call(const std::string& url, const std::string& method, const std::string& path,
                     const std::string& token, const nlohmann::json& body, int* status) {
-  httplib::Client client(url);
-  httplib::Headers headers;
-  if (!token.empty()) {
-    headers.emplace("Authorization", "Bearer " + token);
-  }
-  auto res = method == "GET" ? client.Get(path, headers)
-                             : client.Post(path, headers, body.dump(), "application/json");
-  *status = res ? res->status : 0;
-  return res && !res->body.empty() ? nlohmann::json::parse(res->body, nullptr, false)
-                                   : nlohmann::json();
+  const Answer res = CallApi(url, method, path, token, body);
+  *status = res.status;
+  return res.body;
 }
 
 TEST(ServeReplicasTest, TwoReplicasShareSessionsUsersAndOneAuditChain) {

@@ -2,7 +2,6 @@
 // CLI, against a real server process over a real SQLite store and the embedded region.
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 
 #include "auth/base32.hpp"
 #include "auth/totp.hpp"
+#include "cloud/aws/http_client.hpp"
 #include "core/clock.hpp"
 #include "support/control_plane.hpp"
 #include "support/rest_client.hpp"
@@ -143,12 +143,14 @@ TEST_F(ServeTest, ErrorsHaveOneShapeAndRequestIds) {
   EXPECT_EQ(none.body["error"]["request_id"], none.request_id);
   EXPECT_FALSE(none.request_id.empty());
 
-  httplib::Client client(plane_->url());
-  auto res = client.Post("/api/v1/users", {{"Authorization", "Bearer " + admin_}},
-                         "{\"email\": ", "application/json");
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 400);
-  EXPECT_NE(res->body.find("request body: not valid JSON"), std::string::npos) << res->body;
+  aws::HttpClient client(aws::HttpClientOptions{});
+  auto res =
+      client.Send("POST", plane_->url() + "/api/v1/users",
+                  {{"Authorization", "Bearer " + admin_}, {"Content-Type", "application/json"}},
+                  "{\"email\": ");
+  ASSERT_NE(res.status, 0) << res.transport_error;
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("request body: not valid JSON"), std::string::npos) << res.body;
 
   Answer unknown_key =
       Call("POST", "/api/v1/users", admin_, {{"email", "x@example.com"}, {"role", "viewer"}});
@@ -166,10 +168,11 @@ TEST_F(ServeTest, ErrorsHaveOneShapeAndRequestIds) {
   EXPECT_EQ(no_route.status, 404);
   EXPECT_EQ(no_route.body["error"]["code"], "not_found");
 
-  auto big = client.Post("/api/v1/auth/login", std::string(2 << 20, 'x'), "application/json");
-  ASSERT_TRUE(big);
-  EXPECT_EQ(big->status, 413);
-  EXPECT_NE(big->body.find("larger than"), std::string::npos) << big->body;
+  auto big = client.Send("POST", plane_->url() + "/api/v1/auth/login",
+                         {{"Content-Type", "application/json"}}, std::string(2 << 20, 'x'));
+  ASSERT_NE(big.status, 0) << big.transport_error;
+  EXPECT_EQ(big.status, 413);
+  EXPECT_NE(big.body.find("larger than"), std::string::npos) << big.body;
 
   Answer bad_limit = Call("GET", "/api/v1/instances?limit=5000", admin_);
   EXPECT_EQ(bad_limit.status, 400);
@@ -192,17 +195,17 @@ TEST_F(ServeTest, HealthMetricsAndOpenApi) {
   EXPECT_EQ(api.body["components"]["schemas"]["Error"]["properties"]["error"]["required"],
             nlohmann::json({"code", "message", "request_id"}));
   (void)Call("GET", "/api/v1/instances");
-  httplib::Client client(plane_->url());
-  auto metrics = client.Get("/metrics");
-  ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("ec2m_http_requests_total{route=\"GET /api/v1/instances\",status="
-                               "\"401\"}"),
+  aws::HttpClient client(aws::HttpClientOptions{});
+  auto metrics = client.Send("GET", plane_->url() + "/metrics", {}, "");
+  ASSERT_NE(metrics.status, 0) << metrics.transport_error;
+  EXPECT_NE(metrics.body.find("ec2m_http_requests_total{route=\"GET /api/v1/instances\",status="
+                              "\"401\"}"),
             std::string::npos);
-  EXPECT_NE(metrics->body.find("ec2m_auth_failures_total 1"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics.body.find("ec2m_auth_failures_total 1"), std::string::npos) << metrics.body;
   // The start-up refresh of the inventory called dev's cloud.
-  EXPECT_NE(metrics->body.find("ec2m_cloud_calls_total{env=\"dev\"}"), std::string::npos);
-  EXPECT_NE(metrics->body.find("ec2m_cloud_errors_total{env=\"dev\"} 0"), std::string::npos);
-  EXPECT_NE(metrics->body.find("ec2m_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ec2m_cloud_calls_total{env=\"dev\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ec2m_cloud_errors_total{env=\"dev\"} 0"), std::string::npos);
+  EXPECT_NE(metrics.body.find("ec2m_http_request_duration_seconds_bucket"), std::string::npos);
 }
 
 TEST_F(ServeTest, InstancesListFilterSortPageAndAct) {
@@ -544,8 +547,8 @@ TEST_F(ServeTest, StopsGracefullyAndKeepsStateAcrossRestarts) {
   const std::vector<std::string> before = InstanceIds("dev", admin_);
   EXPECT_EQ(plane_->Stop(), 0);
   ASSERT_TRUE(plane_->Start()) << plane_->error();
-  const std::string again = Login(plane_->admin_email(), plane_->admin_password(),
-                                  admin_mfa_->recovery_codes.at(0));
+  const std::string again =
+      Login(plane_->admin_email(), plane_->admin_password(), admin_mfa_->recovery_codes.at(0));
   EXPECT_EQ(InstanceIds("dev", again), before);
 }
 
@@ -561,14 +564,14 @@ TEST(ServeTlsTest, ServesHttpsWithTheConfiguredCertificate) {
                      R"(,"tls_cert":"tls/cert.pem","tls_key":"tls/key.pem")");
   ASSERT_TRUE(plane.Start()) << plane.error();
   ASSERT_EQ(plane.url().rfind("https://", 0), 0u) << plane.url();
-  httplib::SSLClient tls("127.0.0.1", std::stoi(plane.url().substr(plane.url().rfind(':') + 1)));
-  tls.set_ca_cert_path((dir.path() + "/tls/cert.pem").c_str());
-  tls.enable_server_certificate_verification(true);
-  auto live = tls.Get("/health/live");
-  ASSERT_TRUE(live) << httplib::to_string(live.error());
-  EXPECT_EQ(live->status, 200);
-  httplib::Client plain("http" + plane.url().substr(5));
-  EXPECT_FALSE(plain.Get("/health/live") && plain.Get("/health/live")->status == 200);
+  aws::HttpClientOptions verified;  // the certificate and its host name, against the file
+  verified.ca_file = dir.path() + "/tls/cert.pem";
+  aws::HttpClient tls(verified);
+  auto live = tls.Send("GET", plane.url() + "/health/live", {}, "");
+  ASSERT_NE(live.status, 0) << live.transport_error;
+  EXPECT_EQ(live.status, 200);
+  aws::HttpClient plain(aws::HttpClientOptions{});
+  EXPECT_NE(plain.Send("GET", "http" + plane.url().substr(5) + "/health/live", {}, "").status, 200);
   EXPECT_EQ(plane.Stop(), 0);
 
   // A key that is not one: ec2m serve refuses to start, naming the file.

@@ -1,36 +1,34 @@
 #include "support/rest_client.hpp"
 
-#include <httplib.h>
-
 #include "auth/base32.hpp"
 #include "auth/totp.hpp"
+#include "cloud/aws/http_client.hpp"
 #include "core/clock.hpp"
 
 namespace ec2m::testing {
 
 Answer CallApi(const std::string& base_url, const std::string& method, const std::string& path,
                const std::string& token, const nlohmann::json& body) {
-  httplib::Client client(base_url);
-  client.set_read_timeout(std::chrono::seconds(60));
-  httplib::Headers headers;
+  aws::HttpClientOptions options;
+  options.request_timeout = std::chrono::seconds(60);
+  aws::HttpClient client(options);
+  std::vector<std::pair<std::string, std::string>> headers;
   if (!token.empty()) {
-    headers.emplace("Authorization", "Bearer " + token);
+    headers.emplace_back("Authorization", "Bearer " + token);
   }
-  const std::string text = body.is_null() ? "" : body.dump();
-  httplib::Result res = method == "GET"    ? client.Get(path, headers)
-                        : method == "POST" ? client.Post(path, headers, text, "application/json")
-                        : method == "PUT"  ? client.Put(path, headers, text, "application/json")
-                        : method == "PATCH"
-                            ? client.Patch(path, headers, text, "application/json")
-                            : client.Delete(path, headers, text, "application/json");
+  if (method != "GET") {
+    headers.emplace_back("Content-Type", "application/json");
+  }
+  const aws::HttpResult res =
+      client.Send(method, base_url + path, headers, body.is_null() ? "" : body.dump());
   Answer a;
-  if (!res) {
+  if (res.status == 0) {
     return a;
   }
-  a.status = res->status;
-  a.request_id = res->get_header_value("X-Request-Id");
-  a.body = res->body.empty() ? nlohmann::json(nullptr)
-                             : nlohmann::json::parse(res->body, nullptr, false);
+  a.status = res.status;
+  a.request_id = res.Header("X-Request-Id");
+  a.body =
+      res.body.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(res.body, nullptr, false);
   return a;
 }
 

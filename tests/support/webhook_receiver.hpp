@@ -6,13 +6,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
-namespace httplib {
+namespace ec2m::http {
 class Server;
-}  // namespace httplib
+struct Request;
+struct Response;
+}  // namespace ec2m::http
 
 namespace ec2m::testing {
 
@@ -24,10 +25,10 @@ struct ReceivedRequest {
   std::string body;
 };
 
-// A real HTTP server on 127.0.0.1 and a free port that records every request it gets (any method,
-// any path) and answers 200 "ok", or what `Respond` says, or 500 for the next N requests after
-// FailNext(N). What webhook, Slack, Teams and (with a responder) GitHub deliveries are tested
-// against. Thread-safe.
+// A real HTTP server (http::Server) on 127.0.0.1 and a free port that records every request it gets
+// (any method, any path) and answers 200 "ok", or what `Respond` says, or 500 for the next N
+// requests after FailNext(N). What webhook, Slack, Teams and (with a responder) GitHub deliveries
+// are tested against. Thread-safe.
 class WebhookReceiver {
  public:
   using Responder = std::function<std::pair<int, std::string>(const ReceivedRequest&)>;
@@ -37,8 +38,9 @@ class WebhookReceiver {
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
-  // Binds and serves on a background thread; false when it could not.
+  // Binds and serves on background threads; false when it could not.
   bool Start();
+  // Stops serving (the requests in flight are answered first); idempotent.
   void Stop();
   // "http://127.0.0.1:PORT".
   std::string url() const;
@@ -54,8 +56,9 @@ class WebhookReceiver {
                std::chrono::milliseconds timeout) const;
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  void Handle(const http::Request& req, http::Response& res);
+
+  std::unique_ptr<http::Server> server_;
   int port_ = 0;
   mutable std::mutex mu_;
   std::vector<ReceivedRequest> requests_;  // guarded by mu_

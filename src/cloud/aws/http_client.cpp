@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace ec2m::aws {
 
 namespace {
@@ -20,33 +22,46 @@ size_t WriteBody(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+std::string_view TrimSpace(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// libcurl passes every header line of every response, interim ones (100 Continue) included: a
+// status line starts the list afresh, so that the final response's headers remain.
 size_t ReadHeader(char* data, size_t size, size_t count, void* out) {
   const std::string_view line(data, size * count);
-  // AWS names the request id x-amzn-RequestId; ec2m's REST API, X-Request-Id.
-  for (std::string_view name :
-       {std::string_view("x-amzn-requestid:"), std::string_view("x-request-id:")}) {
-    if (line.size() <= name.size()) {
-      continue;
-    }
-    bool match = true;
-    for (size_t i = 0; i < name.size() && match; ++i) {
-      match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
-    }
-    if (match) {
-      std::string_view value = line.substr(name.size());
-      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
-        value.remove_prefix(1);
-      }
-      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) {
-        value.remove_suffix(1);
-      }
-      *static_cast<std::string*>(out) = std::string(value);
-    }
+  auto* headers = static_cast<HeaderList*>(out);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();
+    return size * count;
+  }
+  const size_t colon = line.find(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    headers->emplace_back(std::string(line.substr(0, colon)),
+                          std::string(TrimSpace(line.substr(colon + 1))));
   }
   return size * count;
 }
 
 }  // namespace
+
+std::string HttpResult::Header(std::string_view name) const {
+  const std::string wanted = AsciiLower(name);
+  for (const auto& [key, value] : headers) {
+    if (AsciiLower(key) == wanted) {
+      return value;
+    }
+  }
+  return "";
+}
 
 struct HttpClient::Handle {
   CURL* curl = nullptr;
@@ -57,7 +72,7 @@ struct HttpClient::Handle {
   }
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(options) { GlobalInit(); }
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) { GlobalInit(); }
 
 HttpClient::~HttpClient() = default;
 
@@ -119,7 +134,7 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& url,
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.request_id);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
@@ -127,18 +142,27 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& url,
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  if (!options_.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(header_list);
   if (code != CURLE_OK) {
     result.status = 0;
     result.body.clear();
+    result.headers.clear();
     result.timed_out = code == CURLE_OPERATION_TIMEDOUT;
     result.transport_error = curl_easy_strerror(code);
   } else {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     result.status = static_cast<int>(status);
+    // AWS names the request id x-amzn-RequestId; ec2m's REST API, X-Request-Id.
+    result.request_id = result.Header("x-amzn-RequestId");
+    if (result.request_id.empty()) {
+      result.request_id = result.Header("X-Request-Id");
+    }
   }
   Give(std::move(handle));
   return result;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,12 +17,21 @@ struct HttpResult {
   std::string request_id;       // x-amzn-RequestId or X-Request-Id, when sent
   bool timed_out = false;       // connect or request timeout
   std::string transport_error;  // libcurl's description when no response arrived
+  // The response's headers as received, in order, names in their case (the final response's
+  // only, after any 1xx).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header of that name, compared case-insensitively; "" when absent.
+  std::string Header(std::string_view name) const;
 };
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds request_timeout{30000};
   bool verify_tls = true;  // certificate and host name; never off for real AWS
+  // A PEM file of the certificate authorities to trust instead of the system's ("": the
+  // system's), for endpoints with a private CA or a self-signed certificate.
+  std::string ca_file;
 };
 
 // HTTP(S) over libcurl, reusing connections: finished handles return to a pool, so a

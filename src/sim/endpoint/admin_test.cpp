@@ -84,15 +84,16 @@ TEST_F(AdminTest, WithoutARegionOnlyHealthAnswers) {
   QueryServer bare(*region_, nullptr, {{"AK", "SK"}}, *clock_, *random_, "us-west-2");
   auto port = bare.Listen("127.0.0.1", 0);
   ASSERT_TRUE(port.has_value());
-  httplib::Client client("127.0.0.1", *port);
-  httplib::Headers headers{{"X-Ec2m-Admin-Key", "SK"}};
-  auto health = client.Get("/_ec2m/health", headers);
-  ASSERT_TRUE(health);
-  EXPECT_EQ(health->status, 200);
-  EXPECT_FALSE(json::parse(health->body).contains("instances"));
-  auto faults = client.Get("/_ec2m/faults", headers);
-  ASSERT_TRUE(faults);
-  EXPECT_EQ(faults->status, 404);
+  aws::HttpClient client(aws::HttpClientOptions{});
+  const std::string url = "http://127.0.0.1:" + std::to_string(*port);
+  const std::vector<std::pair<std::string, std::string>> headers{{"X-Ec2m-Admin-Key", "SK"}};
+  auto health = client.Send("GET", url + "/_ec2m/health", headers, "");
+  ASSERT_NE(health.status, 0) << health.transport_error;
+  EXPECT_EQ(health.status, 200);
+  EXPECT_FALSE(json::parse(health.body).contains("instances"));
+  auto faults = client.Send("GET", url + "/_ec2m/faults", headers, "");
+  ASSERT_NE(faults.status, 0) << faults.transport_error;
+  EXPECT_EQ(faults.status, 404);
 }
 
 }  // namespace

@@ -61,8 +61,8 @@ TEST_F(QueryServerTest, InstanceLifecycle) {
   EXPECT_STREQ(change.select_node("previousState/name").node().child_value(), "running");
 }
 
-// Regression: cpp-httplib's built-in form parsing refused url-encoded bodies over 8 KB with an
-// empty 413, so terminating 2,500 instances from the AWS CLI failed.
+// Regression: the endpoint's first HTTP server library parsed forms itself and refused url-encoded
+// bodies over 8 KB with an empty 413, so terminating 2,500 instances from the AWS CLI failed.
 TEST_F(QueryServerTest, LargeFormBodiesAreServed) {
   Reply run = Post(std::string("Action=RunInstances&Version=2016-11-15&ImageId=") + kImage +
                    "&MinCount=600&MaxCount=600&InstanceType=t3.micro");
@@ -209,8 +209,7 @@ TEST_F(QueryServerTest, ConcurrentKeepAliveClients) {
   threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
-      httplib::Client client("127.0.0.1", port_);
-      client.set_keep_alive(true);
+      aws::HttpClient client(aws::HttpClientOptions{});  // its connection is kept alive
       for (int i = 0; i < kRequests; ++i) {
         const std::string body = "Action=DescribeInstances&Version=2016-11-15";
         sigv4::HttpRequest http{
@@ -225,14 +224,8 @@ TEST_F(QueryServerTest, ConcurrentKeepAliveClients) {
         params.service = "ec2";
         params.time = clock_->Now();
         sigv4::SignHeaders(http, params);
-        httplib::Headers headers;
-        for (const auto& [name, value] : http.headers) {
-          if (name != "Content-Type") {
-            headers.emplace(name, value);
-          }
-        }
-        auto res = client.Post("/", headers, body, kFormContentType);
-        if (res && res->status == 200) {
+        const aws::HttpResult res = client.Send("POST", BaseUrl() + "/", http.headers, body);
+        if (res.status == 200) {
           ok.fetch_add(1);
         }
       }
@@ -254,7 +247,7 @@ TEST_F(QueryServerTest, ListenTwiceFailsAndStopIsIdempotent) {
   auto restarted = server_->Listen("127.0.0.1", 0);
   ASSERT_TRUE(restarted.has_value());
   port_ = *restarted;
-  client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client_ = std::make_unique<aws::HttpClient>(aws::HttpClientOptions{});
   EXPECT_EQ(Post("Action=DescribeRegions").status, 200);
 }
 

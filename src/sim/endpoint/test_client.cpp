@@ -4,15 +4,15 @@ namespace ec2m::sim::testing {
 
 namespace {
 
-Reply ToReply(const httplib::Result& result) {
+Reply ToReply(const aws::HttpResult& result) {
   Reply reply;
-  if (!result) {
+  if (result.status == 0) {
     return reply;
   }
-  reply.status = result->status;
-  reply.body = result->body;
-  reply.content_type = result->get_header_value("Content-Type");
-  reply.request_id = result->get_header_value("x-amzn-RequestId");
+  reply.status = result.status;
+  reply.body = result.body;
+  reply.content_type = result.Header("Content-Type");
+  reply.request_id = result.Header("x-amzn-RequestId");
   return reply;
 }
 
@@ -38,9 +38,7 @@ void EndpointTest::SetUp() {
   auto port = server_->Listen("127.0.0.1", 0);
   ASSERT_TRUE(port.has_value()) << port.error().ToString();
   port_ = *port;
-  client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-  client_->set_keep_alive(true);
-  client_->set_url_encode(false);
+  client_ = std::make_unique<aws::HttpClient>(aws::HttpClientOptions{});
 }
 
 void EndpointTest::TearDown() {
@@ -70,13 +68,7 @@ Reply EndpointTest::Post(const std::string& body, const Signing& signing) {
     params.time = signing.time.value_or(clock_->Now());
     sigv4::SignHeaders(http, params);
   }
-  httplib::Headers headers;
-  for (const auto& [name, value] : http.headers) {
-    if (name != "Content-Type") {
-      headers.emplace(name, value);
-    }
-  }
-  return ToReply(client_->Post("/", headers, body, kFormContentType));
+  return ToReply(client_->Send("POST", BaseUrl() + "/", http.headers, body));
 }
 
 Reply EndpointTest::Get(const std::string& query, const Signing& signing) {
@@ -89,24 +81,22 @@ Reply EndpointTest::Get(const std::string& query, const Signing& signing) {
     params.time = signing.time.value_or(clock_->Now());
     sigv4::SignHeaders(http, params);
   }
-  httplib::Headers headers(http.headers.begin(), http.headers.end());
-  return ToReply(client_->Get("/?" + query, headers));
+  return ToReply(client_->Send("GET", BaseUrl() + "/?" + query, http.headers, ""));
 }
 
 Reply EndpointTest::Admin(const std::string& method, const std::string& path,
                           const std::string& key, const std::string& body) {
-  httplib::Headers headers;
+  std::vector<std::pair<std::string, std::string>> headers;
   if (!key.empty()) {
-    headers.emplace("X-Ec2m-Admin-Key", key);
+    headers.emplace_back("X-Ec2m-Admin-Key", key);
   }
-  if (method == "GET") {
-    return ToReply(client_->Get(path, headers));
+  if (method != "GET") {
+    headers.emplace_back("Content-Type", "application/json");
   }
-  if (method == "POST") {
-    return ToReply(client_->Post(path, headers, body, "application/json"));
-  }
-  return ToReply(client_->Put(path, headers, body, "application/json"));
+  return ToReply(client_->Send(method, BaseUrl() + path, headers, body));
 }
+
+std::string EndpointTest::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 std::string EndpointTest::Ec2Error(const Reply& reply) {
   pugi::xml_document doc;

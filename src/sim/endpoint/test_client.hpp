@@ -1,16 +1,17 @@
 #pragma once
 
 // Test support for sim_endpoint_test: a real SimRegion on a SQLite store in a temp directory,
-// served by a QueryServer on 127.0.0.1:<ephemeral>, and a client that signs like botocore.
+// served by a QueryServer on 127.0.0.1:<ephemeral>, and a client that signs like botocore (over
+// the project's libcurl client, aws::HttpClient, whose connections are kept alive).
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <filesystem>
 #include <memory>
 #include <pugixml.hpp>
 #include <string>
 
+#include "cloud/aws/http_client.hpp"
 #include "cloud/sigv4/sigv4.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -60,6 +61,8 @@ class EndpointTest : public ::testing::Test {
   static std::string Ec2Error(const Reply& reply);
   // Parses an XML body; fails the test if it is not well formed.
   static pugi::xml_node Xml(pugi::xml_document& doc, const Reply& reply);
+  // "http://127.0.0.1:<port_>".
+  std::string BaseUrl() const;
 
   std::filesystem::path dir_;
   std::unique_ptr<ManualClock> clock_;
@@ -68,7 +71,7 @@ class EndpointTest : public ::testing::Test {
   std::unique_ptr<SimRegion> region_;
   std::unique_ptr<QueryServer> server_;
   int port_ = 0;
-  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<aws::HttpClient> client_;
 };
 
 }  // namespace ec2m::sim::testing
