@@ -19,8 +19,9 @@ inline std::string AsciiLower(std::string_view text) {
 
 // How an error message shows a value a client or a file supplied: quoted when it is short and
 // plain (at most kMaxShownBytes of printable ASCII without quotes, backslashes, backticks or
-// < > &), else described by its size only ("a value of 4096 bytes"). Messages name what was wrong and where; they never carry
-// markup, control characters, or a client's bulk back (docs/security.md).
+// < > &), else described by its size only ("a value of 4096 bytes"). Messages name what was wrong
+// and where; they never carry markup, control characters, or a client's bulk back
+// (docs/security.md).
 inline constexpr size_t kMaxShownBytes = 40;
 std::string ShownValue(std::string_view value);
 

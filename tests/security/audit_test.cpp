@@ -84,7 +84,8 @@ TEST_F(AuditAttackTest, ATruncatedLogWithRecomputedHeadIsCaught) {
   const std::string admin = Login(plane_->admin_email(), plane_->admin_password());
   Answer verify = Call("GET", "/api/v1/audit/verify", admin);
   EXPECT_EQ(verify.body["intact"], false) << verify.body.dump();
-  EXPECT_NE(verify.body["problem"].get<std::string>().find("was not signed by this key file"), std::string::npos)
+  EXPECT_NE(verify.body["problem"].get<std::string>().find("was not signed by this key file"),
+            std::string::npos)
       << verify.body.dump();
   ASSERT_TRUE(plane_->LoginAdmin());
   CommandResult cli = plane_->Ec2m({"audit", "verify"});
