@@ -35,7 +35,8 @@ Result<PasswordChange> ReadPasswords(bool from_stdin) {
                 "no terminal to ask for the passwords on: pass --passwords-stdin (the current "
                 "and the new password on two lines)");
   }
-  PasswordChange change{ReadSecret("Current password: "), ReadSecret("New password: ")};
+  PasswordChange change{ReadSecret("Current password: "),
+                        ReadSecret("New password: ")};  // secret-scan:allow (prompts, not a secret)
   if (ReadSecret("New password again: ") != change.next) {
     return Fail(ErrorCode::kInvalidArgument, "the two new passwords differ; nothing was changed");
   }
