@@ -23,7 +23,7 @@ export class Backend {
     created_at: '2025-09-14T10:00:00Z',
   };
   /** The signed-in user's password: changing it and MFA changes check it. */
-  password = 'Old-Password-42';  // secret-scan:allow (the fake backend's test password)
+  password = 'Old-Password-42'; // secret-scan:allow (the fake backend's test password)
   /** Whether the session proved a code (sign-in with one, or MFA verified in it). */
   mfaVerified = false;
   /** An environment requires MFA: users and audit answer 403 to a session without it. */
