@@ -127,13 +127,13 @@ for round in $(seq 1 "$ROUNDS"); do
     --argjson a "$a_rps" --argjson ap "$a_p99" --argjson ab "$a_bad" --argjson n "$n_rps" --argjson np "$n_p99" \
     --argjson bl "$bl_rps" --argjson blp "$bl_p99" --argjson blb "$bl_bad" \
     --argjson al "$al_rps" --argjson alp "$al_p99" --argjson alb "$al_bad" \
-    --argjson bs "$bs" --argjson as "$as" \
+    --argjson bsm "$bs" --argjson asm "$as" \
     '. + [{listing: {before_rps: $b, before_p99_ms: $bp, before_non_2xx: $bb, after_rps: $a,
                      after_p99_ms: $ap, after_non_2xx: $ab, nginx_rps: $n, nginx_p99_ms: $np,
                      after_over_before: ($a / $b)},
            signin: {before_rps: $bl, before_p99_ms: $blp, before_non_2xx: $blb, after_rps: $al,
-                    after_p99_ms: $alp, after_non_2xx: $alb, before_single_ms: $bs,
-                    after_single_ms: $as, after_over_before: ($al / $bl)}}]' <<<"$rounds")
+                    after_p99_ms: $alp, after_non_2xx: $alb, before_single_ms: $bsm,
+                    after_single_ms: $asm, after_over_before: ($al / $bl)}}]' <<<"$rounds")
 done
 
 median() { jq "[.[] | $1] | sort | .[length / 2 | floor]" <<<"$rounds"; }
