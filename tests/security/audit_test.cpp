@@ -57,7 +57,9 @@ TEST_F(AuditAttackTest, AChangeTheAuditLogCannotRecordIsRefusedAndNotMade) {
   Answer instance = Call("GET", "/api/v1/instances/dev/" + id, admin_);
   EXPECT_EQ(instance.body["state"], "running") << instance.body.dump();
   EXPECT_FALSE(instance.body["tags"].contains("Owner")) << instance.body.dump();
-  for (const auto& u : Call("GET", "/api/v1/users", admin_).body["items"]) {
+  // The answer is kept: a loop over a member of a temporary would read freed memory.
+  const Answer users = Call("GET", "/api/v1/users", admin_);
+  for (const auto& u : users.body["items"]) {
     EXPECT_NE(u["email"], "new@example.com");
   }
   EXPECT_TRUE(Call("GET", "/api/v1/channels", admin_).body["items"].empty());

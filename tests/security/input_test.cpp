@@ -88,7 +88,9 @@ TEST_F(InputAttackTest, PathParametersAreDecodedOnce) {
                         {{"roles", {{"dev", "operator"}}}});
   ASSERT_EQ(changed.status, 200) << changed.body.dump();
   EXPECT_EQ(changed.body["email"], "p%41q@example.com");
-  for (const auto& u : Call("GET", "/api/v1/users", admin_).body["items"]) {
+  // The answer is kept: a loop over a member of a temporary would read freed memory.
+  const Answer users = Call("GET", "/api/v1/users", admin_);
+  for (const auto& u : users.body["items"]) {
     if (u["email"] == "paq@example.com") {
       EXPECT_EQ(u["roles"]["dev"], "viewer") << "the other user was changed";
     }

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,21 +55,32 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || (err_fd != nullptr && pipe2(err_pipe, O_CLOEXEC) != 0)) {
     return -1;
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  if (err_fd != nullptr) {
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  }
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   std::vector<std::string> args = argv;
   std::vector<std::string> envs = MergedEnv(env);
   auto arg_ptrs = Pointers(args);
   auto env_ptrs = Pointers(envs);
-  pid_t pid = -1;
-  const int rc =
-      posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, arg_ptrs.data(), env_ptrs.data());
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t parent = getpid();
+  // fork rather than posix_spawn: the child asks to be killed when the test dies (a failed
+  // assertion under ASan aborts the test; an orphaned `ec2m serve` would hold ctest's pipe open
+  // until the test's timeout). Only async-signal-safe calls between fork and exec.
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+      _exit(127);
+    }
+    dup2(out_pipe[1], 1);
+    if (err_fd != nullptr) {
+      dup2(err_pipe[1], 2);
+    }
+    const int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) {
+      dup2(null_fd, 0);
+    }
+    execvpe(args[0].c_str(), arg_ptrs.data(), env_ptrs.data());
+    _exit(127);
+  }
+  const int rc = pid < 0 ? errno : 0;
   close(out_pipe[1]);
   if (err_fd != nullptr) {
     close(err_pipe[1]);
