@@ -6,6 +6,8 @@
 #   SKIP_LABELS   ctest label regex to leave out (-LE), e.g. SKIP_LABELS=conformance
 #   TEST_TIMEOUT  per-test timeout in seconds (default 300)
 #   JOBS          parallel tests (default: nproc)
+# A whole-tree run that passes leaves BUILD_DIR/tests-passed: the source state it ran
+# (scripts/source-state.sh) and what left out; check-asan reads it.
 set -euo pipefail
 
 build_dir=${1:?usage: run-tests.sh BUILD_DIR}
@@ -32,5 +34,10 @@ if [ -n "${SKIP_LABELS:-}" ]; then
   args+=(-LE "$SKIP_LABELS")
 fi
 
+rm -f "$build_dir/tests-passed"
 echo "run-tests: ctest ${args[*]}"
 ctest "${args[@]}"
+if [ -z "${LABELS:-}" ]; then
+  printf '%s skipped=%s\n' "$(bash "$(dirname "$0")/source-state.sh")" "${SKIP_LABELS:-}" \
+    >"$build_dir/tests-passed"
+fi
