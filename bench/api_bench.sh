@@ -44,7 +44,8 @@ JSON
 ec2_port=$(free_port)
 cat >"$work/ec2m.json" <<JSON
 {"listen": "127.0.0.1:0", "data_dir": "data", "environments_dir": "config",
- "ec2_listen": "127.0.0.1:$ec2_port", "access_log": false, "reconcile_seconds": 3600}
+ "ec2_listen": "127.0.0.1:$ec2_port", "access_log": false, "reconcile_seconds": 3600,
+ "http": {"rate_limit_per_second": 1000000, "rate_limit_burst": 10000000}}
 JSON
 "$EC2M" serve --config "$work/ec2m.json" >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)

@@ -367,6 +367,8 @@ int RunServe(const ServeOptions& options) {
   api_options.http.idle_timeout = std::chrono::milliseconds(h.idle_timeout_ms);
   api_options.http.request_timeout = std::chrono::milliseconds(h.request_timeout_ms);
   api_options.http.max_connections = static_cast<size_t>(h.max_connections);
+  api_options.rate.per_second = h.rate_limit_per_second;
+  api_options.rate.burst = h.rate_limit_burst;
   const char* metrics_token = std::getenv("EC2M_METRICS_TOKEN");
   api_options.metrics_token = metrics_token != nullptr ? metrics_token : c->metrics_token;
   server::Services services;

@@ -54,6 +54,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "ec2m.json: $.tls_key: tls_cert and tls_key go together: set both or neither"},
         BadCase{"PostgresWithoutUrl", "{\"store\": \"postgres\"}",
                 "ec2m.json: $.store_url: required when store is postgres"},
+        BadCase{"NegativeRate", "{\"http\": {\"rate_limit_per_second\": -1}}",
+                "ec2m.json: $.http.rate_limit_per_second: expected 0..1000000, got -1"},
         BadCase{"BadDemo", "{\"demo\": \"yes\"}",
                 "ec2m.json: $.demo: expected true or false, got a string \"yes\""}),
     [](const auto& info) { return std::string(info.param.name); });

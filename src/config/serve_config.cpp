@@ -60,7 +60,10 @@ Result<ServeConfig> ParseServeConfig(std::string_view text, const std::string& s
           std::tuple{"body_timeout_ms", &h.body_timeout_ms, int64_t{100}, int64_t{3600000}},
           std::tuple{"idle_timeout_ms", &h.idle_timeout_ms, int64_t{100}, int64_t{3600000}},
           std::tuple{"request_timeout_ms", &h.request_timeout_ms, int64_t{100}, int64_t{3600000}},
-          std::tuple{"max_connections", &h.max_connections, int64_t{1}, int64_t{1000000}}}) {
+          std::tuple{"max_connections", &h.max_connections, int64_t{1}, int64_t{1000000}},
+          std::tuple{"rate_limit_per_second", &h.rate_limit_per_second, int64_t{0},
+                     int64_t{1000000}},
+          std::tuple{"rate_limit_burst", &h.rate_limit_burst, int64_t{1}, int64_t{10000000}}}) {
       auto v = (*http)->OptInt(key, min, max);
       EC2M_RETURN_IF_ERROR(v);
       *into = v->value_or(*into);

@@ -19,6 +19,10 @@ struct HttpSettings {
   int64_t idle_timeout_ms = 60000;     // keep-alive between requests
   int64_t request_timeout_ms = 60000;  // a whole request, read and answered
   int64_t max_connections = 10000;
+  // Each signed-in user's requests (each address's, for requests that sign in no one): a burst,
+  // then this many a second; beyond, 429 with Retry-After. 0 = no limit. Health checks are free.
+  int64_t rate_limit_per_second = 100;
+  int64_t rate_limit_burst = 200;
 };
 
 // The settings of `ec2m serve` (ec2m.json). Every key is optional; unknown keys are errors.

@@ -127,6 +127,7 @@ void ApiServer::AddRoute(std::string method, std::string path, Access access, Ro
                         !route.path.ends_with("/plan") &&
                         route.path != "/api/v1/instances/refresh" &&
                         route.path != "/api/v1/metrics";
+  route.rate_limited = !route.path.starts_with("/health/");
   routes_.push_back(std::move(route));
 }
 
@@ -599,7 +600,7 @@ void ApiServer::AddRoutes() {
   add("GET", "/metrics", kPublic, kViewer, "scrape metrics (Prometheus text)",
       [this](Call& call) -> Result<Reply> {
         if (!options_.metrics_token.empty() &&
-            !ConstantTimeEquals(Sha256Hex(call.bearer), Sha256Hex(options_.metrics_token))) {
+            !ConstantTimeEquals(Sha256Hex(call.bearer), metrics_token_hash_)) {
           return Fail(ErrorCode::kUnauthenticated,
                       "the metrics need Authorization: Bearer <metrics_token>");
         }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/digest.hpp"
 #include "core/files.hpp"
 
 #include "config/json_object.hpp"
@@ -120,7 +121,9 @@ ApiServer::ApiServer(Store& store, Identity& identity, Inventory& inventory, aud
       // A UUID per process and a counter: unique across replicas and restarts without drawing
       // from the CSPRNG on every request.
       request_id_prefix_(NewUuid(random_)),
-      readiness_(store_, inventory_, metrics_, clock_, options_.ready_check_every) {
+      readiness_(store_, inventory_, metrics_, clock_, options_.ready_check_every),
+      rate_limiter_(clock_, options_.rate),
+      metrics_token_hash_(Sha256Hex(options_.metrics_token)) {
   AddRoutes();
   AddStackRoutes();
   AddMonitorRoutes();
@@ -272,6 +275,22 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   Error error;
   bool failed = false;
   auto admitted = Admit(route, call);
+  if (route.rate_limited) {
+    // After Admit, which says who calls: a signed-in user is limited as themself wherever they
+    // call from, the metrics scraper (its token) as itself, anyone else (a bad token among them)
+    // as their address.
+    const bool user = call.who != nullptr;
+    const bool scraper = !user && !options_.metrics_token.empty() && !call.bearer.empty() &&
+                         ConstantTimeEquals(Sha256Hex(call.bearer), metrics_token_hash_);
+    auto allowed = user ? rate_limiter_.Take("user:" + call.who->user.email, call.who->user.email)
+                   : scraper
+                       ? rate_limiter_.Take("metrics", "the metrics scraper")
+                       : rate_limiter_.Take("address:" + call.source, "address " + call.source);
+    if (!allowed) {
+      metrics_.RateLimited(user);
+      admitted = Fail(std::move(allowed).error());
+    }
+  }
   if (admitted && route.audit_request) {
     admitted = AuditRequest(route, call);
   }

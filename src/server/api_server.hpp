@@ -22,6 +22,7 @@
 #include "server/identity.hpp"
 #include "server/inventory.hpp"
 #include "server/metrics.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/readiness.hpp"
 #include "stack/provisioner.hpp"
 
@@ -91,6 +92,9 @@ struct Route {
   // request ("requested") is written before the handler runs, and the request is refused when
   // it cannot be, so no change happens unaudited. Set by AddRoute.
   bool audit_request = false;
+  // Counted against the caller's request rate (ApiOptions::rate). The health checks are not:
+  // a load balancer's probes must not be refused because others behind its address are busy.
+  bool rate_limited = true;
 };
 
 struct ApiOptions {
@@ -107,6 +111,8 @@ struct ApiOptions {
   std::chrono::milliseconds ready_check_every = std::chrono::seconds(15);
   // When set, /metrics needs "Authorization: Bearer <metrics_token>".
   std::string metrics_token;
+  // Each signed-in user's request rate, or each address's for requests that sign in no one.
+  RatePolicy rate;
 };
 
 // The services behind the REST API's subsystem routes, borrowed. A route whose service is null
@@ -205,6 +211,8 @@ class ApiServer {
   const std::string request_id_prefix_;
   std::atomic<uint64_t> next_request_{0};
   Readiness readiness_;
+  RateLimiter rate_limiter_;
+  const std::string metrics_token_hash_;  // Sha256Hex(options_.metrics_token)
   static constexpr int64_t kInForceCacheMs = 5000;
   std::mutex in_force_mu_;
   // environment → (MFA required in force, until when that is trusted); guarded by in_force_mu_

@@ -78,6 +78,13 @@ std::string Metrics::Render() const {
   out += "# HELP ec2m_store_errors_total Store operations that failed.\n";
   out += "# TYPE ec2m_store_errors_total counter\n";
   out += fmt::format("ec2m_store_errors_total {}\n", store_errors_.load());
+  out +=
+      "# HELP ec2m_http_rate_limited_total Requests refused 429 by the per-principal rate limit.\n";
+  out += "# TYPE ec2m_http_rate_limited_total counter\n";
+  out += fmt::format("ec2m_http_rate_limited_total{{principal=\"user\"}} {}\n",
+                     rate_limited_users_.load());
+  out += fmt::format("ec2m_http_rate_limited_total{{principal=\"address\"}} {}\n",
+                     rate_limited_addresses_.load());
   return out;
 }
 

@@ -24,6 +24,11 @@ class Metrics {
   // One call to an environment's cloud; `error_code` is the EC2 code of a failure ("" = ok).
   void CloudCall(const std::string& env, const std::string& error_code);
   void StoreError() { store_errors_.fetch_add(1, std::memory_order_relaxed); }
+  // A request refused by the per-principal rate limit; `user`: the caller was signed in (else the
+  // limit was its address's).
+  void RateLimited(bool user) {
+    (user ? rate_limited_users_ : rate_limited_addresses_).fetch_add(1, std::memory_order_relaxed);
+  }
 
   // The exposition text. Thread-safe, like everything here.
   std::string Render() const;
@@ -49,6 +54,8 @@ class Metrics {
   std::map<std::string, Cloud> cloud_;                        // guarded by mu_
   std::atomic<uint64_t> auth_failures_{0};
   std::atomic<uint64_t> store_errors_{0};
+  std::atomic<uint64_t> rate_limited_users_{0};
+  std::atomic<uint64_t> rate_limited_addresses_{0};
 };
 
 }  // namespace ec2m::server

@@ -178,5 +178,71 @@ TEST_F(ServeHttpAttackTest, MetricsNeedTheirTokenAndReadinessCostsNoCloudCall) {
   EXPECT_LE(calls(*after) - calls(*before), 2);
 }
 
+// The per-principal request rate (issue 16): a burst of 20, then 2 a second.
+class RateLimitAttackTest : public PlaneTest {
+ protected:
+  void SetUp() override {
+    plane_ = std::make_unique<ControlPlane>(
+        dir_.path(), std::map<std::string, std::string>{{"dev", SimEnvironment("dev")}},
+        R"(,"metrics_token":"scrape-me-0123456789",)"
+        R"("http":{"rate_limit_per_second":2,"rate_limit_burst":20})");
+    ASSERT_TRUE(plane_->Start()) << plane_->error();
+    admin_ = Login(plane_->admin_email(), plane_->admin_password());
+  }
+
+  int port() const { return PortOf(plane_->url()); }
+
+  std::string Get(const std::string& path, const std::string& token) {
+    auto answer =
+        RawExchange(port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                token + "\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(answer) << "no answer";
+    return answer.value_or("");
+  }
+};
+
+TEST_F(RateLimitAttackTest, AFloodingUserIsRefused429WithRetryAfterAndOthersAreNot) {
+  const std::string viewer = UserWith("flood@example.com", {{"dev", "viewer"}});
+  int refused = 0;
+  std::string refusal;
+  for (int i = 0; i < 60; ++i) {
+    const std::string answer = Get("/api/v1/instances?env=dev", viewer);
+    if (StatusOf(answer) == 429) {
+      ++refused;
+      refusal = answer;
+    }
+  }
+  // 20 at once and 2 a second: at most ~25 of 60 pass however slow this machine is.
+  EXPECT_GE(refused, 30);
+  EXPECT_NE(refusal.find("Retry-After: "), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("\"code\":\"throttled\""), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("too many requests from flood@example.com"), std::string::npos) << refusal;
+  // The admin has a bucket of their own, and health checks are never limited.
+  EXPECT_EQ(StatusOf(Get("/api/v1/instances?env=dev", admin_)), 200);
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(StatusOf(Get("/health/live", "")), 200) << i;
+  }
+  const std::string metrics = Get("/metrics", "scrape-me-0123456789");
+  EXPECT_NE(
+      metrics.find("ec2m_http_rate_limited_total{principal=\"user\"} " + std::to_string(refused)),
+      std::string::npos)
+      << metrics;
+}
+
+TEST_F(RateLimitAttackTest, RequestsWithABadTokenAreLimitedByAddress) {
+  int refused = 0;
+  for (int i = 0; i < 60; ++i) {
+    const int status = StatusOf(Get("/api/v1/instances?env=dev", "made-up-token-" + std::to_string(i)));
+    EXPECT_TRUE(status == 401 || status == 429) << status;
+    refused += status == 429 ? 1 : 0;
+  }
+  EXPECT_GE(refused, 30);
+  // The signed-in admin, calling from the same address, is not held back by them.
+  EXPECT_EQ(StatusOf(Get("/api/v1/instances?env=dev", admin_)), 200);
+  const std::string metrics = Get("/metrics", "scrape-me-0123456789");
+  EXPECT_NE(metrics.find("ec2m_http_rate_limited_total{principal=\"address\"} "),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ec2m::testing
