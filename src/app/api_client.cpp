@@ -4,11 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "cli/exit_codes.hpp"
 #include "core/json.hpp"
@@ -122,6 +125,13 @@ std::string UrlEncode(const std::string& text) {
   return out;
 }
 
+namespace {
+
+constexpr int kThrottledRetries = 3;
+constexpr int kMaxRetryAfterSeconds = 5;
+
+}  // namespace
+
 ApiClient::ApiClient(std::string server, std::string token)
     : server_(std::move(server)), token_(std::move(token)), http_(aws::HttpClientOptions{}) {
   while (!server_.empty() && server_.back() == '/') {
@@ -141,6 +151,20 @@ Result<nlohmann::json> ApiClient::Call(const std::string& method, const std::str
     text = body.dump();
   }
   aws::HttpResult r = http_.Send(method, server_ + path, headers, text);
+  // A 429 of the request rate was refused before anything ran: as the AWS CLI does with
+  // throttling, wait as told and try again, a few times, when the wait is short. Sign-in's own
+  // throttling is not retried: each attempt there counts.
+  const bool signs_in = path.starts_with("/api/v1/auth/") || path == "/api/v1/me/password";
+  for (int retry = 0; retry < kThrottledRetries && r.status == 429 && !signs_in; ++retry) {
+    int seconds = 0;
+    const std::string after = r.Header("Retry-After");
+    std::from_chars(after.data(), after.data() + after.size(), seconds);
+    if (seconds < 1 || seconds > kMaxRetryAfterSeconds) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    r = http_.Send(method, server_ + path, headers, text);
+  }
   if (r.status == 0) {
     return Fail(r.timed_out ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                 "cannot reach " + server_ + ": " + r.transport_error);

@@ -244,5 +244,17 @@ TEST_F(RateLimitAttackTest, RequestsWithABadTokenAreLimitedByAddress) {
             std::string::npos);
 }
 
+TEST_F(RateLimitAttackTest, TheCliWaitsAsToldAndTriesAgain) {
+  ASSERT_TRUE(plane_->LoginAdmin());
+  // The CLI's session is the admin's: spend their burst, then ask through the CLI.
+  int refused = 0;
+  for (int i = 0; i < 40; ++i) {
+    refused += StatusOf(Get("/api/v1/instances?env=dev", admin_)) == 429 ? 1 : 0;
+  }
+  ASSERT_GT(refused, 0);
+  CommandResult listed = plane_->Ec2m({"instances", "list", "--env", "dev", "-o", "json"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+}
+
 }  // namespace
 }  // namespace ec2m::testing
