@@ -5,7 +5,9 @@
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_nginx FILE: nginx (two workers, one per core, no access log) answering every path with
-# FILE's bytes as JSON; sets nginx_port once it answers.
+# FILE's bytes as JSON; sets nginx_port once it answers. Optional (hostile_bench.sh):
+# NGINX_WORKER_CONNECTIONS (1024), NGINX_MAIN (directives at the top, e.g. worker_rlimit_nofile)
+# and NGINX_SERVER (directives and locations in the server block).
 start_nginx() {
   local dir=$work/nginx
   mkdir -p "$dir"
@@ -16,16 +18,18 @@ start_nginx() {
   nginx_port=$(free_port)
   cat >"$dir/nginx.conf" <<NGINX
 worker_processes 2;
+${NGINX_MAIN:-}
 daemon off;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
-events { worker_connections 1024; }
+events { worker_connections ${NGINX_WORKER_CONNECTIONS:-1024}; }
 http {
   access_log off;
   client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
   uwsgi_temp_path $dir; scgi_temp_path $dir;
   server {
     listen 127.0.0.1:$nginx_port;
+    ${NGINX_SERVER:-}
     location / { root $dir; default_type application/json; try_files /answer.json =404; }
   }
 }

@@ -38,6 +38,10 @@ if [ "${1:-}" = "--one" ]; then
       case "$1" in
         -o) shift 2; continue ;;
         -c) shift; continue ;;
+        # Instrumentation changes the object code, not what clang-tidy reads (the preprocessed
+        # text below is hashed too): the coverage tree's sanitizers must not void the cache.
+        -fsanitize=* | -fno-sanitize-recover=* | -fno-omit-frame-pointer | --coverage | \
+          -fprofile-arcs | -ftest-coverage) shift; continue ;;
       esac
       args+=("$1")
       shift
