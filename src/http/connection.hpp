@@ -35,6 +35,7 @@ struct Counters {
   std::atomic<uint64_t> handler_errors{0};
   std::atomic<uint64_t> aborted{0};
   std::atomic<uint64_t> tls_handshake_failed{0};
+  std::atomic<uint64_t> quick{0};
 
   ServerStats Snapshot() const;
 };

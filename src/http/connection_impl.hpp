@@ -83,6 +83,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnBody(error_code ec);
   void OnReadFailed(error_code ec, bool timed_out);
   void Dispatch();
+  // Tries ServerOptions::quick on the loop; whether it answered (response_ is then set).
+  bool Quick();
   void RunHandler();
   void Refuse(int status, std::string_view message);
   void ArmReadTimer(Clock::time_point deadline);

@@ -219,6 +219,11 @@ void Connection::Dispatch() {
   request_.tls = Tls();
   phase_ = Phase::kHandling;
   response_ = Response{};
+  if (shared_.options.quick && Quick()) {
+    ++shared_.counters.requests;
+    ++shared_.counters.quick;
+    return SendAnswer(request_deadline_);
+  }
   if (shared_.pool.TryPost([self = Self()] { self->RunHandler(); })) {
     ++shared_.counters.requests;
     return;
@@ -227,6 +232,24 @@ void Connection::Dispatch() {
   response_ = shared_.Refusal(503, "too many requests are waiting; try again");
   response_.Set("Retry-After", "1");
   SendAnswer(request_deadline_);
+}
+
+bool Connection::Quick() {
+  try {
+    if (shared_.options.quick(request_, response_)) {
+      if (response_.stream) {  // a contract broken: answered as the handler's errors are
+        ++shared_.counters.handler_errors;
+        response_ = shared_.Refusal(500, "internal error");
+      }
+      return true;
+    }
+  } catch (...) {
+    ++shared_.counters.handler_errors;
+    response_ = shared_.Refusal(500, "internal error");
+    return true;
+  }
+  response_ = Response{};
+  return false;
 }
 
 // On a worker: the loop touches neither request_ nor response_ until the post below.

@@ -241,6 +241,47 @@ TEST_F(HttpServerTest, ThrowingOrInvalidHandlerIs500ThroughRefusal) {
   EXPECT_EQ(server_.Stats().handler_errors, 3U);
 }
 
+TEST_F(HttpServerTest, QuickAnswersComeFromTheLoopWhileEveryWorkerIsBusy) {
+  ServerOptions options = SmallOptions();
+  options.worker_threads = 1;
+  options.max_queued = 1;
+  options.refusal = [](int status, std::string_view message, Response& response) {
+    response.body = std::to_string(status) + " " + std::string(message);
+  };
+  options.quick = [](const Request& request, Response& response) {
+    if (request.path == "/quick-throw") {
+      throw std::runtime_error("secret detail");
+    }
+    if (request.path != "/quick") {
+      response.body = "left over";  // must not leak into the pool's answer
+      return false;
+    }
+    response.body = "quick";
+    return true;
+  };
+  const int port = Listen(options, gate_.handler());
+  // The one worker is held and one request waits for it: the pool is full.
+  RawClient held(port);
+  ASSERT_TRUE(held.Send(Get("/block")));
+  ASSERT_TRUE(Eventually([&] { return gate_.entered() == 1; }));
+  RawClient queued(port);
+  ASSERT_TRUE(queued.Send(Get("/waits")));
+  ASSERT_TRUE(Eventually([&] { return server_.Stats().requests == 2; }));
+  RawClient client(port);
+  for (int i = 0; i < 20; ++i) {
+    auto answer = client.Exchange(Get("/quick"));
+    ASSERT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.body, "quick");
+  }
+  EXPECT_EQ(client.Exchange(Get("/quick-throw")).body, "500 internal error");
+  // Not quick: the pool is full, so 503 (and the pool's answers, once released, are its own).
+  EXPECT_EQ(client.Exchange(Get("/slow")).status, 503);
+  gate_.Release();
+  EXPECT_EQ(queued.Read().body, "/waits");
+  EXPECT_EQ(client.Exchange(Get("/after")).body, "/after");
+  EXPECT_EQ(server_.Stats().quick, 21U);
+}
+
 TEST_F(HttpServerTest, StreamedAnswerArrivesWholeAndInOrder) {
   constexpr int kPieces = 200;
   constexpr size_t kPiece = 64 * 1024;

@@ -20,6 +20,7 @@ ServerStats Counters::Snapshot() const {
   stats.handler_errors = handler_errors.load();
   stats.aborted = aborted.load();
   stats.tls_handshake_failed = tls_handshake_failed.load();
+  stats.quick = quick.load();
   return stats;
 }
 

@@ -128,8 +128,35 @@ void ApiServer::AddRoute(std::string method, std::string path, Access access, Ro
                         route.path != "/api/v1/instances/refresh" &&
                         route.path != "/api/v1/metrics";
   route.rate_limited = !route.path.starts_with("/health/");
+  route.quick = route.label == "GET /health/live" || route.label == "GET /health/ready" ||
+                route.label == "GET /api/v1/instances";
   routes_.push_back(std::move(route));
 }
+
+namespace {
+
+// The HTTP layer's counters in the Prometheus text format: what the limits and deadlines refused.
+std::string RenderHttpStats(const http::ServerStats& s) {
+  std::string out;
+  out += "# HELP ec2m_http_connections_open Connections open to the REST API.\n";
+  out += "# TYPE ec2m_http_connections_open gauge\n";
+  out += fmt::format("ec2m_http_connections_open {}\n", s.connections_open);
+  out += "# HELP ec2m_http_refused_total Requests the HTTP layer refused or cut, by reason.\n";
+  out += "# TYPE ec2m_http_refused_total counter\n";
+  for (const auto& [reason, count] :
+       {std::pair{"header_timeout", s.header_timeout}, std::pair{"body_timeout", s.body_timeout},
+        std::pair{"too_large", s.too_large}, std::pair{"header_too_large", s.header_too_large},
+        std::pair{"queue_full", s.queue_full}, std::pair{"bad_request", s.bad_request},
+        std::pair{"aborted", s.aborted}}) {
+    out += fmt::format("ec2m_http_refused_total{{reason=\"{}\"}} {}\n", reason, count);
+  }
+  out += "# HELP ec2m_http_requests_quick_total Requests answered on an event loop, no worker.\n";
+  out += "# TYPE ec2m_http_requests_quick_total counter\n";
+  out += fmt::format("ec2m_http_requests_quick_total {}\n", s.quick);
+  return out;
+}
+
+}  // namespace
 
 void ApiServer::AddRoutes() {
   auto add = [this](std::string method, std::string path, Access access, Role role,
@@ -608,6 +635,7 @@ void ApiServer::AddRoutes() {
         if (services_.monitor != nullptr) {
           text += services_.monitor->metrics().RenderCardinality();
         }
+        text += RenderHttpStats(http_.Stats());
         return Reply{200, nullptr, std::make_shared<const std::string>(std::move(text))};
       });
 }

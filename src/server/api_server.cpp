@@ -142,6 +142,7 @@ Result<int> ApiServer::Listen(const std::string& host, int port) {
   o.max_body_bytes = static_cast<uint64_t>(options_.max_body_bytes);
   o.tls_cert = options_.tls_cert;
   o.tls_key = options_.tls_key;
+  o.quick = [this](const http::Request& req, http::Response& res) { return Quick(req, res); };
   o.refusal = [this](int status, std::string_view message, http::Response& res) {
     const ErrorCode code = status == 408   ? ErrorCode::kTimeout
                            : status == 500 ? ErrorCode::kInternal
@@ -194,7 +195,8 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
     return Fail(ErrorCode::kUnauthenticated,
                 "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login)");
   }
-  auto who = identity_.Authenticate(call.bearer, call.source);
+  auto who = call.who != nullptr ? Result<std::shared_ptr<const Principal>>(call.who)
+                                 : identity_.Authenticate(call.bearer, call.source);
   if (!who) {
     if (who.error().code == ErrorCode::kUnauthenticated) {
       metrics_.AuthFailure();
@@ -264,9 +266,10 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
 }
 
 void ApiServer::Serve(const Route& route, std::map<std::string, std::string> params,
-                      const http::Request& req, http::Response& res) {
+                      const http::Request& req, http::Response& res,
+                      std::shared_ptr<const Principal> who) {
   const auto start = std::chrono::steady_clock::now();
-  Call call{req, NextRequestId(), req.remote_addr, "", nullptr, "", std::move(params)};
+  Call call{req, NextRequestId(), req.remote_addr, "", std::move(who), "", std::move(params)};
   const std::string_view auth = req.Header("Authorization");
   if (auth.starts_with("Bearer ")) {
     call.bearer = std::string(auth.substr(7));
@@ -347,7 +350,7 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   if (options_.quiet) {
     return;
   }
-  const std::string who = call.who ? call.who->user.email : "";
+  const std::string user = call.who ? call.who->user.email : "";
   if (options_.json_logs) {
     const nlohmann::json line = {{"time", FormatIso8601Millis(clock_.Now())},
                                  {"request_id", call.request_id},
@@ -356,13 +359,13 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
                                  {"route", route.path},
                                  {"status", reply.status},
                                  {"ms", seconds * 1000},
-                                 {"user", who},
+                                 {"user", user},
                                  {"source", call.source}};
     std::fprintf(stderr, "%s\n", DumpJson(line).c_str());
   } else {
     std::fprintf(stderr, "%s %s %s %d %.1fms %s %s\n", FormatIso8601Millis(clock_.Now()).c_str(),
                  req.method.c_str(), LogSafe(req.path).c_str(), reply.status, seconds * 1000,
-                 who.c_str(), call.request_id.c_str());
+                 user.c_str(), call.request_id.c_str());
   }
 }
 
@@ -448,7 +451,8 @@ void ApiServer::LoadConsole() {
   }
 }
 
-void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
+ApiServer::Resolved ApiServer::Resolve(const http::Request& req) const {
+  Resolved out;
   // Split the path as sent, then decode each segment once: an encoded '/' ("%2F") stays inside
   // its segment, and "%2541" stays "%41".
   const std::string_view raw = std::string_view(req.target).substr(0, req.target.find('?'));
@@ -456,17 +460,14 @@ void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
   for (std::string_view segment : PathSegments(raw)) {
     auto decoded = http::PercentDecode(segment, false);
     if (!decoded) {
-      ReplyError(Error{ErrorCode::kInvalidArgument, "path: an invalid percent-escape", "", ""}, 400,
-                 res);
-      return;
+      out.bad_escape = true;
+      return out;
     }
     path.push_back(std::move(*decoded));
   }
   // The route whose literal segments all match, preferring more literal segments
   // ("/instances/refresh" over "/instances/{env}").
-  const Route* best = nullptr;
   int best_literals = -1;
-  std::string allowed;  // methods of the routes whose path matches, for a 405
   for (const Route& route : routes_) {
     if (route.segments.size() != path.size()) {
       continue;
@@ -483,49 +484,90 @@ void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
       }
     }
     if (match && route.method != req.method) {
-      if (allowed.find(route.method) == std::string::npos) {
-        allowed += (allowed.empty() ? "" : ", ") + route.method;
+      if (out.allowed.find(route.method) == std::string::npos) {
+        out.allowed += (out.allowed.empty() ? "" : ", ") + route.method;
       }
     } else if (match && literals > best_literals) {
-      best = &route;
+      out.route = &route;
       best_literals = literals;
     }
   }
-  if (best == nullptr) {
-    const bool read = req.method == "GET" || req.method == "HEAD";
-    const auto file = console_.find(req.path == "/" ? "/index.html" : req.path);
-    if (read && file != console_.end()) {
-      res.headers.assign(security_headers_.begin(), security_headers_.end());
-      res.headers.emplace_back("Content-Type", file->second.content_type);
-      // Bundle names carry their content's hash; index.html names them, so it is never cached.
-      res.headers.emplace_back("Cache-Control", file->first == "/index.html"
-                                                    ? "no-cache"
-                                                    : "public, max-age=31536000, immutable");
-      res.body = file->second.content;
-      return;
+  if (out.route != nullptr) {
+    for (size_t i = 0; i < path.size(); ++i) {
+      const std::string& want = out.route->segments[i];
+      if (want.front() == '{') {
+        out.params[want.substr(1, want.size() - 2)] = std::move(path[i]);
+      }
     }
-    if (!allowed.empty()) {
-      ReplyError(
-          Error{ErrorCode::kInvalidArgument,
-                "method " + ShownValue(req.method) + " is not allowed here (" + allowed + ")", "",
-                ""},
-          405, res);
-      res.headers.emplace_back("Allow", allowed);
-      return;
-    }
-    ReplyError(Error{ErrorCode::kNotFound,
-                     "no route for " + ShownValue(req.method) + " " + ShownValue(req.path), "", ""},
-               404, res);
+  }
+  return out;
+}
+
+void ApiServer::ServeUnrouted(const Resolved& resolved, const http::Request& req,
+                              http::Response& res) {
+  if (resolved.bad_escape) {
+    ReplyError(Error{ErrorCode::kInvalidArgument, "path: an invalid percent-escape", "", ""}, 400,
+               res);
+    return;
+  }
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  const auto file = console_.find(req.path == "/" ? "/index.html" : req.path);
+  if (read && file != console_.end()) {
+    res.headers.assign(security_headers_.begin(), security_headers_.end());
+    res.headers.emplace_back("Content-Type", file->second.content_type);
+    // Bundle names carry their content's hash; index.html names them, so it is never cached.
+    res.headers.emplace_back("Cache-Control", file->first == "/index.html"
+                                                  ? "no-cache"
+                                                  : "public, max-age=31536000, immutable");
+    res.body = file->second.content;
+    return;
+  }
+  if (!resolved.allowed.empty()) {
+    ReplyError(Error{ErrorCode::kInvalidArgument,
+                     "method " + ShownValue(req.method) + " is not allowed here (" +
+                         resolved.allowed + ")",
+                     "", ""},
+               405, res);
+    res.headers.emplace_back("Allow", resolved.allowed);
+    return;
+  }
+  ReplyError(Error{ErrorCode::kNotFound,
+                   "no route for " + ShownValue(req.method) + " " + ShownValue(req.path), "", ""},
+             404, res);
+}
+
+void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
+  Resolved resolved = Resolve(req);
+  if (resolved.route == nullptr) {
+    ServeUnrouted(resolved, req, res);
     return;
   }
   res.headers.assign(security_headers_.begin(), security_headers_.end());
-  std::map<std::string, std::string> params;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (best->segments[i].front() == '{') {
-      params[best->segments[i].substr(1, best->segments[i].size() - 2)] = std::move(path[i]);
+  Serve(*resolved.route, std::move(resolved.params), req, res);
+}
+
+bool ApiServer::Quick(const http::Request& req, http::Response& res) {
+  Resolved resolved = Resolve(req);
+  if (resolved.route == nullptr) {
+    ServeUnrouted(resolved, req, res);
+    return true;
+  }
+  const Route& route = *resolved.route;
+  if (!route.quick) {
+    return false;
+  }
+  std::shared_ptr<const Principal> who;
+  if (route.access != Access::kPublic) {
+    const std::string_view auth = req.Header("Authorization");
+    who = auth.starts_with("Bearer ") ? identity_.CachedPrincipal(std::string(auth.substr(7)))
+                                      : nullptr;
+    if (who == nullptr) {
+      return false;  // signing the caller in may read the store: the pool's work
     }
   }
-  Serve(*best, std::move(params), req, res);
+  res.headers.assign(security_headers_.begin(), security_headers_.end());
+  Serve(route, std::move(resolved.params), req, res, std::move(who));
+  return true;
 }
 
 }  // namespace ec2m::server

@@ -95,6 +95,10 @@ struct Route {
   // Counted against the caller's request rate (ApiOptions::rate). The health checks are not:
   // a load balancer's probes must not be refused because others behind its address are busy.
   bool rate_limited = true;
+  // Answered on the HTTP event loop when its caller is known without reading the store
+  // (http::ServerOptions::quick): the handler and its access check read memory only. The
+  // health checks and the instance listing (the inventory's cache), the console's hottest calls.
+  bool quick = false;
 };
 
 struct ApiOptions {
@@ -170,14 +174,30 @@ class ApiServer {
   // Reads the console's index.html and assets into memory (the files a request may name are
   // those found here, nothing else of the disk).
   void LoadConsole();
+  // The route a request names: its path parameters, or the methods the path allows (for a 405),
+  // or that the path does not decode.
+  struct Resolved {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::string allowed;
+    bool bad_escape = false;
+  };
+  Resolved Resolve(const http::Request& req) const;
   // Finds the route of a request and serves it (or a console file, a 404 or a 405).
   void Dispatch(const http::Request& req, http::Response& res);
+  // The same on the event loop for what needs no waiting (Route::quick, the console's files, the
+  // refusals of unknown paths); false, having done nothing, for the rest.
+  bool Quick(const http::Request& req, http::Response& res);
+  // A console file, a 405 or a 404 for a request no route serves.
+  void ServeUnrouted(const Resolved& resolved, const http::Request& req, http::Response& res);
   // The one error body for a refusal and for errors before any route ran.
   void ReplyError(const Error& error, int status, http::Response& res);
   // "<this process's UUID>-<counter>": every answer's X-Request-Id.
   std::string NextRequestId();
+  // `who`: the caller when already known (the quick path), else Admit finds them.
   void Serve(const Route& route, std::map<std::string, std::string> params,
-             const http::Request& req, http::Response& res);
+             const http::Request& req, http::Response& res,
+             std::shared_ptr<const Principal> who = nullptr);
   // Checks the route's access for `call`; sets call.who and call.env.
   Result<void> Admit(const Route& route, Call& call);
   // Writes the audit entry of a request about to change something (Route::audit_request).

@@ -389,15 +389,11 @@ Result<LoginResult> Identity::Login(const std::string& email_in, const std::stri
 
 Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::string& bearer,
                                                                 const std::string& source) {
+  if (auto cached = CachedPrincipal(bearer)) {
+    return cached;
+  }
   const int64_t now = NowMs();
   const std::string hash = auth::TokenHash(bearer);
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end() && it->second.until_ms > now && it->second.principal->expires_ms > now) {
-      return it->second.principal;
-    }
-  }
   const bool api = bearer.rfind(auth::kApiTokenPrefix, 0) == 0;
   const bool session = bearer.rfind(auth::kSessionTokenPrefix, 0) == 0;
   if (!api && !session) {
@@ -458,6 +454,17 @@ const std::string& Identity::DummyHash() {
 void Identity::Forget(const std::string& token_hash) {
   std::lock_guard lock(mu_);
   cache_.erase(token_hash);
+}
+
+std::shared_ptr<const Principal> Identity::CachedPrincipal(const std::string& bearer) {
+  const int64_t now = NowMs();
+  const std::string hash = auth::TokenHash(bearer);
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(hash);
+  if (it != cache_.end() && it->second.until_ms > now && it->second.principal->expires_ms > now) {
+    return it->second.principal;
+  }
+  return nullptr;
 }
 
 void Identity::ForgetCached() {

@@ -189,6 +189,9 @@ class Identity {
   Result<std::vector<ApiToken>> ListTokens(const Principal& who);
   Result<void> RevokeToken(const Principal& who, const std::string& id, const std::string& source);
 
+  // The principal of `bearer` when Authenticate has it in memory (and it is still valid), without
+  // reading the store; null otherwise. For callers that must not wait (an event loop).
+  std::shared_ptr<const Principal> CachedPrincipal(const std::string& bearer);
   // Empties the authentication cache (tests; a replica told of a change).
   void ForgetCached();
 

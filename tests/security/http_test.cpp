@@ -178,6 +178,34 @@ TEST_F(ServeHttpAttackTest, MetricsNeedTheirTokenAndReadinessCostsNoCloudCall) {
   EXPECT_LE(calls(*after) - calls(*before), 2);
 }
 
+TEST_F(ServeHttpAttackTest, CheapReadsOfAKnownCallerNeedNoWorkerAndRefusalsAreCounted) {
+  admin_ = Login(plane_->admin_email(), plane_->admin_password());
+  const std::string scrape =
+      "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scrape-me-0123456789\r\n"
+      "Connection: close\r\n\r\n";
+  auto counter = [](const std::string& text, const std::string& key) {
+    const size_t at = text.find("\n" + key + " ");
+    return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + key.size() + 2);
+  };
+  ASSERT_EQ(Call("GET", "/api/v1/instances?env=dev", admin_).status, 200);  // signs the admin in
+  auto before = RawExchange(port(), scrape);
+  ASSERT_TRUE(before);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(Call("GET", "/api/v1/instances?env=dev", admin_).status, 200);
+  }
+  RawConnection slow(port());
+  ASSERT_TRUE(slow.Send("GET /health/live HTTP/1.1\r\n"));
+  ASSERT_TRUE(slow.ClosedWithin(milliseconds(3000)));
+  auto after = RawExchange(port(), scrape);
+  ASSERT_TRUE(after);
+  EXPECT_GE(counter(*after, "ec2m_http_requests_quick_total") -
+                counter(*before, "ec2m_http_requests_quick_total"),
+            20)
+      << *after;
+  EXPECT_GE(counter(*after, "ec2m_http_refused_total{reason=\"header_timeout\"}"), 1) << *after;
+  EXPECT_GE(counter(*after, "ec2m_http_connections_open"), 1) << *after;
+}
+
 // The per-principal request rate (issue 16): a burst of 20, then 2 a second.
 class RateLimitAttackTest : public PlaneTest {
  protected:
@@ -232,7 +260,8 @@ TEST_F(RateLimitAttackTest, AFloodingUserIsRefused429WithRetryAfterAndOthersAreN
 TEST_F(RateLimitAttackTest, RequestsWithABadTokenAreLimitedByAddress) {
   int refused = 0;
   for (int i = 0; i < 60; ++i) {
-    const int status = StatusOf(Get("/api/v1/instances?env=dev", "made-up-token-" + std::to_string(i)));
+    const int status =
+        StatusOf(Get("/api/v1/instances?env=dev", "made-up-token-" + std::to_string(i)));
     EXPECT_TRUE(status == 401 || status == 429) << status;
     refused += status == 429 ? 1 : 0;
   }
