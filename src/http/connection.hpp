@@ -10,10 +10,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
@@ -36,6 +36,7 @@ struct Counters {
   std::atomic<uint64_t> aborted{0};
   std::atomic<uint64_t> tls_handshake_failed{0};
   std::atomic<uint64_t> quick{0};
+  std::atomic<uint64_t> reclaimed{0};
 
   ServerStats Snapshot() const;
 };
@@ -54,11 +55,14 @@ class ConnectionSet {
   // Called by the accept loop once the accept loop is paused at the limit and a connection
   // closes; null: never (set to null when stopping).
   void SetResume(std::function<void()> resume);
-  // Counts a new connection; `drain` asks it to drain (it must post, not run). Returns its id.
-  uint64_t Add(std::function<void()> drain);
+  // Counts a new connection; `drain` asks it to drain, `reclaim` to close if it is a kept-alive
+  // connection waiting for its next request (both must post, not run). Returns its id.
+  uint64_t Add(std::function<void()> drain, std::function<void()> reclaim);
   void Remove(uint64_t id);
   // Whether the accept loop may accept another connection; when not, it is paused and `resume`
-  // is called as soon as one closes.
+  // is called as soon as one closes. At the limit, the oldest connections are asked to close if
+  // they sit idle between requests (as nginx reuses its keep-alive connections), so that idle
+  // clients cannot keep a new one, a health check say, waiting for the idle timeout.
   bool MayAcceptMore();
   // Asks every open connection to drain.
   void DrainAll();
@@ -70,10 +74,17 @@ class ConnectionSet {
   Counters& counters_;
   std::mutex mu_;
   std::condition_variable empty_;
-  std::unordered_map<uint64_t, std::function<void()>> drains_;  // guarded by mu_
-  uint64_t next_id_ = 0;                                        // guarded by mu_
-  bool paused_ = false;                                         // guarded by mu_
-  std::function<void()> resume_;                                // guarded by mu_
+  struct Entry {
+    std::function<void()> drain;
+    std::function<void()> reclaim;
+  };
+  // Connections asked to close at the limit, per accept paused: a bounded batch, not all.
+  static constexpr size_t kReclaimBatch = 32;
+  std::map<uint64_t, Entry> drains_;  // guarded by mu_; by id, so the oldest come first
+  uint64_t reclaim_from_ = 0;         // guarded by mu_; where the next batch starts
+  uint64_t next_id_ = 0;              // guarded by mu_
+  bool paused_ = false;               // guarded by mu_
+  std::function<void()> resume_;      // guarded by mu_
 };
 
 // What every connection of one listening server shares. Outlives them all: Server::Impl stops

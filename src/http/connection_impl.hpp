@@ -74,6 +74,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Start();  // the TLS handshake or the first request
   void OnHandshake(error_code ec);
   void Drain();
+  // Closes the connection if it is kept alive and waiting for its next request.
+  void Reclaim();
   void ReadRequest();
   void OnFirstBytes(error_code ec, size_t bytes);
   void ReadHeader();
@@ -116,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool timed_out_ = false;         // the read timer fired and cancelled the read
   uint64_t timer_generation_ = 0;  // tells a stale expiry from the armed one
   Clock::time_point request_deadline_;
+  Clock::time_point first_header_deadline_;  // header_timeout after the connection opened
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   // The request and its answer: the worker owns them while the handler or a stream runs.
   Request request_;

@@ -29,12 +29,19 @@ void Connection::Launch(Shared& shared, tcp::socket socket) {
   const auto peer = socket.remote_endpoint(ec);
   std::string remote_addr = ec ? std::string() : peer.address().to_string();
   auto connection = std::make_shared<Connection>(shared, std::move(socket), std::move(remote_addr));
-  // Drain is posted, not run: ConnectionSet calls this with its lock held.
+  // Drain and reclaim are posted, not run: ConnectionSet calls them with its lock held.
   connection->id_ = shared.connections.Add(
       [weak = connection->weak_from_this(), executor = connection->executor_] {
         net::post(executor, [weak] {
           if (auto self = weak.lock()) {
             self->Drain();
+          }
+        });
+      },
+      [weak = connection->weak_from_this(), executor = connection->executor_] {
+        net::post(executor, [weak] {
+          if (auto self = weak.lock()) {
+            self->Reclaim();
           }
         });
       });
@@ -87,6 +94,14 @@ void Connection::Drain() {
   }
 }
 
+void Connection::Reclaim() {
+  if (phase_ == Phase::kIdle && !first_request_) {
+    ++shared_.counters.reclaimed;
+    error_code ignored;
+    Lowest().socket().cancel(ignored);  // OnFirstBytes closes
+  }
+}
+
 // Between requests: waits for the first byte of the next one (idle_timeout on a kept-alive
 // connection, header_timeout on a new one), unless pipelined bytes are already here.
 void Connection::ReadRequest() {
@@ -103,7 +118,12 @@ void Connection::ReadRequest() {
     return ReadHeader();
   }
   phase_ = Phase::kIdle;
-  ArmReadTimer(Clock::now() + (first_request_ ? options_.header_timeout : options_.idle_timeout));
+  if (first_request_) {
+    // A new connection's first headers are due header_timeout after it opened, however long the
+    // first byte took: a silent start must not buy a trickle more time.
+    first_header_deadline_ = Clock::now() + options_.header_timeout;
+  }
+  ArmReadTimer(first_request_ ? first_header_deadline_ : Clock::now() + options_.idle_timeout);
   WithStream([this](auto& stream) {
     stream.async_read_some(buffer_.prepare(kReadSize),
                            [self = Self()](error_code ec, size_t n) { self->OnFirstBytes(ec, n); });
@@ -124,9 +144,11 @@ void Connection::OnFirstBytes(error_code ec, size_t bytes) {
 
 void Connection::ReadHeader() {
   phase_ = Phase::kHeader;
+  const Clock::time_point header_deadline =
+      first_request_ ? first_header_deadline_ : Clock::now() + options_.header_timeout;
   first_request_ = false;
   request_deadline_ = Clock::now() + options_.request_timeout;
-  ArmReadTimer(std::min(Clock::now() + options_.header_timeout, request_deadline_));
+  ArmReadTimer(std::min(header_deadline, request_deadline_));
   WithStream([this](auto& stream) {
     bhttp::async_read_header(stream, buffer_, *parser_,
                              [self = Self()](error_code ec, size_t) { self->OnHeader(ec); });

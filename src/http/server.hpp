@@ -90,8 +90,9 @@ struct ServerOptions {
   // The whole request read and its answer written, handler included; beyond: 408 if still
   // reading, else the connection closes.
   std::chrono::milliseconds request_timeout{60000};
-  // Open connections; at the limit new ones wait in the listen backlog until one closes, while
-  // the open ones keep working.
+  // Open connections. At the limit the oldest kept-alive connections idle between requests are
+  // closed to make room (a batch at a time, as nginx does); connections busy or in their first
+  // request are not, and new ones then wait in the listen backlog until one closes.
   size_t max_connections = 10000;
   // PEM files: both set = HTTPS only.
   std::string tls_cert;
@@ -124,7 +125,8 @@ struct ServerStats {
   uint64_t handler_errors = 0;    // 500: a handler threw or answered an invalid response
   uint64_t aborted = 0;           // answers cut short: a stream's Error, a write deadline
   uint64_t tls_handshake_failed = 0;
-  uint64_t quick = 0;  // of `requests`, answered by ServerOptions::quick on an event loop
+  uint64_t quick = 0;      // of `requests`, answered by ServerOptions::quick on an event loop
+  uint64_t reclaimed = 0;  // idle keep-alive connections closed to make room at max_connections
 };
 
 namespace internal {

@@ -219,22 +219,64 @@ TEST_F(HttpAttackTest, MaxConnectionsHoldsTheNextOneInTheBacklog) {
   options.header_timeout = 10s;
   options.idle_timeout = 10s;
   const int port = Listen(options, recorder.handler());
+  // Four connections in the middle of their first request: none may be closed to make room.
+  std::vector<std::unique_ptr<RawClient>> four;
+  for (int i = 0; i < 4; ++i) {
+    four.push_back(std::make_unique<RawClient>(port));
+    ASSERT_TRUE(four.back()->Send("GET /open HTTP/1.1\r\n"));
+  }
+  ASSERT_TRUE(Eventually([&] { return server_.Stats().connections_open == 4; }));
+  RawClient fifth(port);  // the kernel completes the handshake; the server does not accept
+  ASSERT_TRUE(fifth.Send(Get("/fifth")));
+  EXPECT_FALSE(fifth.Readable(300ms));
+  for (auto& client : four) {
+    ASSERT_TRUE(client->Send("Host: x\r\n\r\n"));
+    EXPECT_EQ(client->Read().status, 200);
+  }
+  EXPECT_EQ(server_.Stats().reclaimed, 0U);
+  four[0].reset();
+  auto answer = fifth.Read();
+  EXPECT_EQ(answer.body, "/fifth");
+  EXPECT_EQ(server_.Stats().connections_accepted, 5U);
+}
+
+TEST_F(HttpAttackTest, AtMaxConnectionsIdleKeepAlivesMakeRoom) {
+  Recorder recorder;
+  ServerOptions options = SmallOptions();
+  options.max_connections = 4;
+  options.idle_timeout = 10s;
+  const int port = Listen(options, recorder.handler());
+  // Four kept-alive connections idle between requests, as 10,000 idle clients would be.
   std::vector<std::unique_ptr<RawClient>> four;
   for (int i = 0; i < 4; ++i) {
     four.push_back(std::make_unique<RawClient>(port));
     ASSERT_EQ(four.back()->Exchange(Get("/open")).status, 200);
   }
-  RawClient fifth(port);  // the kernel completes the handshake; the server does not accept
-  ASSERT_TRUE(fifth.Send(Get("/fifth")));
-  EXPECT_FALSE(fifth.Readable(300ms));
-  for (auto& client : four) {
-    EXPECT_EQ(client->Exchange(Get("/again")).status, 200);
+  // A health check does not wait for the idle timeout: an idle one is closed for it.
+  const auto start = std::chrono::steady_clock::now();
+  RawClient fifth(port);
+  EXPECT_EQ(fifth.Exchange(Get("/fifth")).body, "/fifth");
+  EXPECT_LT(ElapsedMs(start), 2000);
+  EXPECT_GE(server_.Stats().reclaimed, 1U);
+  EXPECT_LE(server_.Stats().connections_open, 4U);
+}
+
+TEST_F(HttpAttackTest, ASilentStartDoesNotExtendTheHeaderDeadline) {
+  ServerOptions options = SmallOptions();
+  options.header_timeout = 1000ms;
+  const int port = Listen(options, [](const Request&, Response&) {});
+  const auto start = std::chrono::steady_clock::now();
+  RawClient slow(port);
+  std::this_thread::sleep_for(900ms);  // silent almost to the deadline, then a trickle
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  bool closed = false;
+  for (size_t i = 0; i < 60 && !closed; ++i) {
+    closed = !slow.Send(i < request.size() ? request.substr(i, 1) : "a");
+    closed = closed || slow.WaitClosed(50ms);
   }
-  EXPECT_EQ(server_.Stats().connections_open, 4U);
-  four[0].reset();
-  auto answer = fifth.Read();
-  EXPECT_EQ(answer.body, "/fifth");
-  EXPECT_EQ(server_.Stats().connections_accepted, 5U);
+  // Cut at the deadline counted from the connection's start (1 s), not from its first byte (1.9 s).
+  EXPECT_TRUE(closed);
+  EXPECT_LT(ElapsedMs(start), 1600);
 }
 
 TEST_F(HttpAttackTest, AClientThatDoesNotReadIsCutAtTheRequestDeadline) {

@@ -21,6 +21,7 @@ ServerStats Counters::Snapshot() const {
   stats.aborted = aborted.load();
   stats.tls_handshake_failed = tls_handshake_failed.load();
   stats.quick = quick.load();
+  stats.reclaimed = reclaimed.load();
   return stats;
 }
 
@@ -32,10 +33,10 @@ void ConnectionSet::SetResume(std::function<void()> resume) {
   resume_ = std::move(resume);
 }
 
-uint64_t ConnectionSet::Add(std::function<void()> drain) {
+uint64_t ConnectionSet::Add(std::function<void()> drain, std::function<void()> reclaim) {
   std::lock_guard lock(mu_);
   const uint64_t id = next_id_++;
-  drains_.emplace(id, std::move(drain));
+  drains_.emplace(id, Entry{std::move(drain), std::move(reclaim)});
   counters_.connections_open.store(drains_.size());
   ++counters_.connections_accepted;
   return id;
@@ -57,13 +58,26 @@ void ConnectionSet::Remove(uint64_t id) {
 bool ConnectionSet::MayAcceptMore() {
   std::lock_guard lock(mu_);
   paused_ = drains_.size() >= max_connections_;
+  if (paused_ && !drains_.empty()) {
+    // A batch from where the last one ended, wrapping around: connections busy or not yet past
+    // their first request ignore the ask, so the next pause asks the next ones.
+    auto it = drains_.lower_bound(reclaim_from_);
+    for (size_t asked = 0; asked < std::min(kReclaimBatch, drains_.size()); ++asked) {
+      if (it == drains_.end()) {
+        it = drains_.begin();
+      }
+      it->second.reclaim();
+      reclaim_from_ = it->first + 1;
+      ++it;
+    }
+  }
   return !paused_;
 }
 
 void ConnectionSet::DrainAll() {
   std::lock_guard lock(mu_);
-  for (const auto& [id, drain] : drains_) {
-    drain();
+  for (const auto& [id, entry] : drains_) {
+    entry.drain();
   }
 }
 
