@@ -42,6 +42,7 @@ class WindowedDescribe {
   }
 
   std::string Take() { return writer_.Take(); }
+  void TakeInto(std::string& out) { writer_.TakeInto(out); }
 
  private:
   Ec2* ec2_;
@@ -71,7 +72,7 @@ QueryResponse StreamDescribeInstances(Ec2& ec2, DescribeRequest req, std::string
       more = *read;
     }
     first = false;
-    piece += reader.Take();
+    reader.TakeInto(piece);
     return more;
   };
   return out;

@@ -40,6 +40,9 @@ class DescribeInstancesWriter {
   // `next_token` as in Page (empty: none). REQUIRES: called once, after the last Add().
   void End(const std::string& next_token);
   std::string Take() { return w_.Take(); }
+  // Take(), appended to `out` (see XmlWriter::TakeInto: a piece buffer reused for every window
+  // and this writer trade buffers instead of allocating anew).
+  void TakeInto(std::string& out) { w_.TakeInto(out); }
 
  private:
   // `</instancesSet></item>` for the entry left open, if any.

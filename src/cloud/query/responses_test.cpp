@@ -235,6 +235,27 @@ TEST(ResponsesTest, XmlEscaping) {
       "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+// An empty buffer trades places with the writer's; a buffer holding text is appended to.
+TEST(ResponsesTest, XmlWriterTakeIntoTradesBuffers) {
+  XmlWriter w(8);
+  std::string piece;
+  piece.reserve(4096);
+  const void* const kept = piece.data();
+  w.Text("a", "1");
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<a>1</a>");
+  EXPECT_EQ(w.view(), "");
+  piece.clear();  // as the HTTP server does between pieces
+  w.Text("b", std::string(100, 'x'));
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<b>" + std::string(100, 'x') + "</b>");
+  EXPECT_EQ(static_cast<const void*>(piece.data()),
+            kept);  // written into the first buffer, now the writer's again
+  w.Empty("c");
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<b>" + std::string(100, 'x') + "</b><c/>");
+}
+
 TEST(ResponsesTest, StateChangesAndReturnTrue) {
   pugi::xml_document doc;
   pugi::xml_node root =
