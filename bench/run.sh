@@ -8,7 +8,11 @@
 #   cli_list     `ec2m cloud instances` against `aws ec2 describe-instances` on ec2m sim serve, at
 #                each of CLI_FLEETS instances (bench/client_scenarios.sh)
 #   client       both client groups; they write CLIENT_OUT, bench/results/client.json
-# Default: all ("server client"). Builds nothing: `make bench` builds the release tree first (or
+#   stream       ec2m alone: the server's peak RSS, answer size and time of a DescribeInstances of
+#                BIG_FLEET instances, for EC2M and, when BEFORE names one, an older ec2m binary
+#                (streamed answers, issue 16) (bench/stream_scenarios.sh; writes STREAM_OUT,
+#                bench/results/stream.json)
+# Default: "server client". Builds nothing: `make bench` builds the release tree first (or
 # point BUILD at another release tree). The client groups need neither moto nor PyPI: botocore
 # comes from Debian's awscli (BOTOCORE_PYTHONS, default /usr/bin/python3). Run by hand, never in
 # CI: these are benchmarks, and nothing fails when a number moves.
@@ -17,7 +21,8 @@
 # IDLE_WAIT_S (0 skips the wait for an idle machine); server: FLEET BIG_FLEET RUN_CALLS
 # RUN_REPEATS MOTO_RUN_CALLS DESCRIBE_CALLS MOTO_DESCRIBE_CALLS BIG_DESCRIBE_CALLS RUN_SECONDS
 # DESCRIBE_SECONDS RESTARTS; client_page: PAGE_ROUNDS PAGE_CALLS BOTO_CALLS PAGE_SECONDS
-# BOTOCORE_PYTHONS NGINX; cli_list: CLI_FLEETS CLI_RUNS AWS_CLI_RUNS AWS_CLI AWS_PAGE_SIZE.
+# BOTOCORE_PYTHONS NGINX; cli_list: CLI_FLEETS CLI_RUNS AWS_CLI_RUNS AWS_CLI AWS_PAGE_SIZE;
+# stream: BIG_FLEET BEFORE STREAM_CALLS STREAM_OUT.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +34,8 @@ PAGE=${PAGE:-$BUILD/bench/describe_page}
 MOTO=${MOTO:-$( (pyenv which moto_server 2>/dev/null) || command -v moto_server || true)}
 OUT=${OUT:-$root/bench/results/latest.json}
 CLIENT_OUT=${CLIENT_OUT:-$root/bench/results/client.json}
+STREAM_OUT=${STREAM_OUT:-$root/bench/results/stream.json}
+BEFORE=${BEFORE:-}
 
 FLEET=${FLEET:-10000}
 BIG_FLEET=${BIG_FLEET:-100000}
@@ -53,6 +60,7 @@ CLI_RUNS=${CLI_RUNS:-20}
 AWS_CLI_RUNS=${AWS_CLI_RUNS:-5}
 AWS_CLI=${AWS_CLI:-/usr/bin/aws}
 AWS_PAGE_SIZE=${AWS_PAGE_SIZE-1000}  # empty: no `aws --page-size` variant
+STREAM_CALLS=${STREAM_CALLS:-5}
 MAX_LOAD=${MAX_LOAD:-1.5}
 IDLE_WAIT_S=${IDLE_WAIT_S:-2400}
 SETUP_SECONDS=1800  # per fleet setup
@@ -71,14 +79,15 @@ need() {
 groups=""
 for group in $SCENARIOS; do
   case $group in
-    server | client_page | cli_list) groups+=" $group" ;;
+    server | client_page | cli_list | stream) groups+=" $group" ;;
     client) groups+=" client_page cli_list" ;;
-    *) echo "bench: SCENARIOS: unknown group '$group' (server, client_page, cli_list, client)" >&2
+    *) echo "bench: SCENARIOS: unknown group '$group' (server, client_page, cli_list, client," \
+         "stream)" >&2
        exit 2 ;;
   esac
 done
 SCENARIOS=${groups# }
-for bin in "$EC2M" "$LOAD" "$PAGE"; do
+for bin in "$EC2M" "$LOAD" "$PAGE" ${BEFORE:+"$BEFORE"}; do
   if [ ! -x "$bin" ]; then
     echo "bench: $bin not found: run 'make bench' (it builds the release tree)" >&2
     exit 2
@@ -164,15 +173,16 @@ memory() {
        END { printf "{\"rss_kb\":%d,\"hwm_kb\":%d}", rss, hwm }' "/proc/$1/status"
 }
 
-# start_ec2m DATA_DIR: starts the simulated region; sets ec2m_pid, ec2m_url and ec2m_ready_s
-# (seconds from the fork to the readiness line, polled every 5 ms).
+# start_ec2m DATA_DIR [BINARY]: starts the simulated region (BINARY sim serve, default $EC2M); sets
+# ec2m_pid, ec2m_url and ec2m_ready_s (seconds from the fork to the readiness line, polled every
+# 5 ms).
 start_ec2m() {
-  local dir=$1 log_file t0 line
+  local dir=$1 bin=${2:-$EC2M} log_file t0 line
   mkdir -p "$dir"
   log_file="$dir.log"
   : >"$log_file"
   t0=$(now)
-  "$EC2M" sim serve --listen 127.0.0.1:0 --data-dir "$dir" >"$log_file" 2>&1 &
+  "$bin" sim serve --listen 127.0.0.1:0 --data-dir "$dir" >"$log_file" 2>&1 &
   ec2m_pid=$!
   pids+=("$ec2m_pid")
   for _ in $(seq 12000); do  # 60 s
@@ -299,4 +309,8 @@ fi
 if wants client_page || wants cli_list; then
   # shellcheck source=bench/client_scenarios.sh
   source "$root/bench/client_scenarios.sh"
+fi
+if wants stream; then
+  # shellcheck source=bench/stream_scenarios.sh
+  source "$root/bench/stream_scenarios.sh"
 fi

@@ -23,6 +23,18 @@ class Ec2 {
   // Instances grouped by reservation. ids = instance ids; max_results (5..1000) cannot be
   // combined with ids (InvalidParameterCombination).
   virtual Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) = 0;
+  // DescribeInstances(req) read `limit` instances at a time, for an endpoint that sends a large
+  // answer while still reading it. REQUIRES: !req.max_results, limit > 0. req.next_token is ""
+  // for the first window, then the next_token of the window before; it is "" after the last. The
+  // windows hold the instances DescribeInstances(req) would answer, in its order and grouping,
+  // except that a reservation may continue from one window into the next (same id, last of one,
+  // first of the other). Id lists are read window by window too, which DescribeInstances refuses
+  // (InvalidParameterCombination, as EC2). Each window is read at its own time: the windows
+  // together are not one snapshot. Errors: DescribeInstances'; those the request itself causes
+  // (unknown or malformed ids, bad filters, dry run) come with the first window.
+  // This default reads id lists in one window and pages the rest with max_results (limit
+  // clamped to DescribeInstances' 5..1000).
+  virtual Result<Page<Reservation>> DescribeInstancesWindow(const DescribeRequest& req, int limit);
   virtual Result<Page<InstanceStatus>> DescribeInstanceStatus(
       const DescribeInstanceStatusRequest& req) = 0;
   virtual Result<std::vector<InstanceStateChange>> StartInstances(

@@ -42,6 +42,9 @@ class SimRegion final : public Ec2 {
 
   Result<Reservation> RunInstances(const RunInstancesRequest& req) override;
   Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override;
+  // Pages id lists with the same tokens as the rest (the position of the next instance); faults
+  // are drawn once, for the first window.
+  Result<Page<Reservation>> DescribeInstancesWindow(const DescribeRequest& req, int limit) override;
   Result<Page<InstanceStatus>> DescribeInstanceStatus(
       const DescribeInstanceStatusRequest& req) override;
   Result<std::vector<InstanceStateChange>> StartInstances(const InstanceIdsRequest& req) override;
@@ -86,6 +89,9 @@ class SimRegion final : public Ec2 {
 
   // The faults that apply to `operation`.
   OperationFault FaultFor(std::string_view operation) const;
+  // DescribeInstances without its fault and paging checks: at most `limit` instances, from the
+  // position req.next_token names, id lists included.
+  Result<Page<Reservation>> ReadInstances(const DescribeRequest& req, size_t limit);
   // Fails the call as the FaultConfig says for `operation` (after its added latency).
   Result<void> InjectFault(std::string_view operation);
   // Writes records through to the store. REQUIRES: mu_ held.

@@ -533,6 +533,21 @@ Result<Reservation> SimRegion::RunInstances(const RunInstancesRequest& req) {
 Result<Page<Reservation>> SimRegion::DescribeInstances(const DescribeRequest& req) {
   EC2M_RETURN_IF_ERROR(InjectFault("DescribeInstances"));
   EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, true));
+  return ReadInstances(req, req.max_results ? static_cast<size_t>(*req.max_results) : SIZE_MAX);
+}
+
+Result<Page<Reservation>> SimRegion::DescribeInstancesWindow(const DescribeRequest& req,
+                                                             int limit) {
+  // One request, one fault: a fault drawn again for every window would cut most large answers
+  // short, which no client could tell from a network failure.
+  if (req.next_token.empty()) {
+    EC2M_RETURN_IF_ERROR(InjectFault("DescribeInstances"));
+  }
+  EC2M_RETURN_IF_ERROR(CheckPaging(req, 5, 1000, true));  // max_results is the caller's mistake
+  return ReadInstances(req, static_cast<size_t>(std::max(limit, 1)));
+}
+
+Result<Page<Reservation>> SimRegion::ReadInstances(const DescribeRequest& req, size_t limit) {
   EC2M_RETURN_IF_ERROR(ValidateFilters<Instance>(req.filters, InstanceValues));
   uint64_t start_seq = 0;
   if (!req.next_token.empty()) {
@@ -556,7 +571,6 @@ Result<Page<Reservation>> SimRegion::DescribeInstances(const DescribeRequest& re
   }
 
   Page<Reservation> page;
-  const size_t limit = req.max_results ? static_cast<size_t>(*req.max_results) : SIZE_MAX;
   size_t count = 0;
   auto emit = [&](const InstanceRecord& r) -> bool {
     if (!Visible(r, now, config_.delays)) {
@@ -582,8 +596,11 @@ Result<Page<Reservation>> SimRegion::DescribeInstances(const DescribeRequest& re
     return true;
   };
   if (!req.ids.empty()) {
+    // Sorted by seq, so a window's token (the seq of the next instance) resumes an id list too.
     for (const InstanceRecord* r : selected) {
-      emit(*r);
+      if (r->seq >= start_seq && !emit(*r)) {
+        break;
+      }
     }
   } else {
     for (auto it = st.instances.lower_bound(start_seq); it != st.instances.end(); ++it) {

@@ -384,6 +384,50 @@ TEST_F(RegionTest, PaginationCoversEveryInstanceOnce) {
   EXPECT_EQ(AwsCode(region_->DescribeInstances(token)), "InvalidNextToken");
 }
 
+// Windows (for a streamed answer) page id lists too, with the tokens of the rest; together they
+// are the whole answer, in its order.
+TEST_F(RegionTest, WindowsReadIdListsAndEverythingInOrder) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    for (const Instance& inst : Run(6).instances) {
+      ids.push_back(inst.instance_id);
+    }
+  }
+  // Every instance but the first, last first, once twice.
+  DescribeRequest some;
+  some.ids.assign(ids.rbegin(), ids.rend() - 1);
+  some.ids.push_back(ids[5]);
+  for (const DescribeRequest& req : {some, DescribeRequest{}, Filtered("instance-id", ids)}) {
+    auto whole = region_->DescribeInstances(req);
+    ASSERT_TRUE(whole.has_value()) << whole.error().ToString();
+    std::vector<std::string> expected;
+    for (const auto& r : whole->items) {
+      for (const auto& i : r.instances) {
+        expected.push_back(i.instance_id);
+      }
+    }
+    std::vector<std::string> windowed;
+    DescribeRequest window = req;
+    int windows = 0;
+    do {
+      auto page = region_->DescribeInstancesWindow(window, 5);
+      ASSERT_TRUE(page.has_value()) << page.error().ToString();
+      ++windows;
+      for (const auto& r : page->items) {
+        for (const auto& i : r.instances) {
+          windowed.push_back(i.instance_id);
+        }
+      }
+      window.next_token = page->next_token;
+    } while (!window.next_token.empty());
+    EXPECT_EQ(windowed, expected);
+    EXPECT_EQ(windows, static_cast<int>((expected.size() + 4) / 5));
+  }
+  DescribeRequest unknown;
+  unknown.ids = {ids[0], "i-0123456789abcdef0"};
+  EXPECT_EQ(AwsCode(region_->DescribeInstancesWindow(unknown, 5)), "InvalidInstanceID.NotFound");
+}
+
 TEST_F(RegionTest, StateSurvivesRestart) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("ec2m-region-" + std::to_string(::getpid()) + "-" +

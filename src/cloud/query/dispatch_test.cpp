@@ -1,7 +1,9 @@
 #include "cloud/query/dispatch.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <pugixml.hpp>
 
 namespace ec2m::query {
@@ -14,6 +16,9 @@ class FakeEc2 final : public Ec2 {
   int calls = 0;
   std::optional<Error> fail;
   DescribeRequest last_describe;
+  // What DescribeInstances lists: paged by max_results (tokens are positions), consecutive
+  // instances of one reservation_id grouped into one reservation.
+  std::vector<Instance> fleet;
 
   template <typename T>
   Result<T> Answer(T value) {
@@ -36,7 +41,20 @@ class FakeEc2 final : public Ec2 {
   }
   Result<Page<Reservation>> DescribeInstances(const DescribeRequest& req) override {
     last_describe = req;
-    return Answer(Page<Reservation>{});
+    const size_t start = req.next_token.empty() ? 0 : std::stoul(req.next_token);
+    const size_t end =
+        req.max_results ? std::min(fleet.size(), start + *req.max_results) : fleet.size();
+    Page<Reservation> page;
+    for (size_t n = start; n < end; ++n) {
+      if (page.items.empty() || page.items.back().reservation_id != fleet[n].reservation_id) {
+        page.items.push_back(Reservation{fleet[n].reservation_id, "123456789012", {}, {}});
+      }
+      page.items.back().instances.push_back(fleet[n]);
+    }
+    if (end < fleet.size()) {
+      page.next_token = std::to_string(end);
+    }
+    return Answer(std::move(page));
   }
   Result<Page<InstanceStatus>> DescribeInstanceStatus(
       const DescribeInstanceStatusRequest&) override {
@@ -260,6 +278,112 @@ TEST(DispatchTest, EveryActionIsServed) {
     EXPECT_EQ(RootName(r), std::string(action) + "Response");
     EXPECT_EQ(ec2.calls, 1);
   }
+}
+
+// 23 instances in reservations of 7, 9 and 7.
+std::vector<Instance> Fleet() {
+  std::vector<Instance> fleet;
+  for (int n = 0; n < 23; ++n) {
+    Instance i;
+    i.instance_id = fmt::format("i-{:017x}", n);
+    i.reservation_id = n < 7    ? "r-00000000000000001"
+                       : n < 16 ? "r-00000000000000002"
+                                : "r-00000000000000003";
+    i.image_id = "ami-12345678";
+    i.tags = {{"Name", "web & <" + std::to_string(n) + ">"}};
+    fleet.push_back(std::move(i));
+  }
+  return fleet;
+}
+
+// Calls `stream` until it says the end; the pieces concatenated.
+std::string Drain(QueryResponse& r, int& pieces) {
+  std::string body = r.body;
+  for (bool more = static_cast<bool>(r.stream); more;) {
+    std::string piece;
+    auto next = r.stream(piece);
+    EXPECT_TRUE(next.has_value());
+    more = next.has_value() && *next;
+    body += piece;
+    ++pieces;
+  }
+  return body;
+}
+
+// DispatchStreamed with windows of 5 instances.
+QueryResponse ServeStreamed(FakeEc2& ec2, std::string_view body) {
+  auto params = ParseForm(body);
+  EXPECT_TRUE(params.has_value());
+  return DispatchStreamed(ec2, params ? *params : Params{}, "req-1", 5);
+}
+
+TEST(DispatchStreamedTest, AnswersLargerThanAWindowAreDispatchsAnswerInPieces) {
+  FakeEc2 ec2;
+  ec2.fleet = Fleet();
+  const QueryResponse whole = Serve(ec2, "Action=DescribeInstances&Version=2016-11-15");
+  QueryResponse streamed = ServeStreamed(ec2, "Action=DescribeInstances&Version=2016-11-15");
+  EXPECT_EQ(streamed.status, 200);
+  ASSERT_TRUE(streamed.stream);
+  EXPECT_EQ(streamed.body, "");
+  EXPECT_EQ(ec2.calls, 2);  // Serve's, then the first window only
+  int pieces = 0;
+  EXPECT_EQ(Drain(streamed, pieces), whole.body);
+  EXPECT_EQ(pieces, 5);  // 5 + 5 + 5 + 5 + 3 instances
+  EXPECT_EQ(ec2.last_describe.max_results, 5);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(whole.body.c_str()));
+  EXPECT_EQ(doc.select_nodes("//reservationSet/item").size(), 3u);
+}
+
+TEST(DispatchStreamedTest, OneWindowIsAWholeAnswer) {
+  FakeEc2 ec2;
+  ec2.fleet = Fleet();
+  ec2.fleet.resize(5);
+  const QueryResponse streamed = ServeStreamed(ec2, "Action=DescribeInstances");
+  EXPECT_FALSE(streamed.stream);
+  EXPECT_EQ(streamed.body, Serve(ec2, "Action=DescribeInstances").body);
+}
+
+TEST(DispatchStreamedTest, PagesAndOtherActionsAreDispatched) {
+  FakeEc2 ec2;
+  ec2.fleet = Fleet();
+  const QueryResponse page = ServeStreamed(ec2, "Action=DescribeInstances&MaxResults=10");
+  EXPECT_FALSE(page.stream);
+  EXPECT_EQ(ec2.last_describe.max_results, 10);
+  EXPECT_EQ(page.body, Serve(ec2, "Action=DescribeInstances&MaxResults=10").body);
+  EXPECT_EQ(ServeStreamed(ec2, "Action=DescribeRegions").body,
+            Serve(ec2, "Action=DescribeRegions").body);
+}
+
+TEST(DispatchStreamedTest, FirstWindowErrorsAreErrorAnswers) {
+  FakeEc2 ec2;
+  ec2.fleet = Fleet();
+  EXPECT_EQ(ErrorCodeOf(ServeStreamed(ec2, "Action=DescribeInstances&InstanceId.1=i-xyz")),
+            "InvalidInstanceID.Malformed");
+  EXPECT_EQ(ec2.calls, 0);
+  ec2.fail = Error{ErrorCode::kNotFound, "The instance ID 'i-12345678' does not exist",
+                   "InvalidInstanceID.NotFound", ""};
+  const QueryResponse missing = ServeStreamed(ec2, "Action=DescribeInstances");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_FALSE(missing.stream);
+  EXPECT_EQ(ErrorCodeOf(missing), "InvalidInstanceID.NotFound");
+}
+
+TEST(DispatchStreamedTest, ALaterWindowsErrorCutsTheAnswer) {
+  FakeEc2 ec2;
+  ec2.fleet = Fleet();
+  QueryResponse r = ServeStreamed(ec2, "Action=DescribeInstances");
+  ASSERT_TRUE(r.stream);
+  std::string piece;
+  auto first = r.stream(piece);  // the first window, read before the answer
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(*first);
+  EXPECT_NE(piece.find("<DescribeInstancesResponse"), std::string::npos);
+  ec2.fail = Error{ErrorCode::kUnavailable, "gone", "", ""};
+  piece.clear();
+  auto next = r.stream(piece);
+  ASSERT_FALSE(next.has_value());
+  EXPECT_EQ(next.error().code, ErrorCode::kUnavailable);
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 
 namespace ec2m::query::internal {
 
+// Bytes of XML per instance in DescribeInstances and RunInstances, to size a buffer once.
+inline constexpr size_t kInstanceXmlEstimate = 2048;
+
 // The declaration, `<{action}Response xmlns=...>` and `<requestId>`.
 void BeginResponse(XmlWriter& w, std::string_view action, std::string_view request_id);
 // `</{action}Response>`.

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cloud/query/xml_writer.hpp"
 #include "core/ec2_types.hpp"
 
 namespace ec2m::query {
@@ -20,6 +21,38 @@ inline constexpr std::string_view kXmlNamespace = "http://ec2.amazonaws.com/doc/
 
 std::string SerializeRunInstances(std::string_view request_id, const Reservation& reservation);
 std::string SerializeDescribeInstances(std::string_view request_id, const Page<Reservation>& page);
+
+// DescribeInstances' answer written in parts, for an answer sent while the region is still being
+// read: the constructor writes the prologue, Add() each window of reservations in order, End() the
+// closing tags; Take() hands over what was written since the last Take(). The parts concatenated
+// are the bytes SerializeDescribeInstances writes for the windows' reservations in one page, with
+// one difference that makes them equal to the region's whole answer: a reservation that a window
+// boundary cuts in two (the last of one window, the first of the next, same id) is one entry, its
+// instances continuing across the boundary, as the region groups them when read in one go. So the
+// entry last added stays open until the next Add() or End(): memory is bounded by a window, never
+// by a reservation. SerializeDescribeInstances is this writer with one Add(). Not thread-safe.
+class DescribeInstancesWriter {
+ public:
+  // `reserve`: bytes to allocate up front (an estimate of the first part).
+  DescribeInstancesWriter(std::string_view request_id, size_t reserve);
+
+  void Add(const std::vector<Reservation>& reservations);
+  // `next_token` as in Page (empty: none). REQUIRES: called once, after the last Add().
+  void End(const std::string& next_token);
+  std::string Take() { return w_.Take(); }
+  // Take(), appended to `out` (see XmlWriter::TakeInto: a piece buffer reused for every window
+  // and this writer trade buffers instead of allocating anew).
+  void TakeInto(std::string& out) { w_.TakeInto(out); }
+
+ private:
+  // `</instancesSet></item>` for the entry left open, if any.
+  void CloseOpenReservation();
+
+  XmlWriter w_;
+  bool open_ = false;    // an entry's instancesSet is open
+  std::string open_id_;  // its reservation id
+};
+
 std::string SerializeDescribeInstanceStatus(std::string_view request_id,
                                             const Page<InstanceStatus>& page);
 // StartInstances, StopInstances, TerminateInstances: `instancesSet` of state changes.

@@ -9,14 +9,12 @@ namespace ec2m::query {
 
 using internal::BeginResponse;
 using internal::EndResponse;
+using internal::kInstanceXmlEstimate;
 using internal::WriteInstanceState;
 using internal::WriteNextToken;
 using internal::WriteTagSet;
 
 namespace {
-
-// Bytes of XML per instance, to size the output once.
-constexpr size_t kInstanceXmlEstimate = 2048;
 
 void WriteGroupSet(XmlWriter& w, const std::vector<GroupIdentifier>& groups) {
   if (groups.empty()) {
@@ -116,19 +114,28 @@ void WriteInstance(XmlWriter& w, const Instance& i) {
   w.Close("item");
 }
 
-// reservationId, ownerId, groupSet, instancesSet: the members of a Reservation.
-void WriteReservationMembers(XmlWriter& w, const Reservation& r) {
+// reservationId, ownerId, groupSet: the members of a Reservation before its instancesSet.
+void WriteReservationHead(XmlWriter& w, const Reservation& r) {
   w.Text("reservationId", r.reservation_id);
   w.Text("ownerId", r.owner_id);
   WriteGroupSet(w, r.groups);
+}
+
+void WriteInstances(XmlWriter& w, const std::vector<Instance>& instances) {
+  for (const Instance& i : instances) {
+    WriteInstance(w, i);
+  }
+}
+
+// reservationId, ownerId, groupSet, instancesSet: the members of a Reservation.
+void WriteReservationMembers(XmlWriter& w, const Reservation& r) {
+  WriteReservationHead(w, r);
   if (r.instances.empty()) {
     w.Empty("instancesSet");
     return;
   }
   w.Open("instancesSet");
-  for (const Instance& i : r.instances) {
-    WriteInstance(w, i);
-  }
+  WriteInstances(w, r.instances);
   w.Close("instancesSet");
 }
 
@@ -164,18 +171,57 @@ std::string SerializeDescribeInstances(std::string_view request_id, const Page<R
   for (const Reservation& r : page.items) {
     instances += r.instances.size();
   }
-  XmlWriter w(512 + 256 * page.items.size() + kInstanceXmlEstimate * instances);
-  BeginResponse(w, "DescribeInstances", request_id);
-  w.Open("reservationSet");
-  for (const Reservation& r : page.items) {
-    w.Open("item");
-    WriteReservationMembers(w, r);
-    w.Close("item");
-  }
-  w.Close("reservationSet");
-  WriteNextToken(w, page.next_token);
-  EndResponse(w, "DescribeInstances");
+  DescribeInstancesWriter w(request_id,
+                            512 + 256 * page.items.size() + kInstanceXmlEstimate * instances);
+  w.Add(page.items);
+  w.End(page.next_token);
   return w.Take();
+}
+
+DescribeInstancesWriter::DescribeInstancesWriter(std::string_view request_id, size_t reserve)
+    : w_(reserve) {
+  BeginResponse(w_, "DescribeInstances", request_id);
+  w_.Open("reservationSet");
+}
+
+void DescribeInstancesWriter::Add(const std::vector<Reservation>& reservations) {
+  auto it = reservations.begin();
+  // Only across a boundary: two entries of one id inside a window are the caller's to keep apart.
+  if (open_ && it != reservations.end() && it->reservation_id == open_id_ &&
+      !it->instances.empty()) {
+    WriteInstances(w_, it->instances);
+    ++it;
+  }
+  for (; it != reservations.end(); ++it) {
+    CloseOpenReservation();
+    w_.Open("item");
+    WriteReservationHead(w_, *it);
+    if (it->instances.empty()) {
+      w_.Empty("instancesSet");
+      w_.Close("item");
+      continue;
+    }
+    w_.Open("instancesSet");
+    WriteInstances(w_, it->instances);
+    open_ = true;
+    open_id_ = it->reservation_id;
+  }
+}
+
+void DescribeInstancesWriter::End(const std::string& next_token) {
+  CloseOpenReservation();
+  w_.Close("reservationSet");
+  WriteNextToken(w_, next_token);
+  EndResponse(w_, "DescribeInstances");
+}
+
+void DescribeInstancesWriter::CloseOpenReservation() {
+  if (!open_) {
+    return;
+  }
+  w_.Close("instancesSet");
+  w_.Close("item");
+  open_ = false;
 }
 
 std::string SerializeDescribeInstanceStatus(std::string_view request_id,

@@ -146,6 +146,55 @@ TEST(ResponsesTest, NextTokenOnlyWhenSet) {
   EXPECT_FALSE(Exists(root, "nextToken"));
 }
 
+// Reservation `id` holding SampleInstance(n) for each n.
+Reservation SampleReservation(const std::string& id, std::initializer_list<int> ns) {
+  Reservation r{id, "123456789012", {}, {}};
+  for (int n : ns) {
+    r.instances.push_back(SampleInstance(n));
+  }
+  return r;
+}
+
+// Windows may cut a reservation anywhere (even hold nothing); the parts together are the answer
+// with each reservation whole, as the one-page serializer writes it.
+TEST(ResponsesTest, DescribeInstancesWriterPartsAreTheOnePageAnswer) {
+  Page<Reservation> whole;
+  whole.items = {SampleReservation("r-a", {1, 2, 3}), SampleReservation("r-b", {4}),
+                 SampleReservation("r-c", {5, 6})};
+  const std::vector<std::vector<Reservation>> windows = {
+      {SampleReservation("r-a", {1})},
+      {SampleReservation("r-a", {2})},
+      {},
+      {SampleReservation("r-a", {3}), SampleReservation("r-b", {4}), SampleReservation("r-c", {5})},
+      {SampleReservation("r-c", {6})}};
+  DescribeInstancesWriter w(kRequestId, 0);
+  std::string parts = w.Take();
+  for (const auto& window : windows) {
+    w.Add(window);
+    parts += w.Take();
+  }
+  w.End("");
+  parts += w.Take();
+  EXPECT_EQ(parts, SerializeDescribeInstances(kRequestId, whole));
+  pugi::xml_document doc;
+  pugi::xml_node root = Root(doc, parts, "DescribeInstances");
+  EXPECT_EQ(root.select_nodes("reservationSet/item").size(), 3u);
+  EXPECT_EQ(root.select_nodes("reservationSet/item/instancesSet/item").size(), 6u);
+}
+
+// Only a window boundary joins entries: in one page the serializer writes what it is given.
+TEST(ResponsesTest, OnePageKeepsEntriesApart) {
+  Page<Reservation> page;
+  page.items = {SampleReservation("r-a", {1}), SampleReservation("r-a", {2}),
+                Reservation{"r-a", "123456789012", {}, {}}};
+  pugi::xml_document doc;
+  pugi::xml_node root =
+      Root(doc, SerializeDescribeInstances(kRequestId, page), "DescribeInstances");
+  EXPECT_EQ(root.select_nodes("reservationSet/item").size(), 3u);
+  EXPECT_TRUE(Exists(root, "reservationSet/item[3]/instancesSet"));
+  EXPECT_FALSE(Exists(root, "reservationSet/item[3]/instancesSet/item"));
+}
+
 TEST(ResponsesTest, RunInstancesReservationAtRoot) {
   Reservation r{"r-0123456789abcdef0", "123456789012", {}, {SampleInstance(7)}};
   r.instances[0].state = InstanceState::kPending;
@@ -184,6 +233,27 @@ TEST(ResponsesTest, XmlEscaping) {
       out,
       "\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD|"
       "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// An empty buffer trades places with the writer's; a buffer holding text is appended to.
+TEST(ResponsesTest, XmlWriterTakeIntoTradesBuffers) {
+  XmlWriter w(8);
+  std::string piece;
+  piece.reserve(4096);
+  const void* const kept = piece.data();
+  w.Text("a", "1");
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<a>1</a>");
+  EXPECT_EQ(w.view(), "");
+  piece.clear();  // as the HTTP server does between pieces
+  w.Text("b", std::string(100, 'x'));
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<b>" + std::string(100, 'x') + "</b>");
+  EXPECT_EQ(static_cast<const void*>(piece.data()),
+            kept);  // written into the first buffer, now the writer's again
+  w.Empty("c");
+  w.TakeInto(piece);
+  EXPECT_EQ(piece, "<b>" + std::string(100, 'x') + "</b><c/>");
 }
 
 TEST(ResponsesTest, StateChangesAndReturnTrue) {

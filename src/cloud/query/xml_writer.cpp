@@ -119,6 +119,18 @@ std::string XmlWriter::Take() {
   return std::move(buf_);
 }
 
+void XmlWriter::TakeInto(std::string& out) {
+  if (!out.empty()) {
+    out.append(buf_.data(), len_);
+    len_ = 0;
+    return;
+  }
+  buf_.resize(len_);
+  out.swap(buf_);
+  len_ = 0;
+  buf_.resize(buf_.capacity());
+}
+
 void XmlWriter::Declaration() { Put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"); }
 
 void XmlWriter::Open(std::string_view name) {

@@ -36,6 +36,10 @@ class XmlWriter {
   std::string_view view() const { return std::string_view(buf_.data(), len_); }
   // The document; the writer is empty afterwards.
   std::string Take();
+  // Appends the document to `out`; the writer is empty afterwards. When `out` is empty the buffers
+  // are swapped, and the writer keeps `out`'s old capacity as its room: a writer emptied again and
+  // again into a buffer that is cleared in between stops allocating.
+  void TakeInto(std::string& out);
 
   // Appends `text` escaped for XML character data (not for attribute values) to `out`.
   static void AppendEscaped(std::string& out, std::string_view text);

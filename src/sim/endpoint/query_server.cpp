@@ -131,10 +131,10 @@ void QueryServer::HandleQuery(const http::Request& req, http::Response& res) {
   } else if (auto params = RequestParams(req); !params) {
     out = query::ErrorResponse(params.error(), request_id);
   } else {
-    out = query::Dispatch(ec2_, *params, request_id);
+    out = query::DispatchStreamed(ec2_, *params, request_id, describe_window_);
     if (admin_ != nullptr && admin_->ShouldDropResponse(params->Get("Action"))) {
       // The call was applied; its answer is lost: the connection closes after the headers, as
-      // a network failure after the fact would.
+      // a network failure after the fact would. A streamed answer's later windows are never read.
       res.status = 200;
       res.Set("Content-Type", kXmlContentType);
       res.body = std::move(out.body);
@@ -143,6 +143,8 @@ void QueryServer::HandleQuery(const http::Request& req, http::Response& res) {
     }
   }
   Reply(out, request_id, res);
+  // Chunked, its pieces produced on the server's workers as they are written.
+  res.stream = std::move(out.stream);
 }
 
 }  // namespace ec2m::sim

@@ -40,6 +40,8 @@ class QueryServer {
  public:
   // access key id → secret access key
   using CredentialMap = std::map<std::string, std::string, std::less<>>;
+  // EC2's largest page: about 1.6 MB of XML per window.
+  static constexpr int kDefaultDescribeWindow = 1000;
 
   // `admin` may be null (no admin endpoints beyond health). `region` is the region name the
   // credential scope must carry ("us-west-2").
@@ -53,6 +55,12 @@ class QueryServer {
   // its own, distinct from the secret). Unset, the secret key of any credential is taken (`ec2m
   // sim serve`'s documented default). REQUIRES: called before Listen.
   void set_admin_key(std::string key) { admin_key_ = std::move(key); }
+
+  // Instances per window of a streamed DescribeInstances (query::DispatchStreamed): an answer
+  // larger than one window is sent with chunked transfer encoding as the region is read, so the
+  // endpoint's memory is bounded by a window, not by the answer. Tests set small windows; the
+  // default suits real use. REQUIRES: 0 < instances, called before Listen.
+  void set_describe_window(int instances) { describe_window_ = instances; }
 
   // Binds host:port (port 0: an ephemeral port) and serves in a background thread; returns the
   // bound port once the server accepts connections.
@@ -80,6 +88,7 @@ class QueryServer {
   Random& random_;
   const std::string region_;
   std::string admin_key_;  // "" = any credential's secret
+  int describe_window_ = kDefaultDescribeWindow;
 
   http::Server http_;
 };

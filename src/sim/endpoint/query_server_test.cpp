@@ -1,6 +1,7 @@
 #include <set>
 #include <thread>
 
+#include "cloud/query/responses.hpp"
 #include "sim/endpoint/test_client.hpp"
 
 namespace ec2m::sim::testing {
@@ -249,6 +250,164 @@ TEST_F(QueryServerTest, ListenTwiceFailsAndStopIsIdempotent) {
   port_ = *restarted;
   client_ = std::make_unique<aws::HttpClient>(aws::HttpClientOptions{});
   EXPECT_EQ(Post("Action=DescribeRegions").status, 200);
+}
+
+// Windows of 50 instances, and 230 instances in reservations of 70, 90 and 70 (tagged Batch=odd,
+// even, odd): every window boundary but one cuts a reservation.
+class StreamingTest : public QueryServerTest {
+ protected:
+  void SetUp() override {
+    describe_window_ = 50;
+    QueryServerTest::SetUp();
+    const std::pair<int, const char*> reservations[] = {{70, "odd"}, {90, "even"}, {70, "odd"}};
+    for (const auto& [count, batch] : reservations) {
+      Reply r = Post(std::string("Action=RunInstances&Version=2016-11-15&ImageId=") + kImage +
+                     "&InstanceType=t3.micro&MinCount=" + std::to_string(count) +
+                     "&MaxCount=" + std::to_string(count) +
+                     "&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Batch"
+                     "&TagSpecification.1.Tag.1.Value=" +
+                     batch);
+      ASSERT_EQ(r.status, 200) << r.body;
+      pugi::xml_document doc;
+      for (const auto& id : Xml(doc, r).select_nodes("instancesSet/item/instanceId")) {
+        ids_.emplace_back(id.node().child_value());
+      }
+    }
+    ASSERT_EQ(ids_.size(), 230u);
+  }
+
+  // The region's whole answer to `req`, serialized in one go as Dispatch does, under the request
+  // id of `reply` (the clock stands still: the states are those the endpoint saw).
+  std::string OneShot(const Reply& reply, const DescribeRequest& req) {
+    auto page = region_->DescribeInstances(req);
+    EXPECT_TRUE(page.has_value()) << page.error().ToString();
+    return page ? query::SerializeDescribeInstances(reply.request_id, *page) : "";
+  }
+
+  static std::string IdParams(const std::vector<std::string>& ids) {
+    std::string out;
+    for (size_t n = 0; n < ids.size(); ++n) {
+      out += "&InstanceId." + std::to_string(n + 1) + "=" + ids[n];
+    }
+    return out;
+  }
+
+  static size_t Count(const Reply& reply, const char* xpath) {
+    pugi::xml_document doc;
+    return Xml(doc, reply).select_nodes(xpath).size();
+  }
+
+  std::vector<std::string> ids_;  // in launch order
+};
+
+TEST_F(StreamingTest, EverythingIsStreamedAndIsTheOneShotAnswer) {
+  Reply r = Post("Action=DescribeInstances&Version=2016-11-15");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.transfer_encoding, "chunked");
+  EXPECT_EQ(r.content_length, "");
+  EXPECT_EQ(r.content_type, "text/xml;charset=UTF-8");
+  EXPECT_EQ(r.body, OneShot(r, {}));
+  EXPECT_EQ(Count(r, "/DescribeInstancesResponse/reservationSet/item/instancesSet/item"), 230u);
+  // Windows do not split reservations in the answer.
+  EXPECT_EQ(Count(r, "/DescribeInstancesResponse/reservationSet/item"), 3u);
+  EXPECT_EQ(Count(r, "/DescribeInstancesResponse/nextToken"), 0u);
+}
+
+TEST_F(StreamingTest, FilteredAnswerIsStreamed) {
+  Reply r = Post(
+      "Action=DescribeInstances&Filter.1.Name=tag:Batch&Filter.1.Value.1=o*"
+      "&Filter.2.Name=instance-type&Filter.2.Value.1=t3.micro");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.transfer_encoding, "chunked");
+  DescribeRequest req;
+  req.filters = {{"tag:Batch", {"o*"}}, {"instance-type", {"t3.micro"}}};
+  EXPECT_EQ(r.body, OneShot(r, req));
+  EXPECT_EQ(Count(r, "//instancesSet/item"), 140u);
+  EXPECT_EQ(Count(r, "//reservationSet/item"), 2u);
+}
+
+TEST_F(StreamingTest, IdListIsStreamedInTheRegionsOrder) {
+  // Every other instance, last first, one of them twice: the answer is in launch order, once each.
+  std::vector<std::string> some;
+  for (size_t n = ids_.size(); n >= 2; n -= 2) {
+    some.push_back(ids_[n - 1]);
+  }
+  some.push_back(ids_[1]);
+  ASSERT_EQ(some.size(), 116u);
+  Reply r = Post("Action=DescribeInstances" + IdParams(some));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.transfer_encoding, "chunked");
+  DescribeRequest req;
+  req.ids = some;
+  EXPECT_EQ(r.body, OneShot(r, req));
+  pugi::xml_document doc;
+  auto listed = Xml(doc, r).select_nodes("//instancesSet/item/instanceId");
+  ASSERT_EQ(listed.size(), 115u);
+  EXPECT_EQ(listed[0].node().child_value(), ids_[1]);
+  EXPECT_EQ(listed[listed.size() - 1].node().child_value(), ids_.back());
+}
+
+// The first window is read before the answer starts: what the request gets wrong is an error
+// answer with a Content-Length, not a stream cut short.
+TEST_F(StreamingTest, ErrorsTheRequestCausesAreWholeErrorAnswers) {
+  std::vector<std::string> with_unknown = ids_;
+  with_unknown.push_back("i-0123456789abcdef0");
+  Reply unknown = Post("Action=DescribeInstances" + IdParams(with_unknown));
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Ec2Error(unknown), "InvalidInstanceID.NotFound");
+  EXPECT_NE(unknown.content_length, "");
+  EXPECT_EQ(unknown.transfer_encoding, "");
+
+  Reply filter = Post("Action=DescribeInstances&Filter.1.Name=bogus&Filter.1.Value.1=x");
+  EXPECT_EQ(filter.status, 400);
+  EXPECT_EQ(Ec2Error(filter), "InvalidParameterValue");
+  EXPECT_NE(filter.content_length, "");
+
+  Reply dry_run = Post("Action=DescribeInstances&DryRun=true");
+  EXPECT_EQ(dry_run.status, 412);
+  EXPECT_EQ(Ec2Error(dry_run), "DryRunOperation");
+  EXPECT_NE(dry_run.content_length, "");
+
+  Reply auth = Post("Action=DescribeInstances",
+                    Signing{.credentials = kOtherCredentials, .region = "eu-west-1"});
+  EXPECT_EQ(Ec2Error(auth), "AuthFailure");
+  EXPECT_NE(auth.content_length, "");
+}
+
+TEST_F(StreamingTest, OneWindowAnswersHaveAContentLength) {
+  // Exactly a window: the region knows there is no next one, so nothing is streamed.
+  const std::vector<std::string> fifty(ids_.begin(), ids_.begin() + 50);
+  Reply r = Post("Action=DescribeInstances" + IdParams(fifty));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.transfer_encoding, "");
+  EXPECT_EQ(r.content_length, std::to_string(r.body.size()));
+  DescribeRequest req;
+  req.ids = fifty;
+  EXPECT_EQ(r.body, OneShot(r, req));
+  EXPECT_EQ(Count(r, "//instancesSet/item"), 50u);
+}
+
+TEST_F(StreamingTest, PagesAskedForAreNotStreamed) {
+  Reply r = Post("Action=DescribeInstances&MaxResults=100");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.transfer_encoding, "");
+  EXPECT_NE(r.content_length, "");
+  DescribeRequest req;
+  req.max_results = 100;
+  EXPECT_EQ(r.body, OneShot(r, req));
+  EXPECT_EQ(Count(r, "//instancesSet/item"), 100u);
+  EXPECT_EQ(Count(r, "/DescribeInstancesResponse/nextToken"), 1u);
+}
+
+TEST_F(StreamingTest, LostAnswersAreStillLost) {
+  FaultConfig faults;
+  faults.operations["DescribeInstances"].drop_response_rate = 1;
+  region_->SetFaults(faults);
+  EXPECT_EQ(Post("Action=DescribeInstances").status, 0);  // headers, then the connection closes
+  region_->SetFaults({});
+  Reply r = Post("Action=DescribeInstances");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Count(r, "//instancesSet/item"), 230u);
 }
 
 TEST_F(QueryServerTest, BindingATakenPortFails) {

@@ -13,6 +13,8 @@ Reply ToReply(const aws::HttpResult& result) {
   reply.body = result.body;
   reply.content_type = result.Header("Content-Type");
   reply.request_id = result.Header("x-amzn-RequestId");
+  reply.content_length = result.Header("Content-Length");
+  reply.transfer_encoding = result.Header("Transfer-Encoding");
   return reply;
 }
 
@@ -35,6 +37,9 @@ void EndpointTest::SetUp() {
           {kCredentials.access_key_id, kCredentials.secret_access_key},
           {kOtherCredentials.access_key_id, kOtherCredentials.secret_access_key}},
       *clock_, *random_, "us-west-2");
+  if (describe_window_ > 0) {
+    server_->set_describe_window(describe_window_);
+  }
   auto port = server_->Listen("127.0.0.1", 0);
   ASSERT_TRUE(port.has_value()) << port.error().ToString();
   port_ = *port;

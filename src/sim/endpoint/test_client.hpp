@@ -33,7 +33,9 @@ struct Reply {
   int status = 0;  // 0: no response (connection failed)
   std::string body;
   std::string content_type;
-  std::string request_id;  // x-amzn-RequestId
+  std::string request_id;         // x-amzn-RequestId
+  std::string content_length;     // "" when absent
+  std::string transfer_encoding;  // "chunked" for a streamed answer
 };
 
 // How to sign a request; defaults sign correctly for the fixture's server.
@@ -70,6 +72,7 @@ class EndpointTest : public ::testing::Test {
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<SimRegion> region_;
   std::unique_ptr<QueryServer> server_;
+  int describe_window_ = 0;  // > 0: the server's describe window, set before SetUp()
   int port_ = 0;
   std::unique_ptr<aws::HttpClient> client_;
 };
