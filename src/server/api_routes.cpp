@@ -485,7 +485,7 @@ void ApiServer::AddRoutes() {
       [this](Call& call) -> Result<Reply> {
         auto body = RequestBody(call);
         EC2M_RETURN_IF_ERROR(body);
-        (void)body->String("env");  // checked by Admit
+        (void)body->String("env");  // checked by Authorize
         auto action = body->String("action");
         EC2M_RETURN_IF_ERROR(action);
         auto ids = body->OptStrings("ids");

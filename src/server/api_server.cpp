@@ -186,7 +186,7 @@ Result<void> ApiServer::AuditRequest(const Route& route, const Call& call) {
   return {};
 }
 
-Result<void> ApiServer::Admit(const Route& route, Call& call) {
+Result<void> ApiServer::Identify(const Route& route, Call& call) {
   if (route.access == Access::kPublic) {
     return {};
   }
@@ -204,6 +204,28 @@ Result<void> ApiServer::Admit(const Route& route, Call& call) {
     return Fail(who.error());
   }
   call.who = std::move(*who);
+  return {};
+}
+
+Result<void> ApiServer::TakeRate(const Call& call) {
+  // A signed-in user is limited as themself wherever they call from, the metrics scraper (its
+  // token) as itself, anyone else (a bad token among them) as their address.
+  const bool user = call.who != nullptr;
+  const bool scraper = !user && !options_.metrics_token.empty() && !call.bearer.empty() &&
+                       ConstantTimeEquals(Sha256Hex(call.bearer), metrics_token_hash_);
+  auto allowed = user ? rate_limiter_.Take("user:" + call.who->user.email, call.who->user.email)
+                 : scraper ? rate_limiter_.Take("metrics", "the metrics scraper")
+                           : rate_limiter_.Take("address:" + call.source, "address " + call.source);
+  if (!allowed) {
+    metrics_.RateLimited(user);
+  }
+  return allowed;
+}
+
+Result<void> ApiServer::Authorize(const Route& route, Call& call) {
+  if (route.access == Access::kPublic) {
+    return {};
+  }
   const User& user = call.who->user;
   auto denied = [&](std::string message) -> Result<void> {
     if (route.method != "GET") {
@@ -277,22 +299,16 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
   Reply reply;
   Error error;
   bool failed = false;
-  auto admitted = Admit(route, call);
+  // Who calls, then their rate (a refused request is the rate's, whatever else was wrong), then
+  // what they may do: a throttled flood of forbidden changes writes no audit entry each.
+  auto admitted = Identify(route, call);
   if (route.rate_limited) {
-    // After Admit, which says who calls: a signed-in user is limited as themself wherever they
-    // call from, the metrics scraper (its token) as itself, anyone else (a bad token among them)
-    // as their address.
-    const bool user = call.who != nullptr;
-    const bool scraper = !user && !options_.metrics_token.empty() && !call.bearer.empty() &&
-                         ConstantTimeEquals(Sha256Hex(call.bearer), metrics_token_hash_);
-    auto allowed = user ? rate_limiter_.Take("user:" + call.who->user.email, call.who->user.email)
-                   : scraper
-                       ? rate_limiter_.Take("metrics", "the metrics scraper")
-                       : rate_limiter_.Take("address:" + call.source, "address " + call.source);
-    if (!allowed) {
-      metrics_.RateLimited(user);
-      admitted = Fail(std::move(allowed).error());
+    if (auto allowed = TakeRate(call); !allowed) {
+      admitted = std::move(allowed);
     }
+  }
+  if (admitted) {
+    admitted = Authorize(route, call);
   }
   if (admitted && route.audit_request) {
     admitted = AuditRequest(route, call);
@@ -547,6 +563,10 @@ void ApiServer::Dispatch(const http::Request& req, http::Response& res) {
 }
 
 bool ApiServer::Quick(const http::Request& req, http::Response& res) {
+  // Only reads are quick: a change goes to the pool without being routed twice.
+  if (req.method != "GET" && req.method != "HEAD") {
+    return false;
+  }
   Resolved resolved = Resolve(req);
   if (resolved.route == nullptr) {
     ServeUnrouted(resolved, req, res);

@@ -65,7 +65,7 @@ struct Call {
   std::string request_id;
   std::string source;  // the client's address
   std::string bearer;
-  std::shared_ptr<const Principal> who;  // null until Admit signs the caller in
+  std::shared_ptr<const Principal> who;  // null until Identify signs the caller in
   std::string env;  // the environment the route's access was checked against, if any
   std::map<std::string, std::string> params;  // path parameters by name
 
@@ -194,12 +194,17 @@ class ApiServer {
   void ReplyError(const Error& error, int status, http::Response& res);
   // "<this process's UUID>-<counter>": every answer's X-Request-Id.
   std::string NextRequestId();
-  // `who`: the caller when already known (the quick path), else Admit finds them.
+  // `who`: the caller when already known (the quick path), else Identify finds them.
   void Serve(const Route& route, std::map<std::string, std::string> params,
              const http::Request& req, http::Response& res,
              std::shared_ptr<const Principal> who = nullptr);
-  // Checks the route's access for `call`; sets call.who and call.env.
-  Result<void> Admit(const Route& route, Call& call);
+  // Signs the caller in when the route is not public (sets call.who, unless already known).
+  Result<void> Identify(const Route& route, Call& call);
+  // Takes a request from the caller's rate (ApiOptions::rate): the user's, the metrics scraper's
+  // or the address's. Errors: kThrottled with retry_after_seconds.
+  Result<void> TakeRate(const Call& call);
+  // Checks the route's access for the identified caller; sets call.env.
+  Result<void> Authorize(const Route& route, Call& call);
   // Writes the audit entry of a request about to change something (Route::audit_request).
   // Errors: kUnavailable when the audit log cannot be written.
   Result<void> AuditRequest(const Route& route, const Call& call);

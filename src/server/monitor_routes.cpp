@@ -223,7 +223,7 @@ void ApiServer::AddMonitorRoutes() {
              EC2M_RETURN_IF_ERROR(m);
              auto body = RequestBody(call);
              EC2M_RETURN_IF_ERROR(body);
-             (void)body->String("env");  // read by Admit
+             (void)body->String("env");  // read by Authorize
              auto data = body->Objects("data");
              EC2M_RETURN_IF_ERROR(data);
              if (data->empty() || data->size() > kMaxPublished) {

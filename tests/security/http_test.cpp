@@ -257,6 +257,26 @@ TEST_F(RateLimitAttackTest, AFloodingUserIsRefused429WithRetryAfterAndOthersAreN
       << metrics;
 }
 
+TEST_F(RateLimitAttackTest, AThrottledFloodOfForbiddenChangesIsNotAuditedEach) {
+  const std::string viewer = UserWith("denied@example.com", {{"dev", "viewer"}});
+  int refused = 0;
+  for (int i = 0; i < 60; ++i) {
+    const int status =
+        Call("POST", "/api/v1/instances/dev/i-0123456789abcdef0/stop", viewer).status;
+    EXPECT_TRUE(status == 403 || status == 429) << status;
+    refused += status == 429 ? 1 : 0;
+  }
+  EXPECT_GE(refused, 30);
+  // Each denial that got past the rate is audited; the throttled ones are not written at all.
+  int denials = 0;
+  const Answer audit = Call("GET", "/api/v1/audit?limit=1000", admin_);
+  for (const auto& entry : audit.body["items"]) {
+    denials += entry.value("action", "") == "access.denied" ? 1 : 0;
+  }
+  EXPECT_GT(denials, 0);
+  EXPECT_EQ(denials, 60 - refused) << audit.body.dump();
+}
+
 TEST_F(RateLimitAttackTest, RequestsWithABadTokenAreLimitedByAddress) {
   int refused = 0;
   for (int i = 0; i < 60; ++i) {
