@@ -389,11 +389,11 @@ Result<LoginResult> Identity::Login(const std::string& email_in, const std::stri
 
 Result<std::shared_ptr<const Principal>> Identity::Authenticate(const std::string& bearer,
                                                                 const std::string& source) {
-  if (auto cached = CachedPrincipal(bearer)) {
-    return cached;
-  }
   const int64_t now = NowMs();
   const std::string hash = auth::TokenHash(bearer);
+  if (auto cached = Lookup(hash, now)) {
+    return cached;
+  }
   const bool api = bearer.rfind(auth::kApiTokenPrefix, 0) == 0;
   const bool session = bearer.rfind(auth::kSessionTokenPrefix, 0) == 0;
   if (!api && !session) {
@@ -457,10 +457,12 @@ void Identity::Forget(const std::string& token_hash) {
 }
 
 std::shared_ptr<const Principal> Identity::CachedPrincipal(const std::string& bearer) {
-  const int64_t now = NowMs();
-  const std::string hash = auth::TokenHash(bearer);
+  return Lookup(auth::TokenHash(bearer), NowMs());
+}
+
+std::shared_ptr<const Principal> Identity::Lookup(const std::string& token_hash, int64_t now) {
   std::lock_guard lock(mu_);
-  auto it = cache_.find(hash);
+  auto it = cache_.find(token_hash);
   if (it != cache_.end() && it->second.until_ms > now && it->second.principal->expires_ms > now) {
     return it->second.principal;
   }

@@ -201,6 +201,8 @@ class Identity {
     int64_t until_ms;
   };
   int64_t NowMs() const { return ToUnixMillis(clock_.Now()); }
+  // The cached principal of a token (by its hash) still valid at `now`; null otherwise.
+  std::shared_ptr<const Principal> Lookup(const std::string& token_hash, int64_t now);
   Result<std::optional<User>> Load(const std::string& email);
   // The user's document as stored (secrets sealed) and back.
   std::string Encode(const User& user);
