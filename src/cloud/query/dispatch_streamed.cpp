@@ -34,8 +34,8 @@ class WindowedDescribe {
       return false;
     }
     if (page->next_token == req_.next_token) {  // would never end
-      return Fail(ErrorCode::kInternal, "DescribeInstances: the region answered the NextToken '" +
-                                            req_.next_token + "' twice");
+      return Fail(ErrorCode::kInternal,
+                  "DescribeInstances: the region answered the same NextToken twice");
     }
     req_.next_token = std::move(page->next_token);
     return true;
