@@ -24,17 +24,9 @@ for tool in "$EC2M" wrk nginx hyperfine jq curl aws; do
   command -v "$tool" >/dev/null || [ -x "$tool" ] || { echo "api_bench: $tool not found" >&2; exit 2; }
 done
 
-work=$(mktemp -d /tmp/ec2m-api-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/http_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/http_lib.sh"
+bench_workdir api-bench
 
 # --- ec2m serve with one simulated environment
 mkdir -p "$work/config"

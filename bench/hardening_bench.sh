@@ -25,17 +25,9 @@ for tool in "$BEFORE" "$AFTER" wrk nginx jq curl aws; do
   command -v "$tool" >/dev/null || [ -x "$tool" ] || { echo "hardening_bench: $tool not found" >&2; exit 2; }
 done
 
-work=$(mktemp -d /tmp/ec2m-hardening-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/http_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/http_lib.sh"
+bench_workdir hardening-bench
 
 # start NAME BINARY [SETTINGS]: a server with one simulated environment and FLEET instances in
 # it; SETTINGS: more ec2m.json members (",\"http\":{...}"). Sets url_NAME, token_NAME, email_NAME

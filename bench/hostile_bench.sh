@@ -54,17 +54,9 @@ if [ "$(ulimit -n)" -lt $((IDLE + 1000)) ]; then
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-work=$(mktemp -d /tmp/ec2m-hostile-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench/http_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/http_lib.sh"
+bench_workdir hostile-bench
 
 # Each attack meets freshly started servers, so that none inherits the heap another one grew.
 ec2m_port='' ec2m_pid='' nginx_port='' nginx_master='' nginx_workers=''
@@ -147,21 +139,26 @@ if [ -n "$EC2M_MAX_CONNECTIONS" ]; then
 fi
 show() { jq -c '{opened, failed, open_when_checked, checks, patient_check}' <<<"$(jq ".$1" <<<"$results")"; }
 
+# idle_attack PORT PIDS: IDLE idle keep-alive connections to PORT, the checks beside them, the RSS
+# of PIDS; the client's JSON.
+idle_attack() {
+  "$PYTHON" "$client" idle --port "$1" --n "$IDLE" --pids "$2" --checks "$CHECKS" \
+    --timeout "$CHECK_TIMEOUT"
+}
+
 # --- 1. idle keep-alive connections (and, on the same fresh servers first, the quiet checks)
 start_ec2m ec2m_idle "$http_a"
 echo "hostile_bench: health checks on a quiet server"
 record quiet_ec2m "$("$PYTHON" "$client" checks --port "$ec2m_port" --n "$CHECKS" --timeout "$CHECK_TIMEOUT")"
 echo "hostile_bench: $IDLE idle keep-alive connections: ec2m"
-record idle_ec2m "$("$PYTHON" "$client" idle --port "$ec2m_port" --n "$IDLE" --pids "$ec2m_pid" \
-  --checks "$CHECKS" --timeout "$CHECK_TIMEOUT")"
+record idle_ec2m "$(idle_attack "$ec2m_port" "$ec2m_pid")"
 show idle_ec2m
 stop_ec2m ec2m_idle
 if [ $((IDLE + 1)) -gt "$max_a" ]; then
   max_b=$((IDLE + 1000))
   start_ec2m ec2m_idle_room "{\"header_timeout_ms\": $HEADER_TIMEOUT_MS, \"max_connections\": $max_b}"
   echo "hostile_bench: $IDLE idle keep-alive connections: ec2m with max_connections $max_b"
-  record idle_ec2m_room "$("$PYTHON" "$client" idle --port "$ec2m_port" --n "$IDLE" --pids "$ec2m_pid" \
-    --checks "$CHECKS" --timeout "$CHECK_TIMEOUT")"
+  record idle_ec2m_room "$(idle_attack "$ec2m_port" "$ec2m_pid")"
   record idle_ec2m_room_max_connections "$max_b"
   show idle_ec2m_room
   stop_ec2m ec2m_idle_room
@@ -169,8 +166,7 @@ fi
 start_peer
 record quiet_nginx "$("$PYTHON" "$client" checks --port "$nginx_port" --n "$CHECKS" --timeout "$CHECK_TIMEOUT")"
 echo "hostile_bench: $IDLE idle keep-alive connections: nginx"
-record idle_nginx "$("$PYTHON" "$client" idle --port "$nginx_port" --n "$IDLE" --pids "$nginx_workers" \
-  --checks "$CHECKS" --timeout "$CHECK_TIMEOUT")"
+record idle_nginx "$(idle_attack "$nginx_port" "$nginx_workers")"
 show idle_nginx
 stop_peer nginx_idle
 

@@ -1,6 +1,19 @@
 # Sourced by the benches that load an HTTP server with wrk against nginx serving the same bytes
-# (api_bench.sh, hardening_bench.sh). Needs $work (a scratch dir) and the array pids (what the
-# bench's cleanup stops) set before sourcing.
+# (api_bench.sh, hardening_bench.sh, hostile_bench.sh). Each calls bench_workdir first: the
+# functions below put their files in $work and their processes in pids.
+
+# bench_workdir NAME: a scratch folder ($work) and the pids of what the bench starts ($pids), both
+# gone when the script exits: each pid is sent SIGTERM and waited for, the folder removed.
+bench_workdir() {
+  work=$(mktemp -d "/tmp/ec2m-$1.XXXXXX")
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
