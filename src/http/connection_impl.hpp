@@ -5,8 +5,9 @@
 // never include it outside this folder's .cpp files.
 //
 // Everything in a Connection runs on its event loop except RunHandler and ProducePiece, which
-// run on a worker while the loop leaves the connection alone (it reads nothing meanwhile), and
-// post back. Pending operations own the connection (shared_from_this): it ends with the last one.
+// run on a worker while the loop leaves the request, the response and the piece being produced
+// alone (it reads nothing meanwhile; it may write the piece before), and post back. Pending
+// operations own the connection (shared_from_this): it ends with the last one.
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -97,6 +98,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void NextPiece();
   void ProducePiece();
   void OnPiece(bool ok, bool more);
+  void WritePiece();
   void WriteLastChunk();
   void FinishAnswer();
   void Abort();
@@ -129,7 +131,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool chunked_ = false;
   std::optional<BeastResponse> message_;
   std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
-  std::string piece_;  // the streamed piece being produced or written
+  // A streamed answer: the piece being written, and the next one, produced on a worker
+  // meanwhile (only then does a worker touch response_).
+  std::string piece_;
+  std::string next_piece_;
+  bool writing_ = false;
+  bool piece_ready_ = false;  // next_piece_ is produced and waits for the write before it
+  bool more_pieces_ = false;  // another piece follows next_piece_
   size_t lingered_ = 0;
 };
 

@@ -50,17 +50,19 @@ void Connection::OnHeadWritten(error_code ec) {
   FinishAnswer();
 }
 
+// A streamed answer keeps two pieces in flight: the next is produced on a worker while the one
+// before it is written, so the region's reading and the socket's writing overlap.
 void Connection::NextPiece() {
-  piece_.clear();
+  next_piece_.clear();
   shared_.pool.Post([self = Self()] { self->ProducePiece(); });
 }
 
-// On a worker: the loop touches neither response_ nor piece_ until the post below.
+// On a worker: the loop touches neither response_ nor next_piece_ until the post below.
 void Connection::ProducePiece() {
   bool ok = false;
   bool more = false;
   try {
-    const Result<bool> result = response_.stream(piece_);
+    const Result<bool> result = response_.stream(next_piece_);
     ok = result.has_value();
     more = ok && *result;
   } catch (...) {  // NOLINT(bugprone-empty-catch): ok stays false, which aborts the answer
@@ -69,20 +71,39 @@ void Connection::ProducePiece() {
 }
 
 void Connection::OnPiece(bool ok, bool more) {
+  if (phase_ == Phase::kClosing) {  // the write before it failed: the answer was cut already
+    return;
+  }
   if (!ok) {
     return Abort();
   }
+  piece_ready_ = true;
+  more_pieces_ = more;
+  if (!writing_) {
+    WritePiece();
+  }
+}
+
+// Writes the piece just produced, and starts producing the one after it meanwhile.
+void Connection::WritePiece() {
+  piece_ready_ = false;
+  std::swap(piece_, next_piece_);
+  const bool more = more_pieces_;
   if (piece_.empty()) {  // an empty chunk would end the body
     return more ? NextPiece() : WriteLastChunk();
   }
+  writing_ = true;
   auto written = [self = Self(), more](error_code ec, size_t) {
+    self->writing_ = false;
     if (ec) {
       return self->Abort();
     }
-    if (more) {
-      return self->NextPiece();
+    if (!more) {
+      return self->WriteLastChunk();
     }
-    self->WriteLastChunk();
+    if (self->piece_ready_) {
+      self->WritePiece();
+    }  // else OnPiece writes it when it comes
   };
   WithStream([this, &written](auto& stream) {
     if (chunked_) {
@@ -91,6 +112,9 @@ void Connection::OnPiece(bool ok, bool more) {
       net::async_write(stream, net::buffer(piece_), std::move(written));
     }
   });
+  if (more) {
+    NextPiece();
+  }
 }
 
 void Connection::WriteLastChunk() {
@@ -114,6 +138,7 @@ void Connection::FinishAnswer() {
   request_ = Request{};
   response_ = Response{};
   piece_ = std::string();
+  next_piece_ = std::string();
   if (!keep_alive_ || draining_) {
     return LingerClose();
   }

@@ -312,6 +312,27 @@ TEST_F(HttpServerTest, StreamedAnswerArrivesWholeAndInOrder) {
   EXPECT_EQ(client.Exchange(Get("/again"), 20s).chunks, static_cast<size_t>(kPieces));
 }
 
+// The next piece is produced while the one before it is written: here the first piece is more
+// than the socket buffers hold and the client reads nothing until the second was asked for.
+TEST_F(HttpServerTest, StreamedPieceIsProducedWhileTheOneBeforeIsWritten) {
+  constexpr size_t kFirst = 32 << 20;
+  std::atomic<int> calls{0};
+  const int port = Listen(SmallOptions(), [&calls](const Request&, Response& response) {
+    response.stream = [&calls](std::string& out) mutable -> Result<bool> {
+      const int call = ++calls;
+      out.assign(call == 1 ? kFirst : 10, 'x');
+      return call < 3;
+    };
+  });
+  RawClient client(port);
+  ASSERT_TRUE(client.Send(Get("/big")));
+  EXPECT_TRUE(Eventually([&calls] { return calls.load() >= 2; }));
+  auto answer = client.Read(20s);
+  EXPECT_TRUE(answer.complete);
+  EXPECT_EQ(answer.body.size(), kFirst + 20);
+  EXPECT_EQ(calls.load(), 3);
+}
+
 TEST_F(HttpServerTest, StreamErrorAndDropAfterHeadersCutTheAnswer) {
   const int port = Listen(SmallOptions(), [](const Request& request, Response& response) {
     if (request.path == "/fail") {
