@@ -130,7 +130,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = false;
   bool chunked_ = false;
   std::optional<BeastResponse> message_;
-  std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
+  std::optional<bhttp::response_serializer<AnswerBody>> serializer_;
   // A streamed answer: the piece being written, and the next one, produced on a worker
   // meanwhile (only then does a worker touch response_).
   std::string piece_;

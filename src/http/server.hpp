@@ -47,6 +47,9 @@ struct Response {
   int status = 200;  // 200..599; anything else is answered 500
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type among them
   std::string body;
+  // A body shared with whoever made it (a cached page, a console file): written from there, not
+  // copied. When set, `body` is ignored.
+  std::shared_ptr<const std::string> shared_body;
   // Large answers: when set, `body` is ignored and this is called again and again on the worker
   // pool; each call appends the next piece of the body to `out` (empty on entry) and returns true
   // while more follows, false at the end. The server sends the pieces with chunked transfer
@@ -59,6 +62,8 @@ struct Response {
 
   // Replaces every header of that name (compared case-insensitively) with this one.
   void Set(std::string name, std::string value);
+  // The body's bytes, wherever they are (shared_body or body).
+  std::string_view Body() const { return shared_body ? *shared_body : body; }
 };
 
 // Runs on a worker thread, never on an event loop; may block. An exception it throws is answered

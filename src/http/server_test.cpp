@@ -312,6 +312,24 @@ TEST_F(HttpServerTest, StreamedAnswerArrivesWholeAndInOrder) {
   EXPECT_EQ(client.Exchange(Get("/again"), 20s).chunks, static_cast<size_t>(kPieces));
 }
 
+TEST_F(HttpServerTest, SharedBodyIsWrittenFromTheSharedString) {
+  auto page = std::make_shared<const std::string>(std::string(256 * 1024, 'p') + "end");
+  const int port = Listen(SmallOptions(), [page](const Request&, Response& response) {
+    response.Set("Content-Type", "application/json");
+    response.body = "ignored";
+    response.shared_body = page;
+  });
+  RawClient client(port);
+  auto answer = client.Exchange(Get("/page"));
+  ASSERT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.Header("Content-Length"), std::to_string(page->size()));
+  EXPECT_EQ(answer.body, *page);
+  ASSERT_TRUE(client.Send("HEAD /page HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto head = client.Read(3s, true);
+  EXPECT_EQ(head.Header("Content-Length"), std::to_string(page->size()));
+  EXPECT_EQ(client.Exchange(Get("/again")).body, *page);  // the connection is still in step
+}
+
 // The next piece is produced while the one before it is written: here the first piece is more
 // than the socket buffers hold and the client reads nothing until the second was asked for.
 TEST_F(HttpServerTest, StreamedPieceIsProducedWhileTheOneBeforeIsWritten) {

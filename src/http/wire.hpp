@@ -3,17 +3,52 @@
 // Internal to ec2m_http: between Beast's messages and ec2m's Request and Response. Includes
 // Boost.Beast: never include it outside this folder's .cpp files.
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/optional.hpp>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "http/server.hpp"
 
 namespace ec2m::http::internal {
 
+// An answer's body for Beast's serializer: a string of its own, or one shared with the handler
+// (Response::shared_body), written from where it is. Either way the header and the body go out
+// in one gathered write.
+struct AnswerBody {
+  struct value_type {
+    std::string owned;
+    std::shared_ptr<const std::string> shared;  // when set, `owned` is ignored
+    std::string_view Bytes() const { return shared ? *shared : owned; }
+  };
+  static std::uint64_t size(const value_type& body) { return body.Bytes().size(); }
+
+  class writer {
+   public:
+    using const_buffers_type = boost::asio::const_buffer;
+    template <bool kIsRequest, class Fields>
+    writer(const boost::beast::http::header<kIsRequest, Fields>&, const value_type& body)
+        : body_(body) {}
+    void init(boost::system::error_code& ec) { ec = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(boost::system::error_code& ec) {
+      ec = {};
+      const std::string_view bytes = body_.Bytes();
+      return {{const_buffers_type(bytes.data(), bytes.size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
+};
+
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using BeastResponse = boost::beast::http::response<AnswerBody>;
 
 // What the headers of a request leave wrong once read in full (before its body): a status (400,
 // 431) and a message; nullopt when nothing is. (Beast's parser itself refuses versions other

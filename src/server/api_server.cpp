@@ -350,7 +350,7 @@ void ApiServer::Serve(const Route& route, std::map<std::string, std::string> par
         std::to_string(failed && error.retry_after_seconds > 0 ? error.retry_after_seconds : 1));
   }
   if (reply.text) {
-    res.body = *reply.text;
+    res.shared_body = std::move(reply.text);
     res.headers.emplace_back("Content-Type", reply.content_type);
   } else if (!reply.body.is_null()) {
     res.body = DumpJson(reply.body);
@@ -454,7 +454,8 @@ void ApiServer::LoadConsole() {
     auto type = kTypes.find(file.extension().string());
     auto text = ReadFile(file.string());
     if (type != kTypes.end() && text) {
-      console_[url] = ConsoleFile{std::move(*text), type->second};
+      console_[url] =
+          ConsoleFile{std::make_shared<const std::string>(std::move(*text)), type->second};
     }
   };
   add(root / "index.html", "/index.html");
@@ -535,7 +536,7 @@ void ApiServer::ServeUnrouted(const Resolved& resolved, const http::Request& req
     res.headers.emplace_back("Cache-Control", file->first == "/index.html"
                                                   ? "no-cache"
                                                   : "public, max-age=31536000, immutable");
-    res.body = file->second.content;
+    res.shared_body = file->second.content;
     return;
   }
   if (!resolved.allowed.empty()) {

@@ -227,7 +227,7 @@ class ApiServer {
   Services services_;
   std::vector<Route> routes_;
   struct ConsoleFile {
-    std::string content;
+    std::shared_ptr<const std::string> content;  // written from here by every answer
     std::string content_type;
   };
   // The console's files by path ("/index.html", "/assets/index-1a2b.js"); set by Listen.

@@ -69,12 +69,12 @@ Result<int> QueryServer::Listen(const std::string& host, int port) {
 
 void QueryServer::Stop() { http_.Stop(); }
 
-void QueryServer::Reply(const query::QueryResponse& out, const std::string& request_id,
+void QueryServer::Reply(query::QueryResponse& out, const std::string& request_id,
                         http::Response& res) const {
   res.status = out.status;
   res.Set("x-amzn-RequestId", request_id);
   res.Set("Content-Type", kXmlContentType);
-  res.body = out.body;
+  res.body = std::move(out.body);
 }
 
 void QueryServer::Handle(const http::Request& req, http::Response& res) {
@@ -84,10 +84,10 @@ void QueryServer::Handle(const http::Request& req, http::Response& res) {
     HandleQuery(req, res);
   } else {
     const std::string request_id = NewUuid(random_);
-    Reply(query::ErrorResponse(
-              Error{ErrorCode::kNotFound, "The requested path was not found.", "InvalidAction", ""},
-              request_id),
-          request_id, res);
+    query::QueryResponse out = query::ErrorResponse(
+        Error{ErrorCode::kNotFound, "The requested path was not found.", "InvalidAction", ""},
+        request_id);
+    Reply(out, request_id, res);
   }
 }
 

@@ -77,9 +77,8 @@ class QueryServer {
   void HandleAdmin(const http::Request& req, http::Response& res);
   bool IsAdminKey(const std::string& key) const;
   Result<void> Authenticate(const http::Request& req) const;
-  // An EC2 error answer (the XML body, its status and request id).
-  void Reply(const query::QueryResponse& out, const std::string& request_id,
-             http::Response& res) const;
+  // An EC2 answer (the XML body, moved out of `out`, its status and request id).
+  void Reply(query::QueryResponse& out, const std::string& request_id, http::Response& res) const;
 
   Ec2& ec2_;
   SimRegion* admin_;
