@@ -80,6 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadRequest();
   void OnFirstBytes(error_code ec, size_t bytes);
   void ReadHeader();
+  bool ParseBufferedHeader();  // true when it ended the header's reading (OnHeader ran)
   void OnHeader(error_code ec);
   void SendContinue();
   void ReadBody();
@@ -94,6 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool DisarmReadTimer();
   // connection_write.cpp
   void SendAnswer(Clock::time_point deadline);
+  bool WriteAtOnce();
   void OnHeadWritten(error_code ec);
   void NextPiece();
   void ProducePiece();

@@ -115,7 +115,10 @@ void Connection::ReadRequest() {
       std::min<size_t>(options_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(options_.max_body_bytes);
   if (buffer_.size() > 0) {
-    return ReadHeader();
+    // Pipelined: through the loop's queue, as an answer written at once would otherwise recurse
+    // into the next request, and the next, as deep as the client pipelined.
+    net::post(executor_, [self = Self()] { self->ReadHeader(); });
+    return;
   }
   phase_ = Phase::kIdle;
   if (first_request_) {
@@ -148,11 +151,30 @@ void Connection::ReadHeader() {
       first_request_ ? first_header_deadline_ : Clock::now() + options_.header_timeout;
   first_request_ = false;
   request_deadline_ = Clock::now() + options_.request_timeout;
+  if (ParseBufferedHeader()) {
+    return;
+  }
   ArmReadTimer(std::min(header_deadline, request_deadline_));
   WithStream([this](auto& stream) {
     bhttp::async_read_header(stream, buffer_, *parser_,
                              [self = Self()](error_code ec, size_t) { self->OnHeader(ec); });
   });
+}
+
+// The usual case: the whole header came with the first read. Parsed here, it needs neither a
+// deadline nor a trip through the loop's queue.
+bool Connection::ParseBufferedHeader() {
+  if (buffer_.size() == 0) {
+    return false;
+  }
+  error_code ec;
+  const size_t used = parser_->put(buffer_.data(), ec);
+  buffer_.consume(used);
+  if (ec == bhttp::error::need_more) {
+    return false;  // the rest of it is read with a deadline; the parser keeps what it took
+  }
+  OnHeader(ec);
+  return true;
 }
 
 void Connection::OnHeader(error_code ec) {

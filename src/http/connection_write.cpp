@@ -24,8 +24,11 @@ void Connection::SendAnswer(Clock::time_point deadline) {
   message_.emplace();
   BuildAnswer(response_, version_, keep_alive_, head_, *message_);
   serializer_.emplace(*message_);
-  Lowest().expires_at(deadline);
   const bool header_only = head_ || response_.stream || response_.drop_after_headers;
+  if (!header_only && WriteAtOnce()) {
+    return OnHeadWritten({});
+  }
+  Lowest().expires_at(deadline);
   WithStream([this, header_only](auto& stream) {
     auto written = [self = Self()](error_code ec, size_t) { self->OnHeadWritten(ec); };
     if (header_only) {
@@ -34,6 +37,23 @@ void Connection::SendAnswer(Clock::time_point deadline) {
       bhttp::async_write(stream, *serializer_, std::move(written));
     }
   });
+}
+
+// The usual case on a plain connection: the socket takes the whole answer at once (its buffer has
+// room), written without waiting, so without a deadline to arm and cancel. False when it has to
+// wait (what it took is not written again) or on TLS.
+bool Connection::WriteAtOnce() {
+  auto* plain = std::get_if<PlainStream>(&stream_);
+  if (plain == nullptr) {
+    return false;
+  }
+  tcp::socket& socket = plain->socket();
+  error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) {
+    bhttp::write(socket, *serializer_, ec);
+  }
+  return !ec && serializer_->is_done();
 }
 
 // After the header (and, unless streamed, dropped or HEAD, the body) was written.

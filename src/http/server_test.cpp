@@ -147,6 +147,32 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(recorder.at(1).body, "");
 }
 
+// Answered on the loop and written at once, each pipelined request leads straight into the next:
+// thousands of them in one send are answered in order, on one connection.
+TEST_F(HttpServerTest, ManyPipelinedQuickRequestsAreAnsweredInOrder) {
+  constexpr int kRequests = 3000;
+  ServerOptions options = SmallOptions();
+  options.quick = [](const Request& request, Response& response) {
+    response.body = request.path;
+    return true;
+  };
+  Recorder recorder;
+  const int port = Listen(options, recorder.handler());
+  RawClient client(port);
+  std::string requests;
+  for (int i = 0; i < kRequests; ++i) {
+    requests += Get("/" + std::to_string(i));
+  }
+  ASSERT_TRUE(client.Send(requests));
+  for (int i = 0; i < kRequests; ++i) {
+    auto answer = client.Read(5s);
+    ASSERT_EQ(answer.body, "/" + std::to_string(i));
+  }
+  EXPECT_EQ(server_.Stats().quick, static_cast<uint64_t>(kRequests));
+  EXPECT_EQ(server_.Stats().connections_accepted, 1U);
+  EXPECT_EQ(recorder.count(), 0U);
+}
+
 TEST_F(HttpServerTest, Http10ClosesUnlessKeptAlive) {
   Recorder recorder;
   const int port = Listen(SmallOptions(), recorder.handler());
