@@ -22,6 +22,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
+  if (text.find_first_of(plus_as_space ? std::string_view("%+") : std::string_view("%")) ==
+      std::string_view::npos) {
+    return std::string(text);  // most paths: nothing to decode
+  }
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {

@@ -1,8 +1,8 @@
 #include "http/wire.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/beast/core/string.hpp>
-#include <cctype>
 #include <iterator>
 
 namespace ec2m::http::internal {
@@ -12,11 +12,25 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 // RFC 9110 token characters.
+// RFC 9110 tchar, by byte (a table: every header of every answer is checked).
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) {
+    table[c] = true;
+  }
+  for (int c = 'a'; c <= 'z'; ++c) {
+    table[c] = true;
+    table[c - 'a' + 'A'] = true;
+  }
+  for (const char c : std::string_view("!#$%&'*+-.^_`|~")) {
+    table[static_cast<unsigned char>(c)] = true;
+  }
+  return table;
+}();
+
 bool IsToken(std::string_view text) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           kSpecials.find(c) != std::string_view::npos;
+    return kTokenChars[static_cast<unsigned char>(c)];
   });
 }
 

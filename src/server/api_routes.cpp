@@ -130,6 +130,10 @@ void ApiServer::AddRoute(std::string method, std::string path, Access access, Ro
   route.rate_limited = !route.path.starts_with("/health/");
   route.quick = route.label == "GET /health/live" || route.label == "GET /health/ready" ||
                 route.label == "GET /api/v1/instances";
+  if (routes_by_length_.size() <= route.segments.size()) {
+    routes_by_length_.resize(route.segments.size() + 1);
+  }
+  routes_by_length_[route.segments.size()].push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 

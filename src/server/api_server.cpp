@@ -485,10 +485,11 @@ ApiServer::Resolved ApiServer::Resolve(const http::Request& req) const {
   // The route whose literal segments all match, preferring more literal segments
   // ("/instances/refresh" over "/instances/{env}").
   int best_literals = -1;
-  for (const Route& route : routes_) {
-    if (route.segments.size() != path.size()) {
-      continue;
-    }
+  if (path.size() >= routes_by_length_.size()) {
+    return out;
+  }
+  for (const size_t index : routes_by_length_[path.size()]) {
+    const Route& route = routes_[index];
     int literals = 0;
     bool match = true;
     for (size_t i = 0; i < path.size() && match; ++i) {

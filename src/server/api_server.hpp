@@ -226,6 +226,9 @@ class ApiServer {
   ApiOptions options_;
   Services services_;
   std::vector<Route> routes_;
+  // Indexes into routes_ by the number of segments of their path: a request is matched against
+  // the routes of its own length only.
+  std::vector<std::vector<size_t>> routes_by_length_;
   struct ConsoleFile {
     std::shared_ptr<const std::string> content;  // written from here by every answer
     std::string content_type;
