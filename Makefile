@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 EC2_LISTEN ?= 127.0.0.1:4566
 DATA_DIR ?= var/ec2m
 
-.PHONY: all deps build web run test check bench install clean format \
+.PHONY: all deps build build-ec2m web run test check bench install clean format \
         check-format check-tidy check-coverage check-asan check-secrets check-fuzz check-config \
         check-large-files config-diff console-audit console-size
 
@@ -15,17 +15,23 @@ deps:
 	@bash scripts/install-deps.sh
 
 # The release tree serves `make run`, `make bench` and `make install`; build/ec2m points at it.
-# The console is built first: `ec2m serve` serves web/dist.
+# The console is built first: `ec2m serve` serves web/dist. `build` is the whole tree (the tests'
+# and benchmarks' binaries too); `build-ec2m` only what `make run` and `make install` run.
 build: deps web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
+	@ln -sf release/ec2m build/ec2m
+
+build-ec2m: deps web
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target ec2m
 	@ln -sf release/ec2m build/ec2m
 
 # The console (web/): npm ci when package-lock.json changed, then the Vite build into web/dist.
 web: deps
 	@bash scripts/build-web.sh
 
-run: build
+run: build-ec2m
 	@bash scripts/run.sh "$(LISTEN)" "$(DATA_DIR)" "$(EC2_LISTEN)"
 
 # Tests run once, in the coverage tree (gcov and ASan + UBSan), so `make check` can report coverage
@@ -87,7 +93,7 @@ config-diff:
 bench: build
 	@bash bench/run.sh
 
-install: build
+install: build-ec2m
 	@install -m 0755 build/release/ec2m /usr/local/bin/ec2m
 
 format:
