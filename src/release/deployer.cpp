@@ -239,6 +239,15 @@ Result<Deployment> Deployer::DeployLocked(const DeployRequest& request) {
   }
   auto env = ConfigInForce(request.environment);
   EC2M_RETURN_IF_ERROR(env);
+  if (env->policy.change_set.empty()) {
+    // Nothing of its config exists yet: green would launch into subnets and security groups
+    // that are not there.
+    return Fail(
+        ErrorCode::kFailedPrecondition,
+        fmt::format("environment {} was never provisioned: its instance groups, subnets and "
+                    "security groups do not exist yet; `ec2m provision {}` creates them",
+                    request.environment, request.environment));
+  }
   EC2M_RETURN_IF_ERROR(CheckMfa(*env, request.environment, request.mfa_verified));
   if (FindGroup(env->config, r->group) == nullptr) {
     return Fail(ErrorCode::kNotFound, fmt::format("instance group {} not found in {}'s config",

@@ -54,8 +54,9 @@ class DeployerTest : public ::testing::Test {
   }
 
   // Starts the provisioner and deployer over `envs` (name → config) and applies each config so
-  // every environment has its blue fleet.
-  void Start(const std::map<std::string, std::string>& envs) {
+  // every environment has its blue fleet (except those in `unprovisioned`).
+  void Start(const std::map<std::string, std::string>& envs,
+             const std::set<std::string>& unprovisioned = {}) {
     std::vector<stack::Target> targets;
     targets.reserve(envs.size());
     for (const auto& [name, text] : envs) {
@@ -65,6 +66,9 @@ class DeployerTest : public ::testing::Test {
     options.apply.poll = std::chrono::milliseconds(1);
     provisioner_ = std::make_unique<stack::Provisioner>(*store_, clock_, targets, options);
     for (const auto& [name, text] : envs) {
+      if (unprovisioned.count(name) != 0) {
+        continue;
+      }
       auto started = provisioner_->Provision(name, "setup", std::nullopt, false);
       ASSERT_TRUE(started) << started.error().ToString();
       provisioner_->Wait();

@@ -94,6 +94,19 @@ TEST_F(DeployerTest, ReleaseGoesDevStagingApprovalWindowProd) {
   EXPECT_EQ(notifications_.back().fields.at("commit"), "0123abc");
 }
 
+TEST_F(DeployerTest, AnEnvironmentNeverProvisionedIsRefusedNamingTheFix) {
+  Start({{"dev", Config("dev", kQuick + "}")}, {"staging", Config("staging", kQuick + "}")}},
+        {"staging"});
+  const Release r = MakeRelease(kGreenImage, "staging");
+  auto refused = deployer_->Deploy({"staging", "web", r.id, "alice@example.com", "", "", "", true});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message.find("never provisioned"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("`ec2m provision staging`"), std::string::npos);
+  EXPECT_TRUE(releases_->ListActive()->empty());  // nothing was recorded
+  EXPECT_TRUE(Live("staging").empty());
+}
+
 TEST_F(DeployerTest, StepsThatNeedNoWaitingFollowEachOtherInOnePass) {
   Start({{"dev", Config("dev", R"({"stabilizationSeconds": 0, "watchSeconds": 0})")}});
   deployer_ = std::make_unique<Deployer>(*releases_, *provisioner_, clock_, &metrics_);

@@ -62,50 +62,6 @@ class ReleaseEndToEndTest : public PlaneTest {
     admin_ = Login(plane_->admin_email(), plane_->admin_password());
   }
 
-  // Applies the server's config of `env` and waits for it. Where the config requires approval
-  // the apply is held: a second person approves it.
-  void Provision(const std::string& env) {
-    Answer started = Call("POST", "/api/v1/environments/" + env + "/provision", admin_);
-    ASSERT_EQ(started.status, 202) << started.body.dump();
-    std::string id;
-    if (started.body["deployment"].is_object()) {
-      id = Approved(started.body["deployment"]["id"]);
-      ASSERT_FALSE(id.empty());
-    } else {
-      id = started.body["changeset"]["id"];
-    }
-    for (int i = 0; i < 600; ++i) {
-      Answer cs = Call("GET", "/api/v1/environments/" + env + "/changesets/" + id, admin_);
-      if (cs.body.value("status", "") != "applying") {
-        ASSERT_EQ(cs.body.value("status", ""), "succeeded") << cs.body.dump();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << id << " did not finish";
-  }
-
-  // Has a second person approve deployment `id` once it awaits approval; the change set it
-  // applied as, once it succeeded ("" when it did not).
-  std::string Approved(const std::string& id) {
-    const std::string approver = UserWith("setup-approver@example.com", {{"*", "approver"}});
-    for (int i = 0; i < 600; ++i) {
-      Answer d = Call("GET", "/api/v1/deployments/" + id, admin_);
-      const std::string state = d.body.value("state", "");
-      if (state == "awaiting_approval") {
-        EXPECT_EQ(Call("POST", "/api/v1/deployments/" + id + "/approve", approver).status, 200);
-      } else if (state == "succeeded") {
-        return d.body.value("change_set", "");
-      } else if (state == "failed" || state == "rejected" || state == "aborted") {
-        ADD_FAILURE() << d.body.dump();
-        return "";
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << id << " did not succeed";
-    return "";
-  }
-
   // The first deployment of `env` in `state` (polling up to 60 s), or null.
   nlohmann::json WaitFor(const std::string& env, const std::string& state) {
     for (int i = 0; i < 600; ++i) {

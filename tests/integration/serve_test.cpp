@@ -9,6 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
+#include <thread>
 
 #include "auth/base32.hpp"
 #include "auth/totp.hpp"
@@ -277,7 +279,17 @@ TEST_F(ServeTest, RoutesByRoleMatrix) {
   Answer incident = Call("POST", "/api/v1/incidents", admin_, new_incident);
   ASSERT_EQ(incident.status, 201) << incident.body.dump();
   const std::string incident_id = incident.body["id"];
-  // The deployment routes' {id}: a deployment of a release to dev.
+  // The deployment routes' {id}: a deployment of a release to dev (provisioned first).
+  Answer provision =
+      Call("POST", "/api/v1/environments/dev/provision", admin_, nlohmann::json::object());
+  ASSERT_EQ(provision.status, 202) << provision.body.dump();
+  const std::string change_set = provision.body["changeset"]["id"];
+  for (int i = 0;
+       i < 600 && Call("GET", "/api/v1/environments/dev/changesets/" + change_set, admin_)
+                          .body.value("status", "") == "applying";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   Answer release = Call("POST", "/api/v1/releases", admin_,
                         {{"group", "web"},
                          {"env", "dev"},

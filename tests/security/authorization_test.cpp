@@ -156,6 +156,8 @@ TEST_F(AuthorizationAttackTest, ADevViewerListsNothingOfProdNorOfNoEnvironment) 
   Channel("everything", nlohmann::json::array());
   Channel("prod-pager", {"prod"});
   Channel("dev-room", {"dev"});
+  Provision("dev");
+  Provision("prod");
   const std::string dev_release = MakeRelease("dev");
   const std::string prod_release = MakeRelease("prod", "#!/bin/sh\nexport TOKEN=prod-only");
   Answer prod_deploy =
@@ -206,6 +208,7 @@ TEST_F(AuthorizationAttackTest, ADevViewerListsNothingOfProdNorOfNoEnvironment) 
 }
 
 TEST_F(AuthorizationAttackTest, AnOutsiderCannotReadOrDecideAnotherEnvironmentsDeployment) {
+  Provision("prod");
   const std::string release = MakeRelease("prod");
   Answer d = Call("POST", "/api/v1/deployments", admin_, {{"env", "prod"}, {"release", release}});
   ASSERT_EQ(d.status, 201);
