@@ -123,14 +123,21 @@ Result<void> ListInstances(const ClientOptions& o) {
   param("tag", o.tag);
   param("q", o.query);
   param("sort", o.sort);
-  param("limit", std::to_string(o.limit > 0 ? std::min(o.limit, 1000) : 1000));
   nlohmann::json all = nlohmann::json::array();
   std::string cursor;
   for (;;) {
-    auto page = client.Call("GET", "/api/v1/instances" + query +
-                                       (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)));
+    // Each page asks for what is still wanted (at most the server's 1,000), so --limit 1500
+    // prints 1,500: a full page and one of 500.
+    const int wanted = o.limit > 0 ? o.limit - static_cast<int>(all.size()) : 1000;
+    const std::string page_query = query + (query.empty() ? "?" : "&") +
+                                   "limit=" + std::to_string(std::min(wanted, 1000)) +
+                                   (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor));
+    auto page = client.Call("GET", "/api/v1/instances" + page_query);
     EC2M_RETURN_IF_ERROR(page);
     for (auto& item : (*page)["items"]) {
+      if (o.limit > 0 && static_cast<int>(all.size()) == o.limit) {
+        break;
+      }
       all.push_back(std::move(item));
     }
     cursor = Str(*page, "next_cursor");
@@ -319,7 +326,8 @@ void AddClientCommands(CLI::App& app, ClientOptions& o, int& exit_code) {
   list->add_option("--tag", o.tag, "Only instances with this tag: KEY=VALUE or KEY");
   list->add_option("--query,-q", o.query, "Text to find in ids, names, addresses and tags");
   list->add_option("--sort", o.sort, "id, name, state, type, zone, env, launch_time; -F descends");
-  list->add_option("--limit", o.limit, "At most this many (default: all)");
+  list->add_option("--limit", o.limit, "Exactly this many, when there are (default: all)")
+      ->check(CLI::PositiveNumber);
   list->callback([&] { exit_code = Report(ListInstances(o)); });
 
   CLI::App* show = instances->add_subcommand("show", "Show instances");

@@ -202,6 +202,30 @@ TEST_F(ProvisionTest, ProvisionChangeRollBackAndWatchDrift) {
   EXPECT_NE(unlock.out.find("dev is not locked"), std::string::npos) << unlock.out;
 }
 
+// `instances list --limit N` prints N instances even when N spans pages (the server gives at
+// most 1,000 a page): it printed 2,000 for --limit 1500.
+TEST_F(ProvisionTest, InstancesListLimitIsExactAcrossPages) {
+  constexpr int kInstances = 1100;  // two groups: a group holds at most 1,000
+  std::string config = Environment("dev", 600, "v1");
+  const std::string web_end = R"(echo v1"}])";
+  config.replace(config.find(web_end), web_end.size(),
+                 R"(echo v1"},{"name":"api","image":"ami-0abcdef1234567890",
+                    "instanceType":"t3.micro","count":500,"subnets":"private",
+                    "securityGroups":["web"]}])");
+  Write("dev", config);
+  Start({{"dev", config}});
+  CommandResult provisioned = Provision("dev", {"--yes"});
+  ASSERT_EQ(provisioned.exit_code, 0) << provisioned.out << provisioned.err;
+  for (const int limit : {1050, 3}) {
+    nlohmann::json items =
+        Json({"instances", "list", "--env", "dev", "--limit", std::to_string(limit), "-o", "json"});
+    EXPECT_EQ(items.size(), static_cast<size_t>(limit));
+  }
+  EXPECT_EQ(Json({"instances", "list", "--env", "dev", "-o", "json"}).size(),
+            static_cast<size_t>(kInstances));
+  EXPECT_EQ(plane_->Ec2m({"instances", "list", "--env", "dev", "--limit", "0"}).exit_code, 2);
+}
+
 TEST_F(ProvisionTest, ProductionAsksAtATerminalAndNeverWithoutOne) {
   Start({{"prod", Environment("prod", 1, "v1", true)}});
   Write("prod", Environment("prod", 1, "v1", true));
