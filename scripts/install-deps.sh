@@ -42,3 +42,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 echo "install-deps: all packages present"
+# The console's build tools need a newer Node than some systems ship (Debian 12: 18).
+bash "$(dirname "$0")/check-node.sh"
