@@ -9,8 +9,14 @@
 #include "app/terminal_input.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/table.hpp"
+#include "core/version.hpp"
 
 namespace ec2m::app {
+
+std::string VersionLine() {
+  return "ec2m " + std::string(BuildVersion()) + " (commit " + std::string(BuildCommit()) + ")";
+}
+
 namespace {
 
 std::string Str(const nlohmann::json& j, const char* key) {
@@ -65,6 +71,41 @@ Result<void> Logout(const ClientOptions& o) {
   }
   EC2M_RETURN_IF_ERROR(ForgetSession());
   std::printf("signed out\n");
+  return {};
+}
+
+// `ec2m version`: this CLI's version and commit, and the signed-in server's (GET
+// /api/v1/version) when there is a session; a warning on stderr when the two differ.
+Result<void> Version(const ClientOptions& o) {
+  auto format = cli::ParseOutputFormat(o.output);
+  EC2M_RETURN_IF_ERROR(format);
+  nlohmann::json out = {
+      {"client",
+       {{"version", std::string(BuildVersion())}, {"commit", std::string(BuildCommit())}}}};
+  std::string server_url;
+  if (auto s = LoadSession(o.server)) {
+    server_url = s->server;
+    ApiClient client(s->server, s->token);
+    auto server = client.Call("GET", "/api/v1/version");
+    EC2M_RETURN_IF_ERROR(server);
+    out["server"] = {{"version", Str(*server, "version")}, {"commit", Str(*server, "commit")}};
+  }
+  if (*format == cli::OutputFormat::kJson) {
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("client: %s\n", VersionLine().c_str());
+    if (out.contains("server")) {
+      std::printf("server: ec2m %s (commit %s) at %s\n", Str(out["server"], "version").c_str(),
+                  Str(out["server"], "commit").c_str(), server_url.c_str());
+    }
+  }
+  if (out.contains("server") && out["server"] != out["client"]) {
+    std::fprintf(stderr,
+                 "ec2m: warning: the server runs ec2m %s (commit %s), this CLI is %s (commit "
+                 "%s)\n",
+                 Str(out["server"], "version").c_str(), Str(out["server"], "commit").c_str(),
+                 std::string(BuildVersion()).c_str(), std::string(BuildCommit()).c_str());
+  }
   return {};
 }
 
@@ -308,6 +349,12 @@ void AddClientCommands(CLI::App& app, ClientOptions& o, int& exit_code) {
   CLI::App* logout = app.add_subcommand("logout", "Sign out and forget the token");
   server(logout);
   logout->callback([&] { exit_code = Report(Logout(o)); });
+
+  CLI::App* version = app.add_subcommand(
+      "version", "Show this CLI's version and commit, and the signed-in server's");
+  server(version);
+  output(version);
+  version->callback([&] { exit_code = Report(Version(o)); });
 
   CLI::App* whoami = app.add_subcommand("whoami", "Show the signed-in user and their roles");
   server(whoami);

@@ -38,4 +38,7 @@ struct ClientOptions {
 // verify|export|list.
 void AddClientCommands(CLI::App& app, ClientOptions& options, int& exit_code);
 
+// "ec2m 0.1.0 (commit 0123456789ab)": what `ec2m --version` prints.
+std::string VersionLine();
+
 }  // namespace ec2m::app

@@ -16,15 +16,11 @@
 #include "app/sim_serve.hpp"
 #include "app/stack_commands.hpp"
 
-namespace {
-constexpr const char* kVersion = "0.1.0";
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"EC2 Manager: a control plane for EC2 fleets, with an embedded simulated region",
                "ec2m"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", kVersion);
+  app.set_version_flag("--version", ec2m::app::VersionLine());
   int exit_code = 0;
   ec2m::app::SimServeOptions sim_options;
   ec2m::app::AddSimCommands(app, sim_options, exit_code);

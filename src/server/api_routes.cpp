@@ -10,6 +10,7 @@
 #include "core/digest.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
+#include "core/version.hpp"
 #include "server/api_server.hpp"
 #include "server/tag_rules.hpp"
 
@@ -234,6 +235,11 @@ void ApiServer::AddRoutes() {
       [this](Call& call) -> Result<Reply> {
         EC2M_RETURN_IF_ERROR(identity_.Logout(call.bearer, *call.who, call.source));
         return NoContent();
+      });
+  add("GET", "/api/v1/version", kSignedIn, kViewer, "show the server's version and build commit",
+      [](Call&) -> Result<Reply> {
+        return Ok(
+            {{"version", std::string(BuildVersion())}, {"commit", std::string(BuildCommit())}});
       });
   add("GET", "/api/v1/me", kSignedIn, kViewer, "show the signed-in user",
       [](Call& call) -> Result<Reply> {

@@ -15,6 +15,7 @@
 
 #include "support/control_plane.hpp"
 #include "support/rest_client.hpp"
+#include "support/webhook_receiver.hpp"
 
 namespace ec2m::testing {
 namespace {
@@ -224,6 +225,43 @@ TEST_F(ProvisionTest, InstancesListLimitIsExactAcrossPages) {
   EXPECT_EQ(Json({"instances", "list", "--env", "dev", "-o", "json"}).size(),
             static_cast<size_t>(kInstances));
   EXPECT_EQ(plane_->Ec2m({"instances", "list", "--env", "dev", "--limit", "0"}).exit_code, 2);
+}
+
+TEST_F(ProvisionTest, VersionOfTheCliAndOfTheServer) {
+  Start({{"dev", Environment("dev", 1, "v1")}});
+  CommandResult flag = plane_->Ec2m({"--version"});
+  EXPECT_EQ(flag.exit_code, 0);
+  EXPECT_EQ(flag.out.rfind("ec2m 0.1.0 (commit ", 0), 0u) << flag.out;
+  CommandResult version = plane_->Ec2m({"version", "-o", "json"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  const nlohmann::json both = nlohmann::json::parse(version.out);
+  EXPECT_EQ(both["client"]["version"], "0.1.0");
+  EXPECT_EQ(both["server"], both["client"]);  // one build: no warning
+  EXPECT_EQ(version.err, "");
+  EXPECT_NE(flag.out.find(both["client"]["commit"].get<std::string>()), std::string::npos);
+}
+
+// A server of another build: the CLI says so on stderr and still answers.
+TEST(VersionTest, TheCliWarnsWhenTheServerIsAnotherBuild) {
+  WebhookReceiver older;
+  ASSERT_TRUE(older.Start());
+  older.Respond([](const ReceivedRequest& request) -> std::pair<int, std::string> {
+    if (request.path != "/api/v1/version") {
+      return {404, "{}"};
+    }
+    return {200, R"({"version":"0.0.9","commit":"0123456789ab"})"};
+  });
+  TempDir home;
+  CommandResult version = RunCommand(
+      {EC2M_BINARY, "version"},
+      {{"EC2M_SERVER", older.url()}, {"EC2M_TOKEN", "a-token"}, {"EC2M_CONFIG_DIR", home.path()}});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_NE(version.out.find("server: ec2m 0.0.9 (commit 0123456789ab)"), std::string::npos)
+      << version.out;
+  EXPECT_NE(version.err.find("warning: the server runs ec2m 0.0.9 (commit 0123456789ab), this "
+                             "CLI is 0.1.0"),
+            std::string::npos)
+      << version.err;
 }
 
 TEST_F(ProvisionTest, ProductionAsksAtATerminalAndNeverWithoutOne) {
