@@ -108,6 +108,16 @@ Instance ToInstance(const InstanceRecord& r, const RegionState& state, int64_t n
   return i;
 }
 
+// How many elements from `first` on (at most `cap`, at least 1) share `key` with it.
+template <class It, class Key>
+size_t RunLength(It first, It last, size_t cap, Key key) {
+  size_t n = 1;
+  for (It next = std::next(first); n < cap && next != last && key(*next) == key(*first); ++next) {
+    ++n;
+  }
+  return n;
+}
+
 // The block-device-mapping.* filters of DescribeInstances (`field` after the prefix).
 bool BlockDeviceValues(const Instance& i, std::string_view field, std::vector<std::string>& out) {
   for (const BlockDeviceMapping& m : i.block_device_mappings) {
@@ -605,13 +615,9 @@ Result<Page<Reservation>> SimRegion::ReadInstances(const DescribeRequest& req, s
                                [](const InstanceRecord* r, uint64_t seq) { return r->seq < seq; });
     for (; it != selected.end(); ++it) {
       auto run = [&](size_t cap) {
-        size_t n = 1;
-        for (auto next = it + 1;
-             n < cap && next != selected.end() && (*next)->reservation_id == (*it)->reservation_id;
-             ++next) {
-          ++n;
-        }
-        return n;
+        return RunLength(
+            it, selected.end(), cap,
+            [](const InstanceRecord* r) -> const auto& { return r->reservation_id; });
       };
       if (!emit(**it, run)) {
         break;
@@ -620,13 +626,9 @@ Result<Page<Reservation>> SimRegion::ReadInstances(const DescribeRequest& req, s
   } else {
     for (auto it = st.instances.lower_bound(start_seq); it != st.instances.end(); ++it) {
       auto run = [&](size_t cap) {
-        size_t n = 1;
-        for (auto next = std::next(it); n < cap && next != st.instances.end() &&
-                                        next->second.reservation_id == it->second.reservation_id;
-             ++next) {
-          ++n;
-        }
-        return n;
+        return RunLength(
+            it, st.instances.end(), cap,
+            [](const auto& entry) -> const auto& { return entry.second.reservation_id; });
       };
       if (!emit(it->second, run)) {
         break;
